@@ -1,0 +1,82 @@
+// Dense vector kernels (dot, squared norm, ℓ1 norm, axpy, finiteness check). Reductions
+// accumulate in f64 so that norms of million-coordinate gradients keep their precision.
+
+@inline function lowHalf(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+@inline function highHalf(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)); }
+
+export function dot(a: usize, b: usize, n: u32): f64 {
+  let i: u32 = 0;
+  let acc: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const va = v128.load(a + (<usize>i << 2)), vb = v128.load(b + (<usize>i << 2));
+      s0 = f64x2.add(s0, f64x2.mul(lowHalf(va), lowHalf(vb)));
+      s1 = f64x2.add(s1, f64x2.mul(highHalf(va), highHalf(vb)));
+    }
+    const s = f64x2.add(s0, s1);
+    acc = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  }
+  for (; i < n; i++) acc += <f64>load<f32>(a + (<usize>i << 2)) * <f64>load<f32>(b + (<usize>i << 2));
+  return acc;
+}
+
+export function sumSquares(a: usize, n: u32): f64 { return dot(a, a, n); }
+
+export function absSum(a: usize, n: u32): f64 {
+  let i: u32 = 0;
+  let acc: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const v = f32x4.abs(v128.load(a + (<usize>i << 2)));
+      s0 = f64x2.add(s0, lowHalf(v));
+      s1 = f64x2.add(s1, highHalf(v));
+    }
+    const s = f64x2.add(s0, s1);
+    acc = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  }
+  for (; i < n; i++) acc += <f64>abs<f32>(load<f32>(a + (<usize>i << 2)));
+  return acc;
+}
+
+// y ← y + α x
+export function axpy(y: usize, alpha: f32, x: usize, n: u32): void {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f32x4.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const p = y + (<usize>i << 2);
+      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(va, v128.load(x + (<usize>i << 2)))));
+    }
+  }
+  for (; i < n; i++) {
+    const p = y + (<usize>i << 2);
+    store<f32>(p, load<f32>(p) + alpha * load<f32>(x + (<usize>i << 2)));
+  }
+}
+
+// x ← α x
+export function scale(x: usize, alpha: f32, n: u32): void {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f32x4.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const p = x + (<usize>i << 2);
+      v128.store(p, f32x4.mul(v128.load(p), va));
+    }
+  }
+  for (; i < n; i++) {
+    const p = x + (<usize>i << 2);
+    store<f32>(p, load<f32>(p) * alpha);
+  }
+}
+
+// Index of the first NaN or ±Inf, or −1. (x − x is 0 for finite x and NaN otherwise.)
+export function firstNonFinite(x: usize, n: u32): i32 {
+  for (let i: u32 = 0; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) return <i32>i;
+  }
+  return -1;
+}
