@@ -1,0 +1,4 @@
+// The kernel layer: loading the wasm and the typed operations over it.
+export { Kernel, ready, kernel, loadKernel, useKernel } from "./kernel.js";
+export { simdSupported } from "./load.js";
+export type { Flavour, LoadOptions, KernelExports } from "./load.js";

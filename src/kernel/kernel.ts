@@ -1,0 +1,223 @@
+// The one owner of wasm pointers: a scratch arena over linear memory and typed wrappers of
+// every kernel export. Inputs are copied in through fresh typed-array views (views are made
+// per call, so memory.grow never leaves a stale one), outputs are copied out.
+import { FedquantError } from "../errors.js";
+import type { RandomStream } from "../random/index.js";
+import { instantiateKernel, type Flavour, type KernelExports, type LoadOptions } from "./load.js";
+
+const PAGE = 65536;
+/** Kernels may read 8 bytes past an input (bit readers) and write whole 16-byte blocks. */
+const SLACK = 16;
+
+export class Kernel {
+  private top: number;
+  private readonly base: number;
+
+  constructor(readonly raw: KernelExports, readonly flavour: Flavour) {
+    this.base = raw.heapBase();
+    this.top = this.base;
+  }
+
+  // ---- arena ---------------------------------------------------------------------------
+
+  /** Reserve `bytes` (16-aligned, zero-initialised) and return the pointer. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    const end = ptr + ((bytes + SLACK + 15) & ~15);
+    const mem = this.raw.memory;
+    if (end > mem.buffer.byteLength) {
+      const pages = Math.ceil((end - mem.buffer.byteLength) / PAGE);
+      try { mem.grow(pages); } catch (e) {
+        throw new FedquantError("E_WASM", `kernel memory cannot grow to ${end} bytes`, { cause: e });
+      }
+    }
+    new Uint8Array(mem.buffer, ptr, end - ptr).fill(0);
+    this.top = end;
+    return ptr;
+  }
+
+  /** Run fn with a scratch scope: everything allocated inside is released afterwards. */
+  scope<T>(fn: () => T): T {
+    const mark = this.top;
+    try { return fn(); } finally { this.top = mark; }
+  }
+
+  /** Bytes of linear memory in use by the arena right now (for peak-memory reports). */
+  get memoryBytes(): number { return this.raw.memory.buffer.byteLength; }
+
+  f32(ptr: number, n: number): Float32Array { return new Float32Array(this.raw.memory.buffer, ptr, n); }
+  i32(ptr: number, n: number): Int32Array { return new Int32Array(this.raw.memory.buffer, ptr, n); }
+  u32(ptr: number, n: number): Uint32Array { return new Uint32Array(this.raw.memory.buffer, ptr, n); }
+  u8(ptr: number, n: number): Uint8Array { return new Uint8Array(this.raw.memory.buffer, ptr, n); }
+
+  putF32(x: Float32Array): number { const p = this.alloc(x.length * 4); this.f32(p, x.length).set(x); return p; }
+  putBytes(x: Uint8Array): number { const p = this.alloc(x.length); this.u8(p, x.length).set(x); return p; }
+
+  // ---- random fills ---------------------------------------------------------------------
+
+  /** 4·nBlocks raw Philox words from the stream (advances it). */
+  philoxWords(rng: RandomStream, nBlocks: number): Uint32Array {
+    return this.scope(() => {
+      const p = this.alloc(nBlocks * 16);
+      const c = rng.take(nBlocks);
+      this.raw.philoxFill(p, nBlocks, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
+      return this.u32(p, nBlocks * 4).slice();
+    });
+  }
+
+  /** Fill `out` with uniforms in (0,1) from the stream (consumes ⌈n/4⌉ blocks). */
+  fillUniform(rng: RandomStream, out: Float32Array): Float32Array {
+    return this.fill("fillUniform", rng, out);
+  }
+
+  /** Fill `out` with standard normals (Box–Muller, bit-identical to the TS twin). */
+  fillNormal(rng: RandomStream, out: Float32Array): Float32Array {
+    return this.fill("fillNormal", rng, out);
+  }
+
+  private fill(which: "fillUniform" | "fillNormal", rng: RandomStream, out: Float32Array): Float32Array {
+    const n = out.length;
+    return this.scope(() => {
+      const p = this.alloc(Math.ceil(n / 4) * 16);
+      const c = rng.take(Math.ceil(n / 4));
+      this.raw[which](p, n, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
+      out.set(this.f32(p, n));
+      return out;
+    });
+  }
+
+  // ---- quantisation --------------------------------------------------------------------
+
+  /** Signed QSGD levels sign(x_i)·ξ_i with ξ_i the stochastic rounding of |x_i|·scale, ≤ s. */
+  qsgdRound(x: Float32Array, scale: number, s: number, rng: RandomStream): Int32Array {
+    const n = x.length;
+    return this.scope(() => {
+      const px = this.putF32(x);
+      const po = this.alloc(Math.ceil(n / 16) * 64);
+      const c = rng.take(Math.ceil(n / 4));
+      this.raw.qsgdRound(px, n, Math.fround(scale), s, po, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
+      return this.i32(po, n).slice();
+    });
+  }
+
+  /** Bit i set iff x_i < 0, LSB-first, ⌈n/8⌉ bytes. */
+  signBits(x: Float32Array): Uint8Array {
+    return this.scope(() => {
+      const px = this.putF32(x);
+      const po = this.alloc(Math.ceil(x.length / 8));
+      this.raw.signBits(px, x.length, po);
+      return this.u8(po, Math.ceil(x.length / 8)).slice();
+    });
+  }
+
+  // ---- vectors -------------------------------------------------------------------------
+
+  dot(a: Float32Array, b: Float32Array): number {
+    if (a.length !== b.length) throw new FedquantError("E_DIM", `dot of lengths ${a.length} and ${b.length}`);
+    return this.scope(() => this.raw.dot(this.putF32(a), this.putF32(b), a.length));
+  }
+  sumSquares(a: Float32Array): number { return this.scope(() => this.raw.sumSquares(this.putF32(a), a.length)); }
+  norm2(a: Float32Array): number { return Math.sqrt(this.sumSquares(a)); }
+  absSum(a: Float32Array): number { return this.scope(() => this.raw.absSum(this.putF32(a), a.length)); }
+  /** y ← y + αx, in place on y. */
+  axpy(y: Float32Array, alpha: number, x: Float32Array): Float32Array {
+    if (y.length !== x.length) throw new FedquantError("E_DIM", `axpy of lengths ${y.length} and ${x.length}`);
+    return this.scope(() => {
+      const py = this.putF32(y);
+      this.raw.axpy(py, Math.fround(alpha), this.putF32(x), x.length);
+      y.set(this.f32(py, y.length));
+      return y;
+    });
+  }
+  /** Index of the first NaN/±Inf, or −1. */
+  firstNonFinite(a: Float32Array): number { return this.scope(() => this.raw.firstNonFinite(this.putF32(a), a.length)); }
+
+  // ---- bit packing ---------------------------------------------------------------------
+
+  /** n values of `width` bits (1..32) → ⌈n·width/8⌉ bytes. */
+  packFixed(values: Uint32Array | Int32Array, width: number): Uint8Array {
+    checkWidth(width);
+    const n = values.length, nBytes = Math.ceil((n * width) / 8);
+    return this.scope(() => {
+      const ps = this.alloc(n * 4);
+      this.u32(ps, n).set(values instanceof Int32Array ? new Uint32Array(values.buffer, values.byteOffset, n) : values);
+      const pd = this.alloc(nBytes);
+      this.raw.packFixed(ps, n, width, pd);
+      return this.u8(pd, nBytes).slice();
+    });
+  }
+
+  /** Inverse of packFixed; `bytes` must hold at least ⌈n·width/8⌉ bytes. */
+  unpackFixed(bytes: Uint8Array, n: number, width: number): Uint32Array {
+    checkWidth(width);
+    const need = Math.ceil((n * width) / 8);
+    if (bytes.length < need) throw new FedquantError("E_DECODE", `packed field needs ${need} bytes, found ${bytes.length}`);
+    return this.scope(() => {
+      const ps = this.putBytes(bytes.subarray(0, need));
+      const pd = this.alloc(n * 4);
+      this.raw.unpackFixed(ps, n, width, pd);
+      return this.u32(pd, n).slice();
+    });
+  }
+
+  /** QSGD Elias payload of signed levels: bytes and the exact bit count. */
+  qsgdEliasEncode(levels: Int32Array): { bytes: Uint8Array; bits: number } {
+    const n = levels.length;
+    return this.scope(() => {
+      const pl = this.alloc(n * 4);
+      this.i32(pl, n).set(levels);
+      // worst case per non-zero: gamma(run) ≤ 2·31+1, sign 1, gamma(level) ≤ 2·31+1
+      const cap = Math.ceil((n * 128) / 8) + 16;
+      const pd = this.alloc(cap);
+      const bits = Number(this.raw.qsgdEliasEncode(pl, n, pd));
+      return { bytes: this.u8(pd, Math.ceil(bits / 8)).slice(), bits };
+    });
+  }
+
+  /** Decode an untrusted QSGD Elias payload of exactly `bits` bits into n levels in [−s, s]. */
+  qsgdEliasDecode(bytes: Uint8Array, bits: number, n: number, s: number): Int32Array {
+    if (bits > bytes.length * 8) throw new FedquantError("E_DECODE", `payload claims ${bits} bits but holds ${bytes.length * 8}`);
+    return this.scope(() => {
+      const ps = this.putBytes(bytes);
+      const po = this.alloc(n * 4);
+      const rc = this.raw.qsgdEliasDecode(ps, BigInt(bits), n, s, po);
+      if (rc !== 0) {
+        const why = rc === -1 ? "a truncated or malformed Elias-gamma code" : rc === -2 ? "a zero run past the dimension" : `a level above s = ${s}`;
+        throw new FedquantError("E_DECODE", `QSGD payload has ${why}`);
+      }
+      return this.i32(po, n).slice();
+    });
+  }
+}
+
+function checkWidth(width: number): void {
+  if (!Number.isInteger(width) || width < 1 || width > 32) throw new FedquantError("E_CONFIG", `bit width must be 1..32, got ${width}`);
+}
+
+let current: Kernel | null = null;
+let pending: Promise<Kernel> | null = null;
+
+/** Load a kernel instance (independent memory), e.g. to test both flavours side by side. */
+export async function loadKernel(opts: LoadOptions = {}): Promise<Kernel> {
+  const { exports, flavour } = await instantiateKernel(opts);
+  return new Kernel(exports, flavour);
+}
+
+/** Load the default kernel once; `await ready()` before using compressors. */
+export function ready(opts: LoadOptions = {}): Promise<Kernel> {
+  if (opts.flavour || opts.source) {
+    return loadKernel(opts).then((k) => (current = k));
+  }
+  if (current) return Promise.resolve(current);
+  pending ??= loadKernel(opts).then((k) => (current = k));
+  return pending;
+}
+
+/** The kernel in use; throws E_NOT_READY before `await ready()`. */
+export function kernel(): Kernel {
+  if (!current) throw new FedquantError("E_NOT_READY", "the wasm kernel is not loaded: `await ready()` first");
+  return current;
+}
+
+/** Make `k` the kernel used by compressors (tests run the suite against both flavours). */
+export function useKernel(k: Kernel): void { current = k; }

@@ -1,0 +1,88 @@
+// Finds, fetches and instantiates the kernel wasm (SIMD when the engine validates it, else
+// scalar). Not @assemblyscript/loader: it is deprecated upstream since AS 0.20, and with
+// `--runtime stub` and pointer-only exports we need nothing from it but instantiate().
+import { FedquantError } from "../errors.js";
+
+export type Flavour = "simd" | "scalar";
+
+/** The raw exports of build/fedquant.{simd,scalar}.wasm (see assembly/index.ts). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  philoxFill(out: number, nBlocks: number, k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  fillUniform(out: number, n: number, k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  fillNormal(out: number, n: number, k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  qsgdRound(x: number, n: number, scale: number, s: number, out: number, k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  signBits(x: number, n: number, out: number): void;
+  dot(a: number, b: number, n: number): number;
+  sumSquares(a: number, n: number): number;
+  absSum(a: number, n: number): number;
+  axpy(y: number, alpha: number, x: number, n: number): void;
+  scale(x: number, alpha: number, n: number): void;
+  firstNonFinite(x: number, n: number): number;
+  packFixed(src: number, n: number, width: number, dst: number): void;
+  unpackFixed(src: number, n: number, width: number, dst: number): void;
+  qsgdEliasEncode(levels: number, n: number, dst: number): bigint;
+  qsgdEliasDecode(src: number, nBits: bigint, n: number, s: number, out: number): number;
+}
+
+export type WasmSource = URL | string | ArrayBuffer | Uint8Array;
+
+export interface LoadOptions {
+  /** "auto" (default): SIMD when WebAssembly.validate accepts it. */
+  flavour?: Flavour | "auto";
+  /** Where to get the wasm: bytes, or a URL to fetch / a file path to read. Default: build/ next to the package. */
+  source?: Partial<Record<Flavour, WasmSource>>;
+}
+
+function defaultUrl(f: Flavour): URL {
+  return new URL(`../../build/fedquant.${f}.wasm`, import.meta.url);
+}
+
+const isNode = typeof process !== "undefined" && !!process.versions?.node;
+
+async function bytesOf(src: WasmSource): Promise<Uint8Array | ArrayBuffer> {
+  if (src instanceof Uint8Array || src instanceof ArrayBuffer) return src;
+  const url = typeof src === "string" ? (/^[a-z]+:/i.test(src) ? new URL(src) : null) : src;
+  try {
+    if (isNode && (url === null || url.protocol === "file:")) {
+      const nodePath = "./node.js";
+      const { readWasm } = (await import(/* @vite-ignore */ nodePath)) as typeof import("./node.js");
+      return await readWasm(url ?? new URL(`file://${src as string}`));
+    }
+    const res = await fetch(url ?? (src as string));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.arrayBuffer();
+  } catch (e) {
+    throw new FedquantError("E_WASM", `could not read the kernel wasm from ${String(src)} (${(e as Error).message}); run \`npm run build:wasm\``, { cause: e });
+  }
+}
+
+// A module using one v128 instruction: validates only where SIMD is supported.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+export function simdSupported(): boolean {
+  try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+}
+
+export async function instantiateKernel(opts: LoadOptions = {}): Promise<{ exports: KernelExports; flavour: Flavour }> {
+  const want = opts.flavour ?? "auto";
+  const flavour: Flavour = want === "auto" ? (simdSupported() ? "simd" : "scalar") : want;
+  if (flavour === "simd" && !simdSupported()) {
+    throw new FedquantError("E_WASM", "the SIMD kernel was requested but this engine does not validate wasm SIMD");
+  }
+  const bytes = await bytesOf(opts.source?.[flavour] ?? defaultUrl(flavour));
+  try {
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      env: {
+        abort: (_m: number, _f: number, line: number, col: number) => {
+          throw new FedquantError("E_WASM", `kernel abort at ${line}:${col}`);
+        },
+      },
+    });
+    return { exports: instance.exports as unknown as KernelExports, flavour };
+  } catch (e) {
+    if (e instanceof FedquantError) throw e;
+    throw new FedquantError("E_WASM", `could not instantiate the ${flavour} kernel: ${(e as Error).message}`, { cause: e });
+  }
+}
