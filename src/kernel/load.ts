@@ -73,13 +73,13 @@ export async function instantiateKernel(opts: LoadOptions = {}): Promise<{ expor
   }
   const bytes = await bytesOf(opts.source?.[flavour] ?? defaultUrl(flavour));
   try {
-    const { instance } = await WebAssembly.instantiate(bytes, {
+    const { instance } = (await WebAssembly.instantiate(bytes as BufferSource, {
       env: {
         abort: (_m: number, _f: number, line: number, col: number) => {
           throw new FedquantError("E_WASM", `kernel abort at ${line}:${col}`);
         },
       },
-    });
+    })) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
     return { exports: instance.exports as unknown as KernelExports, flavour };
   } catch (e) {
     if (e instanceof FedquantError) throw e;

@@ -1,0 +1,133 @@
+// The compressor contract (spec/compressors.md): encode a vector into real wire bytes,
+// decode untrusted bytes back, with exact bit accounting. Subclasses implement only the
+// payload; the frame, parameter checks and shared-randomness bookkeeping live here.
+import { FedquantError } from "../errors.js";
+import { kernel } from "../kernel/index.js";
+import { RandomStream } from "../random/index.js";
+import { BitReader, BitWriter, messageBits, readMessage, writeMessage, MAX_DIM, type MessageBits } from "../wire/index.js";
+
+export interface Compressor {
+  readonly name: string;
+  /** Wire id (registry.ts). */
+  readonly id: number;
+  /** The parameters it was built with (as given to createCompressor, defaults filled in). */
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** E[C(x)] = x for every x. */
+  readonly unbiased: boolean;
+  /** Variance constant: E‖C(x) − x‖² ≤ ω‖x‖² (Infinity for biased compressors). */
+  omega(dim: number): number;
+  /** Contraction: E‖C(x) − x‖² ≤ (1 − δ)‖x‖² (0 when no such bound holds). */
+  delta(dim: number): number;
+  /** Encode x (finite float32 values). Draws its randomness from rng and advances it. */
+  encode(x: Float32Array, rng: RandomStream): Uint8Array;
+  /**
+   * Decode untrusted bytes into a vector of the expected dimension. If `rng` is given, the
+   * message's shared randomness (seed, stream, position) must be exactly rng's.
+   */
+  decode(msg: Uint8Array, dim: number, rng?: RandomStream): Float32Array;
+  /** Exact bits of a message: payload (what the papers count), header, total. */
+  bits(msg: Uint8Array): MessageBits;
+}
+
+/** A payload section written by a compressor, with its information bit count. */
+export interface Payload { bytes: Uint8Array; bits: number }
+
+export type ParamSpec = Record<string, "u8" | "u16" | "u32" | "f32">;
+
+export abstract class BaseCompressor implements Compressor {
+  abstract readonly name: string;
+  abstract readonly id: number;
+  abstract readonly unbiased: boolean;
+  abstract readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** The numeric parameters that travel in the header, in order, with their widths. */
+  protected abstract readonly wireParams: ParamSpec;
+
+  abstract omega(dim: number): number;
+  delta(_dim: number): number { return 0; }
+
+  protected abstract encodePayload(x: Float32Array, rng: RandomStream): Payload;
+  /** rng is positioned where the encoder's randomness started (a clone: decoding never advances the caller's stream). */
+  protected abstract decodePayload(payload: Uint8Array, payloadBits: number, dim: number, rng: RandomStream): Float32Array;
+
+  /** Dimensions this compressor accepts (e.g. k ≤ D for top-k); throw E_DIM / E_CONFIG otherwise. */
+  protected checkDim(_dim: number): void {}
+
+  encode(x: Float32Array, rng: RandomStream): Uint8Array {
+    if (!(x instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.encode needs a Float32Array, got ${describe(x)}`);
+    if (x.length < 1 || x.length > MAX_DIM) throw new FedquantError("E_DIM", `${this.name}.encode: dimension ${x.length} outside 1..${MAX_DIM}`);
+    if (!(rng instanceof RandomStream)) throw new FedquantError("E_CONFIG", `${this.name}.encode needs a RandomStream`);
+    this.checkDim(x.length);
+    const bad = kernel().firstNonFinite(x);
+    if (bad >= 0) throw new FedquantError("E_INPUT", `${this.name}.encode: x[${bad}] = ${x[bad]} is not finite`);
+    const start = rng.counter;
+    const p = this.encodePayload(x, rng);
+    return writeMessage({
+      compressor: this.id, dim: x.length, seed: [rng.k0, rng.k1], stream: [rng.i0, rng.i1],
+      counter: start, params: this.paramBytes(), payloadBits: p.bits,
+    }, p.bytes);
+  }
+
+  decode(msg: Uint8Array, dim: number, rng?: RandomStream): Float32Array {
+    const { header, payload } = readMessage(msg);
+    if (header.compressor !== this.id) throw new FedquantError("E_DECODE", `message is from compressor id ${header.compressor}, this decoder is ${this.name} (id ${this.id})`);
+    if (header.dim !== dim) throw new FedquantError("E_DIM", `message has dimension ${header.dim}, expected ${dim}`);
+    const mine = this.paramBytes();
+    if (!bytesEqual(header.params, mine)) {
+      throw new FedquantError("E_DECODE", `${this.name} message parameters ${this.describeParams(header.params)} differ from the receiver's ${this.describeParams(mine)}`);
+    }
+    if (rng && (rng.k0 !== header.seed[0] || rng.k1 !== header.seed[1] || rng.i0 !== header.stream[0] || rng.i1 !== header.stream[1] || rng.counter !== header.counter)) {
+      throw new FedquantError("E_DECODE", `${this.name} message randomness (seed/stream/counter) is not the one the receiver expects`);
+    }
+    this.checkDim(dim);
+    const shared = new RandomStream(header.seed[0], header.seed[1], header.stream[0], header.stream[1], header.counter);
+    const out = this.decodePayload(payload, header.payloadBits, dim, shared);
+    if (out.length !== dim) throw new FedquantError("E_DECODE", `${this.name} decoded ${out.length} values, expected ${dim}`);
+    return out;
+  }
+
+  bits(msg: Uint8Array): MessageBits { return messageBits(msg); }
+
+  protected paramBytes(): Uint8Array {
+    const w = new BitWriter(16);
+    for (const [name, type] of Object.entries(this.wireParams)) {
+      const v = Number(this.params[name]);
+      if (type === "f32") w.f32(v);
+      else w.bits(v >>> 0, type === "u8" ? 8 : type === "u16" ? 16 : 32);
+    }
+    return w.finish();
+  }
+
+  private describeParams(bytes: Uint8Array): string {
+    try {
+      const r = new BitReader(bytes, "parameters");
+      const parts = Object.entries(this.wireParams).map(([name, type]) =>
+        `${name}=${type === "f32" ? r.f32() : r.bits(type === "u8" ? 8 : type === "u16" ? 16 : 32)}`);
+      return `{${parts.join(", ")}}`;
+    } catch {
+      return `(${bytes.length} unreadable bytes)`;
+    }
+  }
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function describe(x: unknown): string {
+  return x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
+}
+
+/** Validation helpers for compressor parameters. */
+export function intParam(name: string, comp: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new FedquantError("E_CONFIG", `${comp}: ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  }
+  return v;
+}
+
+/** The payload must be exactly `bytes` long (no trailing garbage, no truncation). */
+export function expectPayloadBytes(comp: string, payload: Uint8Array, bytes: number): void {
+  if (payload.length !== bytes) throw new FedquantError("E_DECODE", `${comp} payload has ${payload.length} bytes, expected ${bytes}`);
+}

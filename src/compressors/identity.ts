@@ -1,0 +1,30 @@
+// Identity: the uncompressed baseline, 32 bits per coordinate (spec/compressors.md).
+import { FedquantError } from "../errors.js";
+import { BaseCompressor, expectPayloadBytes, type Payload } from "./compressor.js";
+
+export class Identity extends BaseCompressor {
+  readonly name = "identity";
+  readonly id = 0;
+  readonly unbiased = true;
+  readonly params = {};
+  protected readonly wireParams = {};
+
+  omega(): number { return 0; }
+  override delta(): number { return 1; }
+
+  protected encodePayload(x: Float32Array): Payload {
+    const bytes = new Uint8Array(x.length * 4);
+    new Float32Array(bytes.buffer).set(x); // the library is little-endian only (wasm is)
+    return { bytes, bits: 32 * x.length };
+  }
+
+  protected decodePayload(payload: Uint8Array, bits: number, dim: number): Float32Array {
+    expectPayloadBytes(this.name, payload, 4 * dim);
+    if (bits !== 32 * dim) throw new FedquantError("E_DECODE", `identity payload claims ${bits} bits, expected ${32 * dim}`);
+    const out = new Float32Array(dim);
+    new Uint8Array(out.buffer).set(payload);
+    const bad = out.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new FedquantError("E_DECODE", `identity payload value ${bad} is ${out[bad]}`);
+    return out;
+  }
+}

@@ -1,0 +1,124 @@
+// QSGD s-level stochastic quantization (Alistarh et al. 2017; spec/compressors.md "QSGD"):
+// C_s(v) = ‖v‖ sign(v) ξ(v)/s per bucket, unbiased with ω = min(B/s², √B/s).
+// Payload: the bucket norms (float32), then the signed levels either fixed width
+// (⌈log2(s+1)⌉ + 1 bits: magnitude then sign) or Elias coded (runs of zeros, sign, level).
+import { FedquantError } from "../errors.js";
+import { kernel } from "../kernel/index.js";
+import type { RandomStream } from "../random/index.js";
+import { BaseCompressor, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
+
+export interface QsgdParams {
+  /** Number of levels s ≥ 1. */
+  s?: number;
+  /** Bucket size B (0 = the whole vector, one norm). */
+  bucket?: number;
+  /** "fixed" width levels or QSGD's "elias" coding. */
+  coding?: "fixed" | "elias";
+}
+
+export class Qsgd extends BaseCompressor {
+  readonly name = "qsgd";
+  readonly id = 1;
+  readonly unbiased = true;
+  readonly params: Required<QsgdParams>;
+  protected readonly wireParams = { s: "u32", bucket: "u32", codingId: "u8" } as const;
+  private readonly levelBits: number;
+
+  constructor(p: QsgdParams = {}) {
+    super();
+    const s = intParam("s", "qsgd", p.s ?? 1, 1, 2 ** 24);
+    const bucket = intParam("bucket", "qsgd", p.bucket ?? 0, 0, 2 ** 28);
+    const coding = p.coding ?? "fixed";
+    if (coding !== "fixed" && coding !== "elias") throw new FedquantError("E_CONFIG", `qsgd: coding must be "fixed" or "elias", got ${String(coding)}`);
+    this.params = { s, bucket, coding };
+    this.levelBits = Math.ceil(Math.log2(s + 1)) + 1;
+  }
+
+  // the header carries coding as a number
+  protected override paramBytes(): Uint8Array {
+    return paramBytesOf(this.params.s, this.params.bucket, this.params.coding === "elias" ? 1 : 0);
+  }
+
+  private bucketSize(dim: number): number { return this.params.bucket === 0 ? dim : Math.min(this.params.bucket, dim); }
+
+  omega(dim: number): number {
+    const b = this.bucketSize(dim), s = this.params.s;
+    return Math.min(b / (s * s), Math.sqrt(b) / s);
+  }
+
+  /** The papers' bound on the Elias-coded size of one bucket with its norm (spec/compressors.md); valid for s ≤ √(B/2 − √B). */
+  eliasBoundBits(dim: number): number {
+    const b = this.bucketSize(dim), s = this.params.s;
+    return (3 + 1.5 * Math.log2((2 * (s * s + b)) / (s * (s + Math.sqrt(b))))) * s * (s + Math.sqrt(b)) + 32;
+  }
+
+  protected encodePayload(x: Float32Array, rng: RandomStream): Payload {
+    const k = kernel();
+    const dim = x.length, b = this.bucketSize(dim), nb = Math.ceil(dim / b), s = this.params.s;
+    const norms = new Float32Array(nb);
+    const levels = new Int32Array(dim);
+    for (let j = 0; j < nb; j++) {
+      const seg = x.subarray(j * b, Math.min(dim, (j + 1) * b));
+      norms[j] = Math.fround(k.norm2(seg));
+      // each bucket draws its uniforms from the stream in order, so the whole vector uses ⌈·/4⌉ blocks per bucket
+      const lv = norms[j] === 0 ? new Int32Array(seg.length) : k.qsgdRound(seg, s / norms[j]!, s, rng);
+      if (norms[j] === 0) rng.take(Math.ceil(seg.length / 4));
+      levels.set(lv, j * b);
+    }
+    const normBytes = new Uint8Array(norms.buffer);
+    if (this.params.coding === "elias") {
+      const e = k.qsgdEliasEncode(levels);
+      return { bytes: concat(normBytes, e.bytes), bits: 32 * nb + e.bits };
+    }
+    const w = this.levelBits;
+    const fields = new Uint32Array(dim);
+    for (let i = 0; i < dim; i++) fields[i] = (Math.abs(levels[i]!) << 1) | (levels[i]! < 0 ? 1 : 0);
+    return { bytes: concat(normBytes, k.packFixed(fields, w)), bits: 32 * nb + w * dim };
+  }
+
+  protected decodePayload(payload: Uint8Array, bits: number, dim: number): Float32Array {
+    const k = kernel();
+    const b = this.bucketSize(dim), nb = Math.ceil(dim / b), s = this.params.s;
+    if (payload.length < 4 * nb) throw new FedquantError("E_DECODE", `qsgd payload of ${payload.length} bytes cannot hold ${nb} norms`);
+    const norms = new Float32Array(payload.slice(0, 4 * nb).buffer);
+    for (let j = 0; j < nb; j++) {
+      if (!Number.isFinite(norms[j]!) || norms[j]! < 0) throw new FedquantError("E_DECODE", `qsgd bucket norm ${j} is ${norms[j]}`);
+    }
+    const body = payload.subarray(4 * nb);
+    let levels: Int32Array;
+    if (this.params.coding === "elias") {
+      const eb = bits - 32 * nb;
+      if (eb < 0) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, fewer than its ${nb} norms`);
+      expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil(eb / 8));
+      levels = k.qsgdEliasDecode(body, eb, dim, s);
+    } else {
+      const w = this.levelBits;
+      if (bits !== 32 * nb + w * dim) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, expected ${32 * nb + w * dim}`);
+      expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil((w * dim) / 8));
+      const fields = k.unpackFixed(body, dim, w);
+      levels = new Int32Array(dim);
+      for (let i = 0; i < dim; i++) {
+        const mag = fields[i]! >>> 1;
+        if (mag > s) throw new FedquantError("E_DECODE", `qsgd level ${mag} at ${i} exceeds s = ${s}`);
+        levels[i] = fields[i]! & 1 ? -mag : mag;
+      }
+    }
+    const out = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) out[i] = (norms[Math.floor(i / b)]! * levels[i]!) / s;
+    return out;
+  }
+}
+
+function paramBytesOf(s: number, bucket: number, coding: number): Uint8Array {
+  const out = new Uint8Array(9);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, s, true); v.setUint32(4, bucket, true); out[8] = coding;
+  return out;
+}
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}

@@ -1,0 +1,40 @@
+// Compressors by name: createCompressor("qsgd", { s: 4 }). Wire ids are stable; never reuse one.
+import { FedquantError } from "../errors.js";
+import type { Compressor } from "./compressor.js";
+import { CrossPolytope } from "./crosspolytope.js";
+import { Identity } from "./identity.js";
+import { Qsgd } from "./qsgd.js";
+import { RandK } from "./randk.js";
+import { ScaledSign } from "./sign.js";
+import { TopK } from "./topk.js";
+
+export type CompressorParams = Record<string, unknown>;
+export type CompressorFactory = (params: CompressorParams) => Compressor;
+
+interface Entry { id: number; factory: CompressorFactory; summary: string }
+const registry = new Map<string, Entry>();
+
+/** Register a compressor under a name and a wire id (ids 0..5 are the built-ins; 6 stovoq, 7 dostovoq, 8 hsq). */
+export function registerCompressor(name: string, id: number, factory: CompressorFactory, summary = ""): void {
+  for (const [n, e] of registry) {
+    if (n !== name && e.id === id) throw new FedquantError("E_CONFIG", `wire id ${id} is taken by ${n}`);
+  }
+  registry.set(name, { id, factory, summary });
+}
+
+export function createCompressor(name: string, params: CompressorParams = {}): Compressor {
+  const e = registry.get(name);
+  if (!e) throw new FedquantError("E_CONFIG", `unknown compressor "${name}"; known: ${[...registry.keys()].join(", ")}`);
+  if (params === null || typeof params !== "object") throw new FedquantError("E_CONFIG", `${name}: parameters must be an object`);
+  return e.factory(params);
+}
+
+export function compressorNames(): string[] { return [...registry.keys()]; }
+export function compressorSummary(name: string): string { return registry.get(name)?.summary ?? ""; }
+
+registerCompressor("identity", 0, () => new Identity(), "float32, 32 bits/coordinate");
+registerCompressor("qsgd", 1, (p) => new Qsgd(p as never), "s-level stochastic quantization, unbiased, ω = min(B/s², √B/s)");
+registerCompressor("sign", 2, (p) => new ScaledSign(p as never), "scaled sign, biased, 1 bit/coordinate + a scale per bucket");
+registerCompressor("topk", 3, (p) => new TopK(p as never), "k largest |x_i|, biased, δ = k/D");
+registerCompressor("randk", 4, (p) => new RandK(p as never), "k random coordinates × D/k, unbiased, ω = D/k − 1");
+registerCompressor("crosspolytope", 5, (p) => new CrossPolytope(p as never), "vqSGD, unbiased, ⌈log2 2D⌉ bits/draw, ω = (D−1)/draws");
