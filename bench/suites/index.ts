@@ -1,0 +1,5 @@
+// Every bench suite; add a line to include a new one.
+import type { Suite } from "../harness.js";
+import { kernelSuite } from "./kernel.js";
+
+export const suites: Suite[] = [kernelSuite];

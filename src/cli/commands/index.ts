@@ -1,0 +1,9 @@
+// Every CLI sub-command, one module each. Add a line here to register a new one.
+import type { Command } from "commander";
+import { registerCompressors } from "./compressors.js";
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [
+  registerCompressors,
+];
