@@ -3,11 +3,11 @@
 import { FedquantError } from "../errors.js";
 import { checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
 import { squaredNorm } from "./linalg.js";
-import type { ExactObjective } from "./types.js";
+import type { ExactObjective, Smooth } from "./types.js";
 
 export interface GaussianMeanOptions { p: number; ridge?: number }
 
-export function gaussianMean(options: GaussianMeanOptions): ExactObjective {
+export function gaussianMean(options: GaussianMeanOptions): ExactObjective & Smooth {
   const p = checkPositiveInt("gaussianMean", "p", options.p);
   const ridge = checkRidge("gaussianMean", options.ridge ?? 0);
 

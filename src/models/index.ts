@@ -1,5 +1,5 @@
 // Public surface of src/models: objectives with exact gradients and their helpers (re-exports only).
-export type { Dataset, Objective, ExactObjective, Classifier } from "./types.js";
+export type { Dataset, Objective, ExactObjective, Classifier, Smooth } from "./types.js";
 export { leastSquares, lsrOptimum } from "./lsr.js";
 export type { LeastSquaresOptions } from "./lsr.js";
 export { logistic, softplus, sigmoid } from "./logistic.js";

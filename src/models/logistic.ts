@@ -3,7 +3,7 @@
 import { FedquantError } from "../errors.js";
 import { checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
 import { dotAt, gramMaxEigen, squaredNorm } from "./linalg.js";
-import type { Classifier, Dataset } from "./types.js";
+import type { Classifier, Dataset, Smooth } from "./types.js";
 
 /**
  * log(1 + eᶻ) without overflow: for z > 0 it is z + log1p(e⁻ᶻ), so e^(±z) is only ever taken
@@ -27,7 +27,7 @@ function badLabel(r: number, label: number): never {
   throw new FedquantError("E_INPUT", `logistic: row ${r} has label ${label}, expected −1 or +1 (map 0 → −1 first)`);
 }
 
-export function logistic(options: LogisticOptions): Classifier {
+export function logistic(options: LogisticOptions): Classifier & Smooth {
   const p = checkPositiveInt("logistic", "p", options.p);
   const ridge = checkRidge("logistic", options.ridge ?? 0);
 

@@ -3,11 +3,11 @@
 import { FedquantError } from "../errors.js";
 import { checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
 import { addGramUpper, cholesky, choleskySolve, dotAt, gramMaxEigen, squaredNorm, symmetrize } from "./linalg.js";
-import type { Dataset, ExactObjective } from "./types.js";
+import type { Dataset, ExactObjective, Smooth } from "./types.js";
 
 export interface LeastSquaresOptions { p: number; ridge?: number }
 
-export function leastSquares(options: LeastSquaresOptions): ExactObjective {
+export function leastSquares(options: LeastSquaresOptions): ExactObjective & Smooth {
   const p = checkPositiveInt("leastSquares", "p", options.p);
   const ridge = checkRidge("leastSquares", options.ridge ?? 0);
 

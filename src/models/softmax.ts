@@ -3,7 +3,7 @@
 import { FedquantError } from "../errors.js";
 import { badClassLabel, checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
 import { dotAt, gramMaxEigen, squaredNorm } from "./linalg.js";
-import type { Classifier, Dataset } from "./types.js";
+import type { Classifier, Dataset, Smooth } from "./types.js";
 
 /** log Σ_c exp(z_c) over z[0..C), shifted by the max so no exp overflows. */
 export function logSumExp(z: Float64Array, C: number): number {
@@ -27,7 +27,7 @@ export interface SoftmaxOptions { p: number; classes: number; ridge?: number }
  * Parameters: W is classes × p, row-major (class c's weights at w[c·p .. c·p + p)). All C
  * classes carry weights (over-parameterised by one class; the ridge makes the optimum unique).
  */
-export function softmax(options: SoftmaxOptions): Classifier {
+export function softmax(options: SoftmaxOptions): Classifier & Smooth {
   const p = checkPositiveInt("softmax", "p", options.p);
   const C = checkPositiveInt("softmax", "classes", options.classes);
   const ridge = checkRidge("softmax", options.ridge ?? 0);

@@ -51,3 +51,8 @@ export interface Classifier extends ExactObjective {
   readonly classes: number;
   predictProba(w: Float64Array, data: Dataset): Float64Array;
 }
+
+/** Objectives with a closed-form smoothness constant (all but the MLP). */
+export interface Smooth {
+  smoothness(data: Dataset): number;
+}
