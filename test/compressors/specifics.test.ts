@@ -1,0 +1,122 @@
+// Behaviours of the built-in compressors beyond the shared contract.
+import { beforeAll, describe, expect, it } from "vitest";
+import { createCompressor, ErrorFeedback, Qsgd, compressorNames } from "../../src/compressors/index.js";
+import { ready } from "../../src/kernel/index.js";
+import { RandomStream } from "../../src/random/index.js";
+import { messageBits } from "../../src/wire/index.js";
+import { compressStats, gaussianVector, maxBiasZ, Z_CRIT } from "./contract.js";
+
+beforeAll(async () => { await ready(); });
+
+describe("the unbiasedness check has power", () => {
+  it("flags the (biased) scaled sign compressor far beyond the critical z", () => {
+    const x = gaussianVector(24, 15);
+    const c = createCompressor("sign");
+    const { mean, sd } = compressStats(c, x, 200, 1);
+    expect(maxBiasZ(x, mean, sd, 200)).toBeGreaterThan(10 * Z_CRIT);
+  });
+});
+
+describe("QSGD", () => {
+  it("fixed-width payload is 32 bits per bucket norm + (⌈log2(s+1)⌉+1) bits per coordinate", () => {
+    const x = gaussianVector(1000, 1);
+    for (const [s, bucket, w] of [[1, 0, 2], [4, 100, 4], [255, 0, 9]] as const) {
+      const msg = createCompressor("qsgd", { s, bucket }).encode(x, RandomStream.of(1, "compress"));
+      const nb = bucket ? 1000 / bucket : 1;
+      expect(messageBits(msg).payloadBits).toBe(32 * nb + w * 1000);
+    }
+  });
+
+  it("Elias-coded size stays below the papers' bound (3 + 1.5 log2(2(s²+D)/(s(s+√D)))) s(s+√D) + 32", () => {
+    // the bound holds in expectation; we average 20 vectors of D = 10^4 and also check each is within 5 %
+    const D = 10_000;
+    for (const s of [1, 2, 8]) {
+      const c = new Qsgd({ s, coding: "elias" });
+      const bound = c.eliasBoundBits(D);
+      let sum = 0;
+      for (let t = 0; t < 20; t++) {
+        const bits = messageBits(c.encode(gaussianVector(D, 100 + t), RandomStream.of(t, "compress"))).payloadBits;
+        expect(bits).toBeLessThan(1.05 * bound);
+        sum += bits;
+      }
+      expect(sum / 20).toBeLessThan(bound);
+      // and far below the 32·D bits of the uncompressed vector
+      expect(sum / 20).toBeLessThan((32 * D) / 10);
+    }
+  });
+
+  it("rejects s = 0, a negative bucket and an unknown coding with E_CONFIG", () => {
+    expect(() => createCompressor("qsgd", { s: 0 })).toThrow(/E_CONFIG.*s must be an integer/);
+    expect(() => createCompressor("qsgd", { bucket: -1 })).toThrow(/E_CONFIG/);
+    expect(() => createCompressor("qsgd", { coding: "huffman" })).toThrow(/E_CONFIG.*coding/);
+  });
+
+  it("a receiver with other parameters refuses the message", () => {
+    const msg = createCompressor("qsgd", { s: 2 }).encode(gaussianVector(10, 1), RandomStream.of(1, "compress"));
+    expect(() => createCompressor("qsgd", { s: 3 }).decode(msg, 10)).toThrow(/E_DECODE.*s=2.*s=3/);
+  });
+});
+
+describe("top-k", () => {
+  it("keeps exactly the k largest magnitudes", () => {
+    const x = new Float32Array([0.1, -5, 2, 0, -3, 1]);
+    const y = createCompressor("topk", { k: 3 }).decode(createCompressor("topk", { k: 3 }).encode(x, RandomStream.of(1, "compress")), 6);
+    expect([...y]).toEqual([0, -5, 2, 0, -3, 0]);
+  });
+  it("refuses k larger than the dimension with E_DIM", () => {
+    expect(() => createCompressor("topk", { k: 9 }).encode(new Float32Array(4), RandomStream.of(1, "compress"))).toThrow(/E_DIM/);
+  });
+});
+
+describe("rand-k", () => {
+  it("sends only the k values: 32k payload bits, indices regenerated from the seed", () => {
+    const c = createCompressor("randk", { k: 5 });
+    const x = gaussianVector(1000, 2);
+    const msg = c.encode(x, RandomStream.of(3, "compress"));
+    expect(messageBits(msg).payloadBits).toBe(160);
+    const y = c.decode(msg, 1000);
+    expect(y.filter((v) => v !== 0).length).toBe(5);
+    y.forEach((v, i) => { if (v !== 0) expect(v).toBeCloseTo(x[i]! * 200, 3); });
+  });
+});
+
+describe("cross-polytope", () => {
+  it("costs 32 + draws·⌈log2 2D⌉ payload bits", () => {
+    const msg = createCompressor("crosspolytope", { draws: 3 }).encode(gaussianVector(16, 1), RandomStream.of(1, "compress"));
+    expect(messageBits(msg).payloadBits).toBe(32 + 3 * 5);
+  });
+  it("decodes each draw to a vertex ±√D‖x‖/draws e_i", () => {
+    const x = gaussianVector(16, 2);
+    const c = createCompressor("crosspolytope", { draws: 1 });
+    const y = c.decode(c.encode(x, RandomStream.of(2, "compress")), 16);
+    const nz = [...y].filter((v) => v !== 0);
+    const norm = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+    expect(nz.length).toBe(1);
+    expect(Math.abs(nz[0]!)).toBeCloseTo(norm * 4, 4);
+  });
+});
+
+describe("error feedback", () => {
+  it("telescopes: Σ sent + final error = Σ inputs (to float32 rounding)", () => {
+    const D = 50, ef = new ErrorFeedback(createCompressor("topk", { k: 2 }), D);
+    const sumX = new Float64Array(D), sumSent = new Float64Array(D);
+    for (let t = 0; t < 30; t++) {
+      const x = gaussianVector(D, 300 + t);
+      const rng = RandomStream.of(1, "compress", t, 0);
+      const msg = ef.encode(x, rng.clone());
+      const sent = ef.compressor.decode(msg, D);
+      x.forEach((v, i) => { sumX[i] += v; sumSent[i] += sent[i]!; });
+    }
+    for (let i = 0; i < D; i++) expect(sumSent[i]! + ef.error[i]!).toBeCloseTo(sumX[i]!, 3);
+  });
+  it("refuses a vector of another dimension with E_DIM", () => {
+    expect(() => new ErrorFeedback(createCompressor("sign"), 4).encode(new Float32Array(5), RandomStream.of(1, "compress"))).toThrow(/E_DIM/);
+  });
+});
+
+describe("registry", () => {
+  it("lists the built-ins and names the known ones when asked for an unknown compressor", () => {
+    expect(compressorNames()).toEqual(expect.arrayContaining(["identity", "qsgd", "sign", "topk", "randk", "crosspolytope"]));
+    expect(() => createCompressor("zip")).toThrow(/E_CONFIG.*unknown compressor "zip".*qsgd/);
+  });
+});
