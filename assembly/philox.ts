@@ -58,6 +58,42 @@ export function philox4BlocksSimd(out: usize, k0: u32, k1: u32, n0: u32, n1: u32
   transposeStore(out, c0, c1, c2, c3);
 }
 
+// 8 consecutive blocks n..n+7 as two independent 4-lane groups interleaved in one loop: a
+// Philox round is a chain of dependent multiply → shuffle → xor, so one group alone leaves
+// the core waiting on latency; two groups in flight nearly double the throughput.
+@inline
+export function philox8BlocksSimd(out: usize, k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): void {
+  const base = i32x4.splat(n0);
+  let a0 = i32x4.add(base, i32x4(0, 1, 2, 3));
+  let b0 = i32x4.add(base, i32x4(4, 5, 6, 7));
+  let a1 = i32x4.sub(i32x4.splat(n1), i32x4.lt_u(a0, base));
+  let b1 = i32x4.sub(i32x4.splat(n1), i32x4.lt_u(b0, base));
+  let a2 = i32x4.splat(id0), b2 = a2;
+  let a3 = i32x4.splat(id1), b3 = a3;
+  const m0 = i32x4.splat(M0), m1 = i32x4.splat(M1);
+  let ka = k0, kb = k1;
+  for (let r = 0; r < 10; r++) {
+    const ska = i32x4.splat(ka), skb = i32x4.splat(kb);
+    const apl0 = i64x2.extmul_low_i32x4_u(a0, m0), aph0 = i64x2.extmul_high_i32x4_u(a0, m0);
+    const bpl0 = i64x2.extmul_low_i32x4_u(b0, m0), bph0 = i64x2.extmul_high_i32x4_u(b0, m0);
+    const apl1 = i64x2.extmul_low_i32x4_u(a2, m1), aph1 = i64x2.extmul_high_i32x4_u(a2, m1);
+    const bpl1 = i64x2.extmul_low_i32x4_u(b2, m1), bph1 = i64x2.extmul_high_i32x4_u(b2, m1);
+    const na0 = v128.xor(v128.xor(i32x4.shuffle(apl1, aph1, 1, 3, 5, 7), a1), ska);
+    const nb0 = v128.xor(v128.xor(i32x4.shuffle(bpl1, bph1, 1, 3, 5, 7), b1), ska);
+    a1 = i32x4.shuffle(apl1, aph1, 0, 2, 4, 6);
+    b1 = i32x4.shuffle(bpl1, bph1, 0, 2, 4, 6);
+    const na2 = v128.xor(v128.xor(i32x4.shuffle(apl0, aph0, 1, 3, 5, 7), a3), skb);
+    const nb2 = v128.xor(v128.xor(i32x4.shuffle(bpl0, bph0, 1, 3, 5, 7), b3), skb);
+    a3 = i32x4.shuffle(apl0, aph0, 0, 2, 4, 6);
+    b3 = i32x4.shuffle(bpl0, bph0, 0, 2, 4, 6);
+    a0 = na0; b0 = nb0; a2 = na2; b2 = nb2;
+    ka += W0;
+    kb += W1;
+  }
+  transposeStore(out, a0, a1, a2, a3);
+  transposeStore(out + 64, b0, b1, b2, b3);
+}
+
 // Lane i of X_j is word j of block i; memory wants block-major order.
 @inline
 export function transposeStore(out: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
@@ -75,6 +111,11 @@ export function transposeStore(out: usize, x0: v128, x1: v128, x2: v128, x3: v12
 export function philoxFill(out: usize, nBlocks: u32, k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): void {
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= nBlocks; i += 8) {
+      const lo = n0 + i;
+      const hi = n1 + (lo < n0 ? 1 : 0);
+      philox8BlocksSimd(out + (<usize>i << 4), k0, k1, lo, hi, id0, id1);
+    }
     for (; i + 4 <= nBlocks; i += 4) {
       const lo = n0 + i;
       const hi = n1 + (lo < n0 ? 1 : 0);

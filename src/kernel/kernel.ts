@@ -93,7 +93,7 @@ export class Kernel {
     const n = x.length;
     return this.scope(() => {
       const px = this.putF32(x);
-      const po = this.alloc(Math.ceil(n / 16) * 64);
+      const po = this.alloc(Math.ceil(n / 32) * 128);
       const c = rng.take(Math.ceil(n / 4));
       this.raw.qsgdRound(px, n, Math.fround(scale), s, po, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
       return this.i32(po, n).slice();
