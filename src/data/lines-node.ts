@@ -5,8 +5,11 @@ import { FedquantError } from "../errors.js";
 
 const CHUNK = 1 << 20;
 
-/** Throws E_DATA "not found" for a missing file, E_IO for other read failures. */
-export function* readLinesSync(path: string): Generator<string, void, undefined> {
+/**
+ * Lines without their \n or \r\n. Throws E_DATA "not found" for a missing file, E_IO for other
+ * read failures. `chunkBytes` only matters to tests (small chunks exercise the boundaries).
+ */
+export function* readLinesSync(path: string, chunkBytes = CHUNK): Generator<string, void, undefined> {
   let fd: number;
   try {
     fd = fs.openSync(path, "r");
@@ -16,13 +19,13 @@ export function* readLinesSync(path: string): Generator<string, void, undefined>
     throw new FedquantError("E_IO", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = Buffer.allocUnsafe(chunkBytes);
     const decoder = new TextDecoder("utf-8");
     let rest = "";
     for (;;) {
       let got: number;
       try {
-        got = fs.readSync(fd, buf, 0, CHUNK, null);
+        got = fs.readSync(fd, buf, 0, chunkBytes, null);
       } catch (e) {
         throw new FedquantError("E_IO", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
       }

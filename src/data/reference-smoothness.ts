@@ -4,10 +4,22 @@
 import { FedquantError } from "../errors.js";
 import type { Dataset } from "../models/types.js";
 
-/** ‖XᵀX‖_F for row-major X (n × p): the upper triangle of XᵀX counted twice off the diagonal. */
+/**
+ * ‖XᵀX‖_F for row-major X (n × p): the upper triangle of XᵀX, counted twice off the diagonal.
+ * Rows are taken four at a time so each Gram entry is loaded and stored once per four rows.
+ */
 export function gramFrobenius(X: Float64Array, n: number, p: number): number {
   const G = new Float64Array(p * p);
-  for (let r = 0; r < n; r++) {
+  let r = 0;
+  for (; r + 4 <= n; r += 4) {
+    const o0 = r * p, o1 = o0 + p, o2 = o1 + p, o3 = o2 + p;
+    for (let i = 0; i < p; i++) {
+      const a0 = X[o0 + i]!, a1 = X[o1 + i]!, a2 = X[o2 + i]!, a3 = X[o3 + i]!;
+      const gi = i * p;
+      for (let j = i; j < p; j++) G[gi + j] += a0 * X[o0 + j]! + a1 * X[o1 + j]! + a2 * X[o2 + j]! + a3 * X[o3 + j]!;
+    }
+  }
+  for (; r < n; r++) {
     const o = r * p;
     for (let i = 0; i < p; i++) {
       const a = X[o + i]!;
