@@ -1,0 +1,132 @@
+// Line chart of several series (excess loss or posterior MSE against iterations or bits) as SVG.
+import type { TopLevelSpec } from "vega-lite";
+import { FedquantError } from "../errors.js";
+import { logAxis } from "./log-axis.js";
+import { droppedSummary } from "./notes.js";
+import { MAX_SERIES, seriesColor, seriesDash } from "./palette.js";
+import { baseConfig, renderSvg } from "./render.js";
+
+export interface LineSeries {
+  label: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  dashed?: boolean;
+}
+
+export interface LineChartSpec {
+  title: string;
+  subtitle?: string;
+  xLabel: string;
+  yLabel: string;
+  logX?: boolean;
+  logY?: boolean;
+  series: LineSeries[];
+  width?: number;
+  height?: number;
+  /** Seeds, sizes, version: one line under the chart (the caller states what reproduces it). */
+  footnote?: string;
+}
+
+interface Row { s: string; x: number; y: number; i: number }
+
+export async function lineChartSvg(spec: LineChartSpec): Promise<string> {
+  checkCommon(spec);
+  const { rows, notes } = collectPoints(spec);
+  const labels = spec.series.map((s) => s.label);
+  const xs = rows.map((r) => r.x);
+  const ys = rows.map((r) => r.y);
+  const vl: TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : { text: spec.title },
+    width: spec.width ?? 560,
+    height: spec.height ?? 340,
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 1.8, clip: true },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: spec.xLabel, ...axisFor(spec.logX, xs) },
+      y: { field: "y", type: "quantitative", title: spec.yLabel, ...axisFor(spec.logY, ys) },
+      // color and strokeDash on the same field and domain: vega-lite merges them into one legend,
+      // so a dashed series shows dashed in the legend too.
+      color: { field: "s", type: "nominal", title: null, scale: { domain: labels, range: labels.map((_, i) => seriesColor(i)) } },
+      strokeDash: {
+        field: "s", type: "nominal", title: null,
+        scale: { domain: labels, range: spec.series.map((s, i) => seriesDash(i, s.dashed)) },
+      },
+      order: { field: "i", type: "quantitative" }, // draw in the caller's order, not sorted by x
+    },
+    config: baseConfig,
+  } as TopLevelSpec;
+  return renderSvg(vl, [...notes, spec.footnote ?? ""]);
+}
+
+function axisFor(log: boolean | undefined, values: number[]): Record<string, unknown> {
+  if (!log) return { scale: { zero: false, nice: true } };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const { values: ticks, labelExpr } = logAxis(lo, hi);
+  return { scale: { type: "log", nice: true }, axis: { values: ticks, labelExpr, tickCount: ticks.length } };
+}
+
+function checkCommon(spec: LineChartSpec): void {
+  if (!spec || typeof spec.title !== "string") throw new FedquantError("E_CONFIG", "lineChartSvg: a title string is required");
+  if (!Array.isArray(spec.series) || spec.series.length === 0) {
+    throw new FedquantError("E_CONFIG", "lineChartSvg: expected at least one series, found none");
+  }
+  if (spec.series.length > MAX_SERIES) {
+    throw new FedquantError("E_CONFIG", `lineChartSvg: at most ${MAX_SERIES} series are readable in one chart, found ${spec.series.length}; split the chart`);
+  }
+  const seen = new Set<string>();
+  for (const s of spec.series) {
+    if (typeof s.label !== "string" || s.label === "") throw new FedquantError("E_CONFIG", "lineChartSvg: every series needs a non-empty label");
+    if (seen.has(s.label)) throw new FedquantError("E_CONFIG", `lineChartSvg: duplicate series label "${s.label}" (legend entries must be distinct)`);
+    seen.add(s.label);
+    if (s.x.length !== s.y.length) {
+      throw new FedquantError("E_DIM", `lineChartSvg: series "${s.label}" has ${s.x.length} x values and ${s.y.length} y values`);
+    }
+  }
+  for (const [key, v] of [["width", spec.width], ["height", spec.height]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 50 && v <= 10_000)) {
+      throw new FedquantError("E_CONFIG", `lineChartSvg: ${key} must be a number of pixels in [50, 10000], found ${String(v)}`);
+    }
+  }
+}
+
+/** Keeps the plottable points; says in footnotes what was dropped and why. */
+function collectPoints(spec: LineChartSpec): { rows: Row[]; notes: string[] } {
+  const rows: Row[] = [];
+  const nonFinite: [string, number][] = [];
+  const nonPositive: [string, number][] = [];
+  const empty: string[] = [];
+  for (const s of spec.series) {
+    let bad = 0;
+    let neg = 0;
+    let kept = 0;
+    for (let i = 0; i < s.x.length; i++) {
+      const x = Number(s.x[i]);
+      const y = Number(s.y[i]);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) bad++;
+      else if ((spec.logX && x <= 0) || (spec.logY && y <= 0)) neg++;
+      else {
+        rows.push({ s: s.label, x, y, i });
+        kept++;
+      }
+    }
+    if (bad > 0) nonFinite.push([s.label, bad]);
+    if (neg > 0) nonPositive.push([s.label, neg]);
+    if (kept === 0) empty.push(s.label);
+  }
+  if (rows.length === 0) {
+    throw new FedquantError("E_INPUT", `lineChartSvg "${spec.title}": no plottable point (non-finite values${spec.logX || spec.logY ? " or values ≤ 0 on a log axis" : ""})`);
+  }
+  const axes = [spec.logX ? "x" : "", spec.logY ? "y" : ""].filter(Boolean).join("/");
+  const notes: string[] = [];
+  if (nonFinite.length > 0) notes.push(`Not plotted: ${droppedSummary(nonFinite)} non-finite.`);
+  if (nonPositive.length > 0) notes.push(`Not plotted: ${droppedSummary(nonPositive)} ≤ 0 on the log ${axes} axis.`);
+  if (empty.length > 0) notes.push(`No plottable point in: ${empty.join(", ")}.`);
+  return { rows, notes };
+}
+

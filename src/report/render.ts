@@ -1,0 +1,77 @@
+// vega-lite spec → vega → standalone SVG string, headless (renderer "none": no canvas, no DOM),
+// then the footnote lines appended under the chart.
+import { parse, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { FedquantError } from "../errors.js";
+import { escapeXml } from "./escape.js";
+
+/** The look shared by every fedquant chart (white background so SVGs read well in any viewer). */
+export const baseConfig = {
+  background: "white",
+  font: "Helvetica, Arial, sans-serif",
+  title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: "#555", anchor: "start", offset: 8 },
+  axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: "normal", gridColor: "#e6e6e6" },
+  legend: { labelFontSize: 10, titleFontSize: 11, labelLimit: 280, symbolSize: 300 },
+  view: { stroke: "#bbb" },
+} as const;
+
+const FOOT_FONT = 10;
+const FOOT_LINE = 13;
+// Average advance of a 10px sans-serif glyph; only used to wrap long footnotes, so an estimate will do.
+const FOOT_CHAR = 5.6;
+
+export async function renderSvg(spec: TopLevelSpec, footnotes: string[]): Promise<string> {
+  let view: View | undefined;
+  try {
+    const vegaSpec = compile(spec).spec;
+    view = new View(parse(vegaSpec), { renderer: "none" });
+    const svg = await view.toSVG();
+    return appendFootnotes(svg, footnotes);
+  } catch (err) {
+    if (err instanceof FedquantError) throw err;
+    throw new FedquantError("E_INPUT", `chart rendering failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    view?.finalize();
+  }
+}
+
+/**
+ * Grows the SVG canvas by the footnote lines and writes them at the bottom left. Done on the SVG
+ * text because vega-lite has one title slot and no caption, and a text mark would be placed
+ * relative to the plot area, colliding with axis titles of unknown height.
+ */
+export function appendFootnotes(svg: string, footnotes: string[]): string {
+  const lines = footnotes.filter((s) => s.trim() !== "");
+  if (lines.length === 0) return svg;
+  const head = /^<svg [^>]*?width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  if (!head) throw new FedquantError("E_STATE", "chart rendering: vega produced an SVG header this module does not recognise");
+  const width = Number(head[1]);
+  const height = Number(head[2]);
+  const wrapped = lines.flatMap((line) => wrap(line, Math.max(20, Math.floor((width - 10) / FOOT_CHAR))));
+  const extra = wrapped.length * FOOT_LINE + 6;
+  const newHeight = height + extra;
+  let out = svg.replace(head[0], head[0]
+    .replace(`height="${head[2]}"`, `height="${newHeight}"`)
+    .replace(`viewBox="0 0 ${head[3]} ${head[4]}"`, `viewBox="0 0 ${head[3]} ${newHeight}"`));
+  const text = wrapped
+    .map((line, i) => `<text x="5" y="${height + (i + 1) * FOOT_LINE}" font-family="${baseConfig.font}" font-size="${FOOT_FONT}px" fill="#555">${escapeXml(line)}</text>`)
+    .join("");
+  const background = `<rect y="${height}" width="${width}" height="${extra}" fill="white"/>`;
+  out = out.replace(/<\/svg>\s*$/, `<g class="fedquant-footnote">${background}${text}</g></svg>`);
+  return out;
+}
+
+function wrap(line: string, maxChars: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(/\s+/)) {
+    if (current !== "" && current.length + 1 + word.length > maxChars) {
+      out.push(current);
+      current = word;
+    } else {
+      current = current === "" ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== "") out.push(current);
+  return out;
+}
