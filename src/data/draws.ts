@@ -7,8 +7,8 @@ const BATCH = 256;
 
 /** Normals and uniforms read from a stream in batches: one Philox call per 256 draws. */
 export class Draws {
-  private normalsBuf = new Float32Array(0);
-  private uniformsBuf = new Float32Array(0);
+  private normalsBuf: Float32Array = new Float32Array(0);
+  private uniformsBuf: Float32Array = new Float32Array(0);
   private ni = 0;
   private ui = 0;
   constructor(private readonly stream: RandomStream) {}
