@@ -1,0 +1,60 @@
+// The HTML report is one self-contained page and never lets text become markup.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { htmlReport, lineChartSvg, writeHtmlReport, type HtmlReportSpec } from "../../src/report/index.js";
+import { HTML_VOID, xmlProblems } from "./xml-check.js";
+
+const evil = "<script>alert(1)</script>";
+
+describe("htmlReport", () => {
+  it("escapes <script> in the title, intro, headings, text, tables, config and footer", () => {
+    const html = htmlReport({
+      title: evil,
+      intro: evil,
+      config: { name: evil, nested: { s: "</pre>" + evil } },
+      sections: [{ heading: evil, text: evil, table: { columns: [evil], rows: [[evil]] } }],
+      footer: evil,
+    });
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain("</pre><script");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(xmlProblems(html, HTML_VOID)).toEqual([]);
+  });
+
+  it("inlines the chart SVG, shows the config as pretty JSON and numbers right-aligned", async () => {
+    const svg = await lineChartSvg({ title: "Loss", xLabel: "k", yLabel: "F", series: [{ label: "SGD", x: [0, 1, 2], y: [3, 2, 1] }] });
+    const spec: HtmlReportSpec = {
+      title: "E3",
+      config: { workers: 20, gamma: Infinity },
+      sections: [{ heading: "Loss", svg, table: { columns: ["method", "loss"], rows: [["SGD", 0.0000123456]] } }],
+    };
+    const html = htmlReport(spec);
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).toContain("<figure><svg");
+    expect(html).toContain('{\n  &quot;workers&quot;: 20,\n  &quot;gamma&quot;: &quot;Infinity&quot;\n}');
+    expect(html).toContain('<td class="n">1.235e-5</td>');
+    expect(html).not.toMatch(/<link|<script|src="http/); // nothing fetched: the page is self-contained
+    expect(xmlProblems(html, HTML_VOID)).toEqual([]);
+  });
+
+  it("refuses an svg section that carries a script", () => {
+    expect(() => htmlReport({ title: "t", config: {}, sections: [{ heading: "h", svg: `<svg>${evil}</svg>` }] })).toThrow(
+      expect.objectContaining({ code: "E_INPUT" }),
+    );
+  });
+
+  it("refuses a config that cannot be shown as JSON", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => htmlReport({ title: "t", config: cyclic, sections: [] })).toThrow(expect.objectContaining({ code: "E_INPUT" }));
+  });
+
+  it("writeHtmlReport writes the page into a new directory and returns its path", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "fedquant-html-")), "out");
+    const path = await writeHtmlReport(dir, "report.html", { title: "E1", config: null, sections: [] });
+    expect(path).toBe(join(dir, "report.html"));
+    expect(readFileSync(path, "utf8")).toContain("<title>E1</title>");
+  });
+});
