@@ -1,6 +1,7 @@
 // Grouped bar chart with ± standard-error bars (distortion of each method for each K) as SVG.
 import type { TopLevelSpec } from "vega-lite";
 import { FedquantError } from "../errors.js";
+import { checkPixels, checkTitle } from "./chart-checks.js";
 import { logAxis } from "./log-axis.js";
 import { droppedSummary } from "./notes.js";
 import { MAX_SERIES, seriesColor } from "./palette.js";
@@ -85,7 +86,9 @@ export async function barChartSvg(spec: BarChartSpec): Promise<string> {
 }
 
 function checkBars(spec: BarChartSpec): string[] {
-  if (!spec || typeof spec.title !== "string") throw new FedquantError("E_CONFIG", "barChartSvg: a title string is required");
+  checkTitle("barChartSvg", spec?.title);
+  checkPixels("barChartSvg", "width", spec.width);
+  checkPixels("barChartSvg", "height", spec.height);
   if (!Array.isArray(spec.groups) || spec.groups.length === 0) throw new FedquantError("E_CONFIG", "barChartSvg: expected at least one group");
   if (new Set(spec.groups).size !== spec.groups.length) throw new FedquantError("E_CONFIG", "barChartSvg: group names must be distinct");
   if (!Array.isArray(spec.bars) || spec.bars.length === 0) throw new FedquantError("E_CONFIG", "barChartSvg: expected at least one bar");
@@ -114,6 +117,7 @@ function collectBars(spec: BarChartSpec): { rows: Row[]; notes: string[] } {
   const rows: Row[] = [];
   const dropped = new Map<string, number>();
   const clipped = new Map<string, number>();
+  const noError = new Map<string, number>();
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const b of spec.bars) {
     if (!Number.isFinite(b.value) || (spec.logY && b.value <= 0)) {
@@ -121,6 +125,7 @@ function collectBars(spec: BarChartSpec): { rows: Row[]; notes: string[] } {
       continue;
     }
     const row: Row = { g: b.group, s: b.series, v: b.value };
+    if (b.error !== undefined && !Number.isFinite(b.error)) count(noError, b.series);
     if (b.error !== undefined && Number.isFinite(b.error)) {
       row.lo = b.value - b.error;
       row.hi = b.value + b.error;
@@ -135,6 +140,7 @@ function collectBars(spec: BarChartSpec): { rows: Row[]; notes: string[] } {
   if (rows.length === 0) throw new FedquantError("E_INPUT", `barChartSvg "${spec.title}": no plottable bar (non-finite values${spec.logY ? " or values ≤ 0 on the log axis" : ""})`);
   const notes: string[] = [];
   if (dropped.size > 0) notes.push(`Not plotted: ${droppedSummary([...dropped], "bar")} ${spec.logY ? "non-finite or ≤ 0 on the log y axis" : "non-finite"}.`);
+  if (noError.size > 0) notes.push(`No error bar (non-finite standard error): ${droppedSummary([...noError], "bar")}.`);
   if (clipped.size > 0) notes.push(`Lower error bar cut at value/10 on the log axis: ${droppedSummary([...clipped], "bar")}.`);
   return { rows, notes };
 }

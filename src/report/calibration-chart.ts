@@ -2,6 +2,7 @@
 // for the Bayesian neural-net experiment; each series' expected calibration error goes in its label.
 import type { TopLevelSpec } from "vega-lite";
 import { FedquantError } from "../errors.js";
+import { checkPixels, checkTitle } from "./chart-checks.js";
 import { MAX_SERIES, seriesColor } from "./palette.js";
 import { baseConfig, renderSvg } from "./render.js";
 
@@ -88,14 +89,12 @@ export async function calibrationChartSvg(spec: CalibrationChartSpec): Promise<s
 }
 
 function checkCalibration(spec: CalibrationChartSpec): void {
-  if (!spec || typeof spec.title !== "string") throw new FedquantError("E_CONFIG", "calibrationChartSvg: a title string is required");
+  checkTitle("calibrationChartSvg", spec?.title);
+  checkPixels("calibrationChartSvg", "size", spec.size);
   if (!Array.isArray(spec.series) || spec.series.length === 0) throw new FedquantError("E_CONFIG", "calibrationChartSvg: expected at least one series");
   if (spec.series.length > MAX_SERIES) throw new FedquantError("E_CONFIG", `calibrationChartSvg: at most ${MAX_SERIES} series, found ${spec.series.length}`);
   if (new Set(spec.series.map((s) => s.label)).size !== spec.series.length) {
     throw new FedquantError("E_CONFIG", "calibrationChartSvg: series labels must be distinct");
-  }
-  if (spec.size !== undefined && !(Number.isFinite(spec.size) && spec.size >= 50 && spec.size <= 10_000)) {
-    throw new FedquantError("E_CONFIG", `calibrationChartSvg: size must be a number of pixels in [50, 10000], found ${String(spec.size)}`);
   }
   for (const s of spec.series) {
     if (!Array.isArray(s.bins)) throw new FedquantError("E_CONFIG", `calibrationChartSvg: series "${s.label}" needs a bins array`);

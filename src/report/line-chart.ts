@@ -1,7 +1,9 @@
 // Line chart of several series (excess loss or posterior MSE against iterations or bits) as SVG.
 import type { TopLevelSpec } from "vega-lite";
 import { FedquantError } from "../errors.js";
+import { checkPixels, checkTitle } from "./chart-checks.js";
 import { logAxis } from "./log-axis.js";
+import { m4 } from "./decimate.js";
 import { droppedSummary } from "./notes.js";
 import { MAX_SERIES, seriesColor, seriesDash } from "./palette.js";
 import { baseConfig, renderSvg } from "./render.js";
@@ -31,14 +33,15 @@ interface Row { s: string; x: number; y: number; i: number }
 
 export async function lineChartSvg(spec: LineChartSpec): Promise<string> {
   checkCommon(spec);
-  const { rows, notes } = collectPoints(spec);
+  const width = spec.width ?? 560;
+  const { rows, notes } = collectPoints(spec, width);
   const labels = spec.series.map((s) => s.label);
   const xs = rows.map((r) => r.x);
   const ys = rows.map((r) => r.y);
   const vl: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : { text: spec.title },
-    width: spec.width ?? 560,
+    width,
     height: spec.height ?? 340,
     data: { values: rows },
     mark: { type: "line", strokeWidth: 1.8, clip: true },
@@ -72,7 +75,7 @@ function axisFor(log: boolean | undefined, values: number[]): Record<string, unk
 }
 
 function checkCommon(spec: LineChartSpec): void {
-  if (!spec || typeof spec.title !== "string") throw new FedquantError("E_CONFIG", "lineChartSvg: a title string is required");
+  checkTitle("lineChartSvg", spec?.title);
   if (!Array.isArray(spec.series) || spec.series.length === 0) {
     throw new FedquantError("E_CONFIG", "lineChartSvg: expected at least one series, found none");
   }
@@ -88,44 +91,45 @@ function checkCommon(spec: LineChartSpec): void {
       throw new FedquantError("E_DIM", `lineChartSvg: series "${s.label}" has ${s.x.length} x values and ${s.y.length} y values`);
     }
   }
-  for (const [key, v] of [["width", spec.width], ["height", spec.height]] as const) {
-    if (v !== undefined && !(Number.isFinite(v) && v >= 50 && v <= 10_000)) {
-      throw new FedquantError("E_CONFIG", `lineChartSvg: ${key} must be a number of pixels in [50, 10000], found ${String(v)}`);
-    }
-  }
+  checkPixels("lineChartSvg", "width", spec.width);
+  checkPixels("lineChartSvg", "height", spec.height);
 }
 
 /** Keeps the plottable points; says in footnotes what was dropped and why. */
-function collectPoints(spec: LineChartSpec): { rows: Row[]; notes: string[] } {
+function collectPoints(spec: LineChartSpec, width: number): { rows: Row[]; notes: string[] } {
   const rows: Row[] = [];
   const nonFinite: [string, number][] = [];
-  const nonPositive: [string, number][] = [];
+  const nonPositiveX: [string, number][] = [];
+  const nonPositiveY: [string, number][] = [];
   const empty: string[] = [];
   for (const s of spec.series) {
     let bad = 0;
-    let neg = 0;
-    let kept = 0;
+    let negX = 0;
+    let negY = 0;
+    const kept: Row[] = [];
     for (let i = 0; i < s.x.length; i++) {
       const x = Number(s.x[i]);
       const y = Number(s.y[i]);
       if (!Number.isFinite(x) || !Number.isFinite(y)) bad++;
-      else if ((spec.logX && x <= 0) || (spec.logY && y <= 0)) neg++;
+      else if (spec.logX && x <= 0) negX++;
+      else if (spec.logY && y <= 0) negY++;
       else {
-        rows.push({ s: s.label, x, y, i });
-        kept++;
+        kept.push({ s: s.label, x, y, i });
       }
     }
     if (bad > 0) nonFinite.push([s.label, bad]);
-    if (neg > 0) nonPositive.push([s.label, neg]);
-    if (kept === 0) empty.push(s.label);
+    if (negX > 0) nonPositiveX.push([s.label, negX]);
+    if (negY > 0) nonPositiveY.push([s.label, negY]);
+    if (kept.length === 0) empty.push(s.label);
+    for (const r of m4(kept, width, spec.logX ?? false)) rows.push(r);
   }
   if (rows.length === 0) {
     throw new FedquantError("E_INPUT", `lineChartSvg "${spec.title}": no plottable point (non-finite values${spec.logX || spec.logY ? " or values ≤ 0 on a log axis" : ""})`);
   }
-  const axes = [spec.logX ? "x" : "", spec.logY ? "y" : ""].filter(Boolean).join("/");
   const notes: string[] = [];
   if (nonFinite.length > 0) notes.push(`Not plotted: ${droppedSummary(nonFinite)} non-finite.`);
-  if (nonPositive.length > 0) notes.push(`Not plotted: ${droppedSummary(nonPositive)} ≤ 0 on the log ${axes} axis.`);
+  if (nonPositiveX.length > 0) notes.push(`Not plotted: ${droppedSummary(nonPositiveX)} with x ≤ 0 on the log x axis.`);
+  if (nonPositiveY.length > 0) notes.push(`Not plotted: ${droppedSummary(nonPositiveY)} with y ≤ 0 on the log y axis.`);
   if (empty.length > 0) notes.push(`No plottable point in: ${empty.join(", ")}.`);
   return { rows, notes };
 }

@@ -68,7 +68,9 @@ describe("lineChartSvg", () => {
   it("drops values ≤ 0 on log axes with a footnote, and refuses a chart with nothing left to plot", async () => {
     const s = { label: "DIANA", x: [0, 1, 2, 3], y: [1, 0.1, 0, -1e-3] };
     const svg = await lineChartSvg({ title: "t", xLabel: "bits", yLabel: "y", logX: true, logY: true, series: [s] });
-    expect(texts(svg).join(" ")).toContain("Not plotted: 3 points (DIANA: 3) ≤ 0 on the log x/y axis.");
+    const notes = texts(svg).join(" ");
+    expect(notes).toContain("Not plotted: 1 point (DIANA: 1) with x ≤ 0 on the log x axis.");
+    expect(notes).toContain("Not plotted: 2 points (DIANA: 2) with y ≤ 0 on the log y axis.");
     expect(lineMarks(svg)).toBe(1);
     const err = await errorOf(lineChartSvg({ title: "t", xLabel: "x", yLabel: "y", logY: true, series: [{ label: "a", x: [1, 2], y: [0, -1] }] }));
     expect(err.code).toBe("E_INPUT");
@@ -93,11 +95,17 @@ describe("lineChartSvg", () => {
     expect(xmlProblems(svg)).toEqual([]);
   });
 
-  it("rejects mismatched lengths, duplicate labels and an empty series list", async () => {
+  it("accepts typed arrays as series data", async () => {
+    const svg = await lineChartSvg({ title: "t", xLabel: "x", yLabel: "y", series: [{ label: "a", x: Float64Array.of(1, 2, 3), y: Float32Array.of(3, 2, 1) }] });
+    expect(lineMarks(svg)).toBe(1);
+  });
+
+  it("rejects mismatched lengths, duplicate labels, an empty series list and absurd sizes", async () => {
     const base: LineChartSpec = { title: "t", xLabel: "x", yLabel: "y", series: [] };
     expect((await errorOf(lineChartSvg(base))).code).toBe("E_CONFIG");
     expect((await errorOf(lineChartSvg({ ...base, series: [{ label: "a", x: [1, 2], y: [1] }] }))).code).toBe("E_DIM");
     expect((await errorOf(lineChartSvg({ ...base, series: [decay("a", 1), decay("a", 2)] }))).code).toBe("E_CONFIG");
+    expect((await errorOf(lineChartSvg({ ...base, series: [decay("a", 1)], width: 5e6 }))).code).toBe("E_CONFIG");
   });
 
   it("writes an example figure to test-artifacts/report-example.svg", async () => {
