@@ -26,13 +26,39 @@ export async function renderSvg(spec: TopLevelSpec, footnotes: string[]): Promis
     const vegaSpec = compile(spec).spec;
     view = new View(parse(vegaSpec), { renderer: "none" });
     const svg = await view.toSVG();
-    return appendFootnotes(svg, footnotes);
+    return appendFootnotes(scopeIds(svg), footnotes);
   } catch (err) {
     if (err instanceof FedquantError) throw err;
     throw new FedquantError("E_INPUT", `chart rendering failed: ${(err as Error).message}`, { cause: err });
   } finally {
     view?.finalize();
   }
+}
+
+/**
+ * vega numbers clip-path ids with a process-wide counter ("clip22"), so two charts inlined in one
+ * HTML page can clash, and the same chart comes out different depending on what was drawn before.
+ * Renumber ids in order of appearance and prefix them with a hash of the result: deterministic,
+ * and distinct across different charts.
+ */
+export function scopeIds(svg: string): string {
+  const ids = new Map<string, string>();
+  for (const m of svg.matchAll(/\bid="([^"]+)"/g)) if (!ids.has(m[1]!)) ids.set(m[1]!, `c${ids.size}`);
+  if (ids.size === 0) return svg;
+  const rename = (text: string, f: (id: string) => string) =>
+    text.replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${f(id)}"`).replace(/url\(#([^)]+)\)/g, (m0, id: string) => (ids.has(id) ? `url(#${f(id)})` : m0));
+  const normal = rename(svg, (id) => ids.get(id) ?? id);
+  const prefix = `fq${fnv1a(normal)}-`;
+  return rename(svg, (id) => (ids.has(id) ? prefix + ids.get(id)! : id));
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**

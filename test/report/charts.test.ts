@@ -95,6 +95,18 @@ describe("lineChartSvg", () => {
     expect(xmlProblems(svg)).toEqual([]);
   });
 
+  it("is deterministic, and scopes its clip-path ids so charts can share an HTML page", async () => {
+    const spec: LineChartSpec = { title: "t", xLabel: "x", yLabel: "y", series: [decay("a", 0.1)] };
+    const first = await lineChartSvg(spec);
+    await lineChartSvg({ ...spec, title: "something else" }); // advances vega's global id counter
+    expect(await lineChartSvg(spec)).toBe(first);
+    const other = await lineChartSvg({ ...spec, series: [decay("b", 0.3)] });
+    const ids = (svg: string) => [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids(first).length).toBeGreaterThan(0);
+    expect(ids(first).filter((id) => ids(other).includes(id))).toEqual([]);
+    for (const m of first.matchAll(/url\(#([^)]+)\)/g)) expect(ids(first)).toContain(m[1]);
+  });
+
   it("accepts typed arrays as series data", async () => {
     const svg = await lineChartSvg({ title: "t", xLabel: "x", yLabel: "y", series: [{ label: "a", x: Float64Array.of(1, 2, 3), y: Float32Array.of(3, 2, 1) }] });
     expect(lineMarks(svg)).toBe(1);
