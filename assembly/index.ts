@@ -6,3 +6,5 @@ export { packFixed, unpackFixed, qsgdEliasEncode, qsgdEliasDecode } from "./bits
 
 // First free byte after static data, 16-aligned: the TS arena starts here.
 export function heapBase(): usize { return (__heap_base + 15) & ~<usize>15; }
+export { codebookBlocked, codewordRows, codebookBytes } from "./codebook";
+export { voronoiSearch } from "./voronoi";

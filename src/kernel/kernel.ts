@@ -188,6 +188,83 @@ export class Kernel {
       return this.i32(po, n).slice();
     });
   }
+
+  // ---- Voronoi / codebooks (StoVoQ) ------------------------------------------------------
+  // A codebook is the first M·d normals of the stream (codeword j = normals j·d … j·d+d−1, times
+  // α, or normalised to norm α with CB_UNIT); drawing it advances the stream by ⌈M·d/4⌉ blocks.
+  // See assembly/codebook.ts for the layout and src/kernel/twin-voronoi.ts for the TS twin.
+
+  /** The blocked search layout of M codewords (⌈M/16⌉ blocks of (d+1) × 16 f32). Advances rng. */
+  codebookBlocked(rng: RandomStream, M: number, d: number, alpha: number, mode = 0): Float32Array {
+    checkCodebook(M, d, alpha);
+    return this.scope(() => {
+      const bytes = this.raw.codebookBytes(M, d);
+      const pb = this.alloc(bytes);
+      const c = rng.take(Math.ceil((M * d) / 4));
+      this.raw.codebookBlocked(pb, M, d, Math.fround(alpha), mode, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
+      return this.f32(pb, bytes / 4).slice();
+    });
+  }
+
+  /** Rows (n × d, row-major) of the codewords `indices` of the codebook drawn from rng. Advances rng like codebookBlocked. */
+  codewordRows(rng: RandomStream, M: number, d: number, alpha: number, indices: Uint32Array, mode = 0): Float32Array {
+    checkCodebook(M, d, alpha);
+    const n = indices.length;
+    for (let t = 0; t < n; t++) {
+      if (indices[t]! >= M) throw new FedquantError("E_INPUT", `codeword index ${indices[t]} at ${t} is outside 0..${M - 1}`);
+    }
+    return this.scope(() => {
+      const pi = this.alloc(n * 4);
+      this.u32(pi, n).set(indices);
+      const po = this.alloc(n * d * 4);
+      const c = rng.take(Math.ceil((M * d) / 4));
+      this.raw.codewordRows(po, pi, n, d, Math.fround(alpha), mode, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
+      return this.f32(po, n * d).slice();
+    });
+  }
+
+  /** argmax_j ⟨x_i, c_j⟩ + bias_j for each d-row x_i of `buckets`, over a blocked codebook of M codewords. */
+  voronoiSearch(buckets: Float32Array, d: number, book: Float32Array, M: number): { index: Uint32Array; score: Float32Array } {
+    checkCodebook(M, d, 1);
+    if (buckets.length % d !== 0) throw new FedquantError("E_DIM", `buckets hold ${buckets.length} values, not a multiple of d = ${d}`);
+    const bytes = this.raw.codebookBytes(M, d);
+    if (book.length * 4 !== bytes) throw new FedquantError("E_DIM", `a blocked codebook of ${M} × ${d} has ${bytes / 4} floats, got ${book.length}`);
+    return this.scope(() => {
+      const pb = this.putF32(book);
+      return this.searchIn(this.putF32(buckets), buckets.length / d, d, pb, M);
+    });
+  }
+
+  /** Draw a codebook from rng (advancing it) and search it for every d-row of `buckets`, in one pass over linear memory. */
+  voronoiQuantize(rng: RandomStream, buckets: Float32Array, d: number, M: number, alpha: number, mode = 0): { index: Uint32Array; score: Float32Array } {
+    checkCodebook(M, d, alpha);
+    if (buckets.length % d !== 0) throw new FedquantError("E_DIM", `buckets hold ${buckets.length} values, not a multiple of d = ${d}`);
+    return this.scope(() => {
+      const px = this.putF32(buckets);
+      const pb = this.alloc(this.raw.codebookBytes(M, d));
+      const c = rng.take(Math.ceil((M * d) / 4));
+      this.raw.codebookBlocked(pb, M, d, Math.fround(alpha), mode, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
+      return this.searchIn(px, buckets.length / d, d, pb, M);
+    });
+  }
+
+  private searchIn(px: number, nb: number, d: number, pb: number, M: number): { index: Uint32Array; score: Float32Array } {
+    const pi = this.alloc(nb * 4), ps = this.alloc(nb * 4);
+    this.raw.voronoiSearch(px, nb, d, pb, M, pi, ps);
+    return { index: this.u32(pi, nb).slice(), score: this.f32(ps, nb).slice() };
+  }
+}
+
+/** Codebook mode flags (assembly/codebook.ts): unit-norm codewords; zero bias (search argmax ⟨x, c⟩). */
+export const CB_UNIT = 1, CB_ZERO_BIAS = 2;
+/** Largest bucket dimension and codebook size the kernel accepts. */
+export const MAX_BUCKET_DIM = 256, MAX_CODEBOOK = 1 << 22;
+
+function checkCodebook(M: number, d: number, alpha: number): void {
+  if (!Number.isInteger(d) || d < 1 || d > MAX_BUCKET_DIM) throw new FedquantError("E_CONFIG", `bucket dimension d must be an integer in 1..${MAX_BUCKET_DIM}, got ${d}`);
+  if (!Number.isInteger(M) || M < 1 || M > MAX_CODEBOOK) throw new FedquantError("E_CONFIG", `codebook size M must be an integer in 1..${MAX_CODEBOOK}, got ${M}`);
+  if (Math.ceil(M / 16) * (d + 1) * 64 > 2 ** 30) throw new FedquantError("E_CONFIG", `a codebook of ${M} × ${d} would take more than 1 GiB`);
+  if (!(Number.isFinite(alpha) && alpha > 0 && Math.fround(alpha) > 0 && Number.isFinite(Math.fround(alpha)))) throw new FedquantError("E_CONFIG", `codebook scale α must be a positive finite float32, got ${alpha}`);
 }
 
 function checkWidth(width: number): void {

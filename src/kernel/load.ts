@@ -1,9 +1,10 @@
 // Finds, fetches and instantiates the kernel wasm (SIMD when the engine validates it, else
-// scalar). Not @assemblyscript/loader: it is deprecated upstream since AS 0.20, and with
+// scalar; the relaxed-SIMD build only on request, where the engine validates it). Not @assemblyscript/loader: it is deprecated upstream since AS 0.20, and with
 // `--runtime stub` and pointer-only exports we need nothing from it but instantiate().
 import { FedquantError } from "../errors.js";
 
-export type Flavour = "simd" | "scalar";
+/** "relaxed" = the SIMD build whose Voronoi search uses f32x4.relaxed_madd (opt-in, never "auto"). */
+export type Flavour = "simd" | "scalar" | "relaxed";
 
 /** The raw exports of build/fedquant.{simd,scalar}.wasm (see assembly/index.ts). */
 export interface KernelExports {
@@ -24,6 +25,11 @@ export interface KernelExports {
   unpackFixed(src: number, n: number, width: number, dst: number): void;
   qsgdEliasEncode(levels: number, n: number, dst: number): bigint;
   qsgdEliasDecode(src: number, nBits: bigint, n: number, s: number, out: number): number;
+  // Voronoi / codebooks (assembly/codebook.ts, assembly/voronoi.ts)
+  codebookBytes(M: number, d: number): number;
+  codebookBlocked(out: number, M: number, d: number, alpha: number, mode: number, k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  codewordRows(out: number, idx: number, n: number, d: number, alpha: number, mode: number, k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  voronoiSearch(x: number, nb: number, d: number, book: number, M: number, outIdx: number, outScore: number): void;
 }
 
 export type WasmSource = URL | string | ArrayBuffer | Uint8Array;
@@ -65,11 +71,23 @@ export function simdSupported(): boolean {
   try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
 }
 
+// A module using one f32x4.relaxed_madd (0xfd 0x105): validates only where relaxed SIMD is on
+// (Chrome ≥ 114; Node 20 needs --experimental-wasm-relaxed-simd).
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11]);
+
+export function relaxedSimdSupported(): boolean {
+  try { return WebAssembly.validate(RELAXED_PROBE); } catch { return false; }
+}
+
 export async function instantiateKernel(opts: LoadOptions = {}): Promise<{ exports: KernelExports; flavour: Flavour }> {
   const want = opts.flavour ?? "auto";
   const flavour: Flavour = want === "auto" ? (simdSupported() ? "simd" : "scalar") : want;
   if (flavour === "simd" && !simdSupported()) {
     throw new FedquantError("E_WASM", "the SIMD kernel was requested but this engine does not validate wasm SIMD");
+  }
+  if (flavour === "relaxed" && !relaxedSimdSupported()) {
+    throw new FedquantError("E_WASM", "the relaxed-SIMD kernel was requested but this engine does not validate wasm relaxed SIMD (Node 20: run with --experimental-wasm-relaxed-simd)");
   }
   const bytes = await bytesOf(opts.source?.[flavour] ?? defaultUrl(flavour));
   try {
