@@ -1,0 +1,76 @@
+// Joining a federation over WebSocket, in browsers (the native WebSocket) and in Node (pass the
+// `ws` constructor; client-node.ts does): one Participant, reconnected after a dropped
+// connection with exponential back-off, so its algorithm state and catch-up survive the drop.
+import { FedquantError } from "../../errors.js";
+import { CloseCode, isFinalClose, linkOverWebSocket, type WebSocketCtor, type WebSocketLike } from "./link.js";
+import { Participant, type ParticipantOptions, type ParticipantResult } from "./participant.js";
+
+export interface JoinOptions extends ParticipantOptions {
+  /** Default: globalThis.WebSocket (browsers, Node ≥ 22). */
+  WebSocket?: WebSocketCtor;
+  /** Reconnection attempts in a row before giving up (default 8); reset by every successful connection. */
+  retries?: number;
+  /** First back-off delay in ms, doubled per failed attempt up to 5 s (default 200). */
+  retryDelayMs?: number;
+}
+
+export interface Membership {
+  readonly participant: Participant;
+  /** Resolves when the server says the session is over; rejects if we are refused or give up. */
+  readonly result: Promise<ParticipantResult>;
+  /** Leave now (the server treats us as absent from then on). */
+  leave(): void;
+}
+
+function opened(ws: WebSocketLike): Promise<boolean> {
+  return new Promise((resolve) => {
+    ws.addEventListener("open", () => resolve(true));
+    ws.addEventListener("close", () => resolve(false));
+  });
+}
+
+export function joinFederation(url: string, opts: JoinOptions): Membership {
+  const WS = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+  if (!WS) throw new FedquantError("E_CONFIG", "no WebSocket implementation: pass one as opts.WebSocket (in Node, use joinFederationNode)");
+  const participant = new Participant(opts);
+  let current: WebSocketLike | undefined;
+  let left = false;
+
+  const run = async (): Promise<ParticipantResult> => {
+    let failures = 0;
+    let delay = opts.retryDelayMs ?? 200;
+    let lastWhy = "";
+    for (;;) {
+      if (left) throw new FedquantError("E_STATE", "left the federation before it finished");
+      const ws = new WS(url);
+      current = ws;
+      // listeners must exist before the socket can open: the link is made right away
+      const link = linkOverWebSocket(ws, url);
+      const isOpen = opened(ws);
+      if (await isOpen) {
+        failures = 0;
+        delay = opts.retryDelayMs ?? 200;
+        const end = await participant.attach(link);
+        if (participant.finished) return participant.finished;
+        if (participant.failed) throw participant.failed;
+        if (left) throw new FedquantError("E_STATE", "left the federation before it finished");
+        lastWhy = `${end.bye ?? end.reason} (close code ${end.code})`;
+        if (isFinalClose(end.code)) throw new FedquantError("E_PROTOCOL", `the server closed the connection: ${lastWhy}`);
+        opts.log?.({ level: "warn", event: "disconnected", client: participant.client, message: `connection lost: ${lastWhy}; reconnecting` });
+      } else {
+        lastWhy = `could not connect to ${url}`;
+      }
+      if (++failures > (opts.retries ?? 8)) throw new FedquantError("E_PROTOCOL", `gave up after ${failures} failed attempts: ${lastWhy}`);
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(5000, delay * 2);
+    }
+  };
+
+  const result = run();
+  result.catch(() => {});
+  return {
+    participant,
+    result,
+    leave() { left = true; current?.close(CloseCode.normal, "leaving"); },
+  };
+}

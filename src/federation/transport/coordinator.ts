@@ -1,0 +1,391 @@
+// The server's round engine over any Links (WebSockets, worker ports): handshake with a
+// per-client token, rounds with a deadline, validation of every frame before it reaches the
+// algorithm, dropping of offenders, rejoin with catch-up. Browser-safe (the demo runs it in a page).
+import { FedquantError } from "../../errors.js";
+import { decodeFrame, encodeFrame, NO_ROUND, type Frame } from "./frames.js";
+import { CloseCode, type Link } from "./link.js";
+import type { LogEvent, Logger, RoundDriver, RoundOutcome } from "./driver.js";
+
+export interface CoordinatorOptions {
+  /** Client i authenticates with tokens[i]; there are tokens.length clients. */
+  tokens: readonly string[];
+  /** How long a round waits for uplinks; later ones count as absent. */
+  deadlineMs: number;
+  /** Frames larger than this (bytes) get their sender dropped. */
+  maxFrameBytes: number;
+  /** Clients that must have joined before round 0 opens (default: all). */
+  minClients?: number;
+  /** Open a round only with at least this many connected clients, else pause (default 1). */
+  quorum?: number;
+  /** After this long, start with whoever joined if they reach the quorum (default: never). */
+  startTimeoutMs?: number;
+  /** A connection must say hello within this time (default 10 s). */
+  handshakeMs?: number;
+  /** Connections that have not said hello yet, at most (default 64). */
+  maxPending?: number;
+  log?: Logger;
+  onRound?: (report: RoundReport) => void;
+}
+
+export interface RoundReport {
+  round: number;
+  /** Clients sent a downlink this round. */
+  invited: number[];
+  /** Clients whose uplink was accepted (passed validation before the deadline). */
+  participants: number[];
+  /** Invited but no accepted uplink: late, disconnected or dropped. */
+  absent: number[];
+  /** Algorithm information bits (RoundDriver.bits) of this round's downlinks (incl. catch-up) and accepted uplinks. */
+  bitsDown: number;
+  bitsUp: number;
+  /** Every byte of every frame sent / received (protocol heads, handshakes, late and rejected frames) since the previous report. */
+  wireBytesDown: number;
+  wireBytesUp: number;
+  outcome: RoundOutcome;
+}
+
+export interface SessionResult {
+  reports: RoundReport[];
+  bitsUp: number;
+  bitsDown: number;
+  wireBytesUp: number;
+  wireBytesDown: number;
+}
+
+interface Slot {
+  id: number;
+  token: Uint8Array;
+  link?: Link;
+  /** Last round whose uplink was accepted (NO_ROUND: none). */
+  accepted: number;
+  /** Last round this client was invited to (NO_ROUND: none). */
+  invited: number;
+  /** Past rounds it was invited to on its current connection and has not answered (bounded). */
+  unanswered: Set<number>;
+}
+
+type Phase = "waiting" | "open" | "paused" | "finished" | "stopped";
+
+const utf8 = new TextEncoder();
+/** A late uplink more than this many rounds old is a protocol error, not slowness. */
+const MAX_LATE_ROUNDS = 64;
+
+/** Compare a presented token with a secret without an early exit (no timing oracle on the prefix). */
+function sameToken(secret: Uint8Array, presented: Uint8Array): boolean {
+  let diff = secret.length ^ presented.length;
+  for (let i = 0; i < secret.length; i++) diff |= secret[i]! ^ (presented[i % Math.max(1, presented.length)] ?? 0);
+  return diff === 0;
+}
+
+export class Coordinator {
+  private readonly slots: Slot[];
+  private readonly pending = new Set<Link>();
+  private phase: Phase = "waiting";
+  private round = 0;
+  private invited: number[] = [];
+  private waitingFor = new Set<number>();
+  private uplinks = new Map<number, Uint8Array>();
+  private bitsDownRound = 0;
+  private wireDown = 0;
+  private wireUp = 0;
+  private wireDownMark = 0;
+  private wireUpMark = 0;
+  private deadline?: ReturnType<typeof setTimeout>;
+  private startTimer?: ReturnType<typeof setTimeout>;
+  private readonly reports: RoundReport[] = [];
+  private resolveDone!: (r: SessionResult) => void;
+  private rejectDone!: (e: unknown) => void;
+  /** Settles when the last round closes (or rejects if stop() is called first). */
+  readonly finished: Promise<SessionResult>;
+
+  constructor(private readonly driver: RoundDriver, private readonly opts: CoordinatorOptions) {
+    const n = opts.tokens.length;
+    if (n < 1) throw new FedquantError("E_CONFIG", "a federation needs at least one client token");
+    const seen = new Set<string>();
+    this.slots = opts.tokens.map((t, id) => {
+      if (typeof t !== "string" || t.length === 0) throw new FedquantError("E_CONFIG", `token of client ${id} must be a non-empty string`);
+      if (seen.has(t)) throw new FedquantError("E_CONFIG", `clients share a token (client ${id}); each client needs its own`);
+      seen.add(t);
+      return { id, token: utf8.encode(t), accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Set<number>() };
+    });
+    const pos = (name: string, v: number | undefined, min: number): void => {
+      if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw new FedquantError("E_CONFIG", `${name} must be a number ≥ ${min}, got ${v}`);
+    };
+    pos("deadlineMs", opts.deadlineMs, 1);
+    pos("maxFrameBytes", opts.maxFrameBytes, 64);
+    pos("quorum", opts.quorum, 1);
+    pos("minClients", opts.minClients, 1);
+    if ((opts.minClients ?? n) > n) throw new FedquantError("E_CONFIG", `minClients ${opts.minClients} exceeds the ${n} clients`);
+    if (!(Number.isInteger(driver.rounds) && driver.rounds >= 1)) throw new FedquantError("E_CONFIG", `rounds must be an integer ≥ 1, got ${driver.rounds}`);
+    this.finished = new Promise((res, rej) => { this.resolveDone = res; this.rejectDone = rej; });
+    // a caller that only awaits the reports may never look at finished: keep a rejection from being "unhandled"
+    this.finished.catch(() => {});
+    if (opts.startTimeoutMs !== undefined) {
+      this.startTimer = setTimeout(() => {
+        if (this.phase === "waiting" && this.connected().length >= (opts.quorum ?? 1)) {
+          this.log({ level: "info", event: "start", message: `start timeout: starting with ${this.connected().length} of ${n} clients` });
+          this.openRound();
+        }
+      }, opts.startTimeoutMs);
+    }
+  }
+
+  /** Clients connected and authenticated right now. */
+  connected(): number[] { return this.slots.filter((s) => s.link).map((s) => s.id); }
+
+  get currentRound(): number { return this.round; }
+  get state(): Phase { return this.phase; }
+
+  /** Hand a new connection to the coordinator: it must say hello with a valid token. */
+  attach(link: Link): void {
+    if (this.phase === "finished" || this.phase === "stopped") {
+      this.send(link, { type: "bye", round: this.round, reason: "the session is over" });
+      link.close(CloseCode.finished, "the session is over");
+      return;
+    }
+    if (this.pending.size >= (this.opts.maxPending ?? 64)) {
+      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `too many connections waiting for a hello; closing ${link.peer}` });
+      link.close(CloseCode.full, "too many pending connections");
+      return;
+    }
+    this.pending.add(link);
+    const timer = setTimeout(() => {
+      if (!this.pending.delete(link)) return;
+      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} sent no hello within ${this.opts.handshakeMs ?? 10_000} ms` });
+      link.close(CloseCode.timeout, "no hello in time");
+    }, this.opts.handshakeMs ?? 10_000);
+    link.onClose(() => { if (this.pending.delete(link)) clearTimeout(timer); });
+    link.onFrame((bytes) => {
+      if (!this.pending.has(link)) return;
+      this.pending.delete(link);
+      clearTimeout(timer);
+      this.handshake(link, bytes);
+    });
+  }
+
+  /** Close every connection and stop (the finished promise rejects if rounds remain). */
+  stop(reason = "server stopping"): void {
+    if (this.phase === "stopped") return;
+    const wasFinished = this.phase === "finished";
+    this.phase = "stopped";
+    clearTimeout(this.deadline);
+    clearTimeout(this.startTimer);
+    for (const l of this.pending) l.close(CloseCode.goingAway, reason);
+    this.pending.clear();
+    for (const s of this.slots) if (s.link) { const l = s.link; s.link = undefined; l.close(CloseCode.goingAway, reason); }
+    if (!wasFinished) this.rejectDone(new FedquantError("E_STATE", `the federation stopped at round ${this.round} of ${this.driver.rounds}: ${reason}`));
+  }
+
+  /**
+   * The connection layer saw a fault the coordinator cannot (e.g. `ws` refusing a frame over its
+   * maxPayload): drop the client behind that link, or reject it if it had not said hello yet.
+   */
+  linkFault(link: Link, reason: string, code: number = CloseCode.protocol): void {
+    const s = this.slots.find((x) => x.link === link);
+    if (s) return this.drop(s, reason, code);
+    if (this.pending.delete(link)) {
+      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
+      link.close(code, reason);
+    }
+  }
+
+  // ---- handshake ------------------------------------------------------------------------
+
+  private handshake(link: Link, bytes: Uint8Array): void {
+    this.wireUp += bytes.length;
+    const reject = (reason: string, code: number): void => {
+      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
+      this.send(link, { type: "bye", round: this.round, reason });
+      link.close(code, reason);
+    };
+    if (bytes.length > this.opts.maxFrameBytes) return reject(`frame of ${bytes.length} bytes exceeds the ${this.opts.maxFrameBytes}-byte maximum`, CloseCode.tooBig);
+    let f: Frame;
+    try { f = decodeFrame(bytes); } catch (e) { return reject((e as Error).message, CloseCode.protocol); }
+    if (f.type !== "hello") return reject(`expected a hello frame first, got ${f.type}`, CloseCode.protocol);
+    const presented = utf8.encode(f.token);
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (sameToken(s.token, presented)) slot = s;
+    if (!slot) return reject("wrong token", CloseCode.unauthorized);
+    if (this.phase === "finished" || this.phase === "stopped") return reject("the session is over", CloseCode.finished);
+
+    const rejoin = slot.accepted !== NO_ROUND || slot.invited !== NO_ROUND || slot.link !== undefined;
+    if (slot.link) {
+      const old = slot.link;
+      slot.link = undefined;
+      this.send(old, { type: "bye", round: this.round, reason: "replaced by a new connection of the same client" });
+      old.close(CloseCode.replaced, "replaced by a new connection");
+      this.forget(slot.id);
+    }
+    slot.link = link;
+    slot.unanswered.clear(); // answers to rounds of an old connection cannot come on this one
+    const s = slot;
+    link.onFrame((b) => { if (s.link === link) this.fromClient(s, b); });
+    link.onClose((code, reason) => {
+      if (s.link !== link) return;
+      s.link = undefined;
+      this.log({ level: "info", event: "left", client: s.id, round: this.round, message: `client ${s.id} disconnected (${code}${reason ? ` ${reason}` : ""})` });
+      this.forget(s.id);
+    });
+    this.send(link, { type: "welcome", round: this.round, client: s.id, accepted: s.accepted, session: this.driver.session(s.id) });
+    this.log({ level: "info", event: rejoin ? "rejoin" : "join", client: s.id, peer: link.peer, round: this.round, message: `client ${s.id} ${rejoin ? "rejoined" : "joined"} from ${link.peer}` });
+    this.maybeStart();
+  }
+
+  private maybeStart(): void {
+    const n = this.connected().length;
+    if (this.phase === "waiting" && n >= (this.opts.minClients ?? this.slots.length)) this.openRound();
+    else if (this.phase === "paused" && n >= (this.opts.quorum ?? 1)) this.openRound();
+  }
+
+  // ---- rounds ---------------------------------------------------------------------------
+
+  private openRound(): void {
+    clearTimeout(this.startTimer);
+    const candidates = this.connected();
+    if (candidates.length < (this.opts.quorum ?? 1)) {
+      if (this.phase !== "paused") this.log({ level: "warn", event: "paused", round: this.round, message: `round ${this.round} waits: ${candidates.length} client(s) connected, quorum is ${this.opts.quorum ?? 1}` });
+      this.phase = "paused";
+      return;
+    }
+    this.phase = "open";
+    const plan = this.driver.open(this.round, candidates);
+    this.invited = [];
+    this.waitingFor = new Set();
+    this.uplinks = new Map();
+    this.bitsDownRound = 0;
+    for (const [id, downlink] of [...plan.downlinks].sort((a, b) => a[0] - b[0])) {
+      const s = this.slots[id];
+      if (!s?.link) throw new FedquantError("E_STATE", `the driver invited client ${id}, which is not connected`);
+      for (const c of plan.catchUp?.get(id) ?? []) {
+        this.send(s.link, { type: "catchUp", round: c.round, accepted: s.accepted, payload: c.payload });
+        this.bitsDownRound += this.driver.bits(c.payload);
+      }
+      this.send(s.link, { type: "round", round: this.round, deadlineMs: this.opts.deadlineMs, accepted: s.accepted, payload: downlink });
+      this.bitsDownRound += this.driver.bits(downlink);
+      s.invited = this.round;
+      s.unanswered.add(this.round);
+      for (const r of s.unanswered) if (r + MAX_LATE_ROUNDS < this.round) s.unanswered.delete(r);
+      this.invited.push(id);
+      this.waitingFor.add(id);
+    }
+    if (this.waitingFor.size === 0) { this.closeRound(); return; }
+    const r = this.round;
+    this.deadline = setTimeout(() => {
+      if (this.phase !== "open" || this.round !== r) return;
+      const missing = [...this.waitingFor];
+      this.log({ level: "warn", event: "deadline", round: r, message: `round ${r} deadline (${this.opts.deadlineMs} ms): no uplink from client(s) ${missing.join(", ")}; they sit this round out` });
+      this.closeRound();
+    }, this.opts.deadlineMs);
+  }
+
+  /**
+   * A client that left or was dropped is no longer awaited this round, and an uplink it already
+   * sent is discarded: an uplink counts only if its sender is still connected when the round
+   * closes, so a client that reconnects is told exactly which of its uplinks were used.
+   */
+  private forget(id: number): void {
+    if (this.phase !== "open") return;
+    this.uplinks.delete(id);
+    if (this.waitingFor.delete(id) && this.waitingFor.size === 0) this.closeRound();
+  }
+
+  private closeRound(): void {
+    clearTimeout(this.deadline);
+    const r = this.round;
+    const uplinks = this.uplinks;
+    let bitsUp = 0;
+    for (const [id, u] of uplinks) { this.slots[id]!.accepted = r; bitsUp += this.driver.bits(u); }
+    let outcome: RoundOutcome;
+    try {
+      outcome = this.driver.close(r, uplinks);
+    } catch (e) {
+      // the uplinks passed check(), so this is a bug of the driver, not of a client: stop loudly
+      this.log({ level: "warn", event: "failed", round: r, message: `round ${r} could not be closed: ${(e as Error).message}` });
+      this.rejectDone(e);
+      this.stop(`round ${r} failed`);
+      return;
+    }
+    const participants = [...uplinks.keys()].sort((a, b) => a - b);
+    const report: RoundReport = {
+      round: r, invited: this.invited, participants,
+      absent: this.invited.filter((id) => !uplinks.has(id)),
+      bitsDown: this.bitsDownRound, bitsUp,
+      wireBytesDown: this.wireDown - this.wireDownMark, wireBytesUp: this.wireUp - this.wireUpMark,
+      outcome,
+    };
+    this.wireDownMark = this.wireDown; this.wireUpMark = this.wireUp;
+    this.reports.push(report);
+    this.uplinks = new Map();
+    this.waitingFor = new Set();
+    this.round = r + 1;
+    this.opts.onRound?.(report);
+    if (this.round >= this.driver.rounds) return this.finish();
+    // a microtask, not a call: rounds without any invited client must not grow the stack
+    queueMicrotask(() => { if (this.phase === "open") this.openRound(); });
+  }
+
+  private finish(): void {
+    this.phase = "finished";
+    const summary = this.driver.summary?.() ?? null;
+    for (const s of this.slots) {
+      if (!s.link) continue;
+      const l = s.link;
+      s.link = undefined;
+      this.send(l, { type: "done", round: this.round - 1, accepted: s.accepted, summary });
+      l.close(CloseCode.finished, "the session is over");
+    }
+    const sum = (k: "bitsUp" | "bitsDown" | "wireBytesUp" | "wireBytesDown"): number => this.reports.reduce((a, r) => a + r[k], 0);
+    this.log({ level: "info", event: "finished", round: this.round - 1, message: `finished ${this.reports.length} rounds` });
+    this.resolveDone({ reports: this.reports, bitsUp: sum("bitsUp"), bitsDown: sum("bitsDown"), wireBytesUp: sum("wireBytesUp"), wireBytesDown: sum("wireBytesDown") });
+  }
+
+  // ---- frames from authenticated clients ------------------------------------------------
+
+  private fromClient(s: Slot, bytes: Uint8Array): void {
+    this.wireUp += bytes.length;
+    if (bytes.length > this.opts.maxFrameBytes) return this.drop(s, `frame of ${bytes.length} bytes exceeds the ${this.opts.maxFrameBytes}-byte maximum`, CloseCode.tooBig);
+    let f: Frame;
+    try { f = decodeFrame(bytes); } catch (e) { return this.drop(s, (e as Error).message); }
+    if (f.type !== "uplink") return this.drop(s, `clients may only send uplink frames after the hello, got ${f.type}`);
+    if (this.phase !== "open" || f.round !== this.round) {
+      // an answer to a round this client was invited to but that closed before it arrived:
+      // the client was slow, not malicious — it was counted absent and the uplink is ignored
+      if (f.round < this.round && s.unanswered.delete(f.round)) {
+        this.log({ level: "info", event: "late", client: s.id, round: f.round, message: `late uplink from client ${s.id} for round ${f.round} ignored (now round ${this.round})` });
+        return;
+      }
+      return this.drop(s, `uplink for round ${f.round}, but the open round is ${this.phase === "open" ? this.round : "none"}`);
+    }
+    if (!this.waitingFor.has(s.id)) {
+      return this.drop(s, this.uplinks.has(s.id) ? `second uplink for round ${f.round}` : `uplink for round ${f.round}, to which it was not invited`);
+    }
+    try {
+      this.driver.check(f.round, s.id, f.payload);
+    } catch (e) {
+      return this.drop(s, `invalid uplink for round ${f.round}: ${(e as Error).message}`);
+    }
+    this.uplinks.set(s.id, f.payload.slice());
+    s.unanswered.delete(f.round);
+    this.waitingFor.delete(s.id);
+    if (this.waitingFor.size === 0) this.closeRound();
+  }
+
+  /** Drop an offender: log why, tell it, close its connection; the round goes on without it. */
+  private drop(s: Slot, reason: string, code: number = CloseCode.protocol): void {
+    const l = s.link;
+    if (!l) return;
+    s.link = undefined;
+    this.log({ level: "warn", event: "dropped", client: s.id, round: this.round, peer: l.peer, message: `client ${s.id} dropped: ${reason}` });
+    this.send(l, { type: "bye", round: this.round, reason });
+    l.close(code, reason);
+    this.forget(s.id);
+  }
+
+  private send(link: Link, f: Frame): void {
+    const bytes = encodeFrame(f);
+    this.wireDown += bytes.length;
+    link.send(bytes);
+  }
+
+  private log(e: LogEvent): void { this.opts.log?.(e); }
+}

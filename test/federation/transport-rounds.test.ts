@@ -1,0 +1,116 @@
+// The round protocol over in-memory links: every invited client holds the server's model,
+// bits add up on both sides, late clients sit out and rewind, late joiners are caught up.
+import { beforeAll, describe, expect, it } from "vitest";
+import { ready } from "../../src/kernel/index.js";
+import { Coordinator, type RoundReport } from "../../src/federation/transport/coordinator.js";
+import { linkPair } from "../../src/federation/transport/link.js";
+import { Participant } from "../../src/federation/transport/participant.js";
+import type { LogEvent } from "../../src/federation/transport/driver.js";
+import { toyFactory, toyLoss, toyServer, toyTarget, type ToyConfig } from "./transport-toy.js";
+
+beforeAll(async () => { await ready(); });
+
+const tokens = (n: number): string[] => Array.from({ length: n }, (_, i) => `token-${i}`);
+
+interface SetupOptions {
+  minClients?: number;
+  deadlineMs?: number;
+  onRound?: (r: RoundReport) => void;
+  gate?: (client: number, round: number) => Promise<void> | undefined;
+}
+
+function setup(cfg: ToyConfig, opts: SetupOptions = {}) {
+  const server = toyServer(cfg);
+  const reports: RoundReport[] = [];
+  const logs: LogEvent[] = [];
+  const coord = new Coordinator(server, {
+    tokens: tokens(cfg.clients), deadlineMs: opts.deadlineMs ?? 30_000, maxFrameBytes: 1 << 20,
+    minClients: opts.minClients, log: (e) => logs.push(e),
+    onRound: (r) => { reports.push(r); opts.onRound?.(r); },
+  });
+  const factory = toyFactory(new Map(), opts.gate);
+  const join = (i: number): { p: Participant; end: Promise<unknown> } => {
+    const [a, b] = linkPair(`client-${i}`, "server");
+    const p = new Participant({ token: `token-${i}`, factory });
+    coord.attach(a);
+    return { p, end: p.attach(b) };
+  };
+  return { server, coord, reports, logs, factory, join };
+}
+
+describe("round protocol over in-memory links", () => {
+  it("runs every round with every client, and each client steps at the server's model", async () => {
+    const cfg = { clients: 3, dim: 16, rounds: 6, seed: 5 };
+    const { server, coord, reports, factory, join } = setup(cfg);
+    const ps = [0, 1, 2].map(join);
+    await coord.finished;
+    await Promise.all(ps.map((x) => x.end));
+    expect(reports.map((r) => r.participants)).toEqual(Array(6).fill([0, 1, 2]));
+    for (const c of factory.made.values()) {
+      for (let r = 0; r < cfg.rounds; r++) expect(c.modelAtStep.get(r)).toEqual(server.modelAtOpen[r]);
+    }
+  });
+
+  it("counts the same bits on the server as the clients count on their side", async () => {
+    const cfg = { clients: 3, dim: 40, rounds: 5, seed: 6 };
+    const { coord, join } = setup(cfg);
+    const ps = [0, 1, 2].map(join);
+    const total = await coord.finished;
+    await Promise.all(ps.map((x) => x.end));
+    const results = ps.map((x) => x.p.finished!);
+    expect(results.reduce((a, r) => a + r.bitsUp, 0)).toBe(total.bitsUp);
+    expect(results.reduce((a, r) => a + r.bitsDown, 0)).toBe(total.bitsDown);
+    expect(total.bitsUp).toBeGreaterThan(0);
+  });
+
+  it("drives the toy loss towards its minimum (the model moves to the clients' mean target)", async () => {
+    const cfg = { clients: 4, dim: 8, rounds: 12, seed: 7 };
+    const { coord, reports, join } = setup(cfg);
+    [0, 1, 2, 3].map(join);
+    await coord.finished;
+    const mean = new Float32Array(cfg.dim);
+    for (let i = 0; i < cfg.clients; i++) toyTarget(cfg, i).forEach((v, j) => { mean[j] += v / cfg.clients; });
+    const best = toyLoss(cfg, mean), start = toyLoss(cfg, new Float32Array(cfg.dim));
+    // QSGD noise keeps a floor above the minimum: ask for a tenfold reduction of the excess loss
+    expect(reports.at(-1)!.outcome.loss! - best).toBeLessThan((start - best) / 10);
+  });
+
+  it("counts a client that misses the deadline as absent, ignores its late uplink, and rewinds it", async () => {
+    const cfg = { clients: 2, dim: 8, rounds: 5, seed: 8 };
+    // client 1 holds its round-2 step until the server has closed round 2 without it (50 ms deadline)
+    let release!: () => void;
+    const roundTwoClosed = new Promise<void>((r) => { release = r; });
+    const { server, coord, reports, logs, factory, join } = setup(cfg, {
+      deadlineMs: 50,
+      onRound: (r) => { if (r.round === 2) release(); },
+      gate: (client, round) => (client === 1 && round === 2 ? roundTwoClosed : undefined),
+    });
+    const ps = [0, 1].map(join);
+    await coord.finished;
+    await Promise.all(ps.map((x) => x.end));
+    expect(reports[2]!.participants).toEqual([0]);
+    expect(reports[2]!.absent).toEqual([1]);
+    expect(logs.some((e) => e.event === "late" && e.client === 1 && e.round === 2)).toBe(true);
+    expect(ps[1]!.p.finished!.bitsUpRejected).toBeGreaterThan(0);
+    // after the rewind, client 1 stepped at the server's model in every later round it took part in
+    const later = [3, 4].filter((r) => reports[r]!.participants.includes(1));
+    expect(later.length).toBeGreaterThan(0);
+    for (const r of later) expect(factory.made.get(1)!.modelAtStep.get(r)).toEqual(server.modelAtOpen[r]);
+  });
+
+  it("catches up a client that joins after round 0 with every update it missed", async () => {
+    const cfg = { clients: 3, dim: 8, rounds: 8, seed: 9 };
+    let lateJoin: { end: Promise<unknown> } | undefined;
+    const { server, coord, reports, factory, join } = setup(cfg, {
+      minClients: 2,
+      onRound: (r) => { if (r.round === 2) lateJoin = join(2); },
+    });
+    const early = [0, 1].map(join);
+    await coord.finished;
+    await Promise.all([...early.map((x) => x.end), lateJoin!.end]);
+    const joinedAt = reports.findIndex((r) => r.participants.includes(2));
+    expect(joinedAt).toBeGreaterThanOrEqual(3);
+    const c2 = factory.made.get(2)!;
+    for (let r = joinedAt; r < cfg.rounds; r++) expect(c2.modelAtStep.get(r)).toEqual(server.modelAtOpen[r]);
+  });
+});
