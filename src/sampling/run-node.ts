@@ -4,6 +4,7 @@
 // atomically. `resume` reloads the last checkpoint, cuts the samples file back to its offset and
 // continues: the streams of step k are re-derived from (seed, purpose, k, worker), so the resumed
 // run writes exactly the bytes the uninterrupted run would have.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { FedquantError } from "../errors.js";
 import { checkSampleOptions, isKept, roundOfSample, type Chain, type ChainState, type Sample } from "./chain.js";
@@ -25,7 +26,7 @@ export interface RunToDiskOptions {
   samples: number;
   burnIn?: number;
   thin?: number;
-  /** output directory (must exist) */
+  /** output directory (created if missing) */
   dir: string;
   /** file stem: <name>.samples, <name>.ckpt (default "chain") */
   name?: string;
@@ -60,6 +61,7 @@ export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
   const fingerprint = o.fingerprint ?? "";
   const last = roundOfSample(samples - 1, burnIn, thin);
 
+  try { mkdirSync(o.dir, { recursive: true }); } catch (e) { throw new FedquantError("E_IO", `cannot create ${o.dir}: ${(e as Error).message}`, { cause: e }); }
   let writer: SampleWriter, kept = 0, resumedFrom: number | undefined;
   const saved = o.resume ? readIfExists(checkpointPath) : undefined;
   if (saved) {
