@@ -53,7 +53,7 @@ export interface AlgorithmConfig {
   alpha?: number;
   /** MCM downlink memory rate α_down; default 1/(2(ω_down + 1)) */
   alphaDown?: number;
-  /** Dore: model-update rate β (default 1) and error-compensation rate η (default 1) */
+  /** Dore: model-update rate β (default 1) and error-compensation rate η (default 1/(ω_down + 1)) */
   beta?: number;
   eta?: number;
   /** default 1 (full participation) */

@@ -1,0 +1,85 @@
+// The client side of the round protocol shared by every algorithm (docs/algorithms.md): check
+// the downlink envelope, let the algorithm apply it, call the gradient oracle, compress the
+// vector the algorithm chooses (after the beforeCompress hook), wrap the uplink envelope.
+import { FedquantError } from "../errors.js";
+import { readEnvelope, writeEnvelope, type Section } from "./envelope.js";
+import type { PartyContext } from "./context.js";
+import { uplinkStream } from "./streams.js";
+import type { AlgorithmClient, ClientHooks, ClientId, ClientState, GradientOracle } from "./types.js";
+import { configKey } from "./config.js";
+import { toF32 } from "./vec.js";
+
+export interface ClientInit {
+  id: ClientId;
+  w0: Float64Array;
+  hooks: ClientHooks;
+}
+
+export abstract class ClientBase implements AlgorithmClient {
+  readonly id: ClientId;
+  protected hooks: ClientHooks;
+  private last = -1;
+  /** the oracle's output and the vector to compress */
+  protected readonly grad: Float64Array;
+  protected readonly v: Float64Array;
+  private readonly f32: Float32Array;
+
+  constructor(protected readonly ctx: PartyContext, init: ClientInit) {
+    this.id = init.id;
+    this.hooks = init.hooks;
+    this.grad = new Float64Array(ctx.dim);
+    this.v = new Float64Array(ctx.dim);
+    this.f32 = new Float32Array(ctx.dim);
+  }
+
+  get algorithm(): string { return this.ctx.name; }
+  get dim(): number { return this.ctx.dim; }
+  get round(): number { return this.last; }
+  abstract get model(): Float64Array;
+
+  /**
+   * Validate and decode every section first (throw without changing anything), then apply them.
+   * Returns the function that applies; called once the whole envelope checked out.
+   */
+  protected abstract prepareDownlink(round: number, sections: readonly Section[]): () => void;
+  /** Fill this.v with the vector to send, from this.grad (the gradient at this.model). */
+  protected abstract uplinkVector(round: number): void;
+  /** After sending: update memories / errors with the decoded message (decoded lazily: only if needed). */
+  protected abstract afterSend(round: number, sent: () => Float32Array): void;
+  protected abstract saveData(): Record<string, unknown>;
+  protected abstract loadData(data: Record<string, unknown>): void;
+  abstract inspect(): Record<string, Float64Array>;
+
+  step(round: number, downlink: Uint8Array, oracle: GradientOracle): Uint8Array {
+    if (!Number.isInteger(round) || round <= this.last) throw new FedquantError("E_PROTOCOL", `client ${this.id}: step(${round}) but it already took part in round ${this.last}`);
+    if (typeof oracle !== "function") throw new FedquantError("E_CONFIG", `client ${this.id}: step needs a gradient oracle (w, out, ctx) => void`);
+    const env = readEnvelope(downlink, { direction: "down", algorithm: this.ctx.id, client: this.id, round });
+    const apply = this.prepareDownlink(round, env.sections);
+    apply();
+    this.last = round;
+    oracle(this.model, this.grad, { round, client: this.id });
+    this.uplinkVector(round);
+    this.hooks.beforeCompress?.(this.v, { round, client: this.id, model: this.model, gradient: this.grad });
+    const msg = this.ctx.up.encode(toF32(this.v, this.f32), uplinkStream(this.ctx.seed, round, this.id));
+    this.afterSend(round, () => this.ctx.up.decode(msg, this.ctx.dim));
+    return writeEnvelope({ direction: "up", algorithm: this.ctx.id, client: this.id, round, sections: [{ round, slot: 0, bytes: msg }] });
+  }
+
+  toJSON(): ClientState {
+    return {
+      format: "fedquant.client", version: 1, algorithm: this.ctx.name, config: this.ctx.config,
+      seed: this.ctx.seed.toString(), id: this.id, dim: this.ctx.dim, round: this.last, data: this.saveData(),
+    };
+  }
+
+  restore(state: ClientState): this {
+    if (state.config === undefined || configKey(state.config) !== configKey(this.ctx.config)) {
+      throw new FedquantError("E_STATE", `checkpoint config ${JSON.stringify(state.config)} differs from this algorithm's ${JSON.stringify(this.ctx.config)}`);
+    }
+    if (!Number.isInteger(state.round) || state.round < -1) throw new FedquantError("E_STATE", `checkpoint round must be an integer ≥ −1, got ${state.round}`);
+    if (state.data === null || typeof state.data !== "object") throw new FedquantError("E_STATE", "checkpoint data must be an object");
+    this.last = state.round;
+    this.loadData(state.data);
+    return this;
+  }
+}

@@ -1,0 +1,108 @@
+// The uplink memory of DIANA (Mishchenko et al. 2019) as used by Artemis, MCM and Dore
+// (spec/optimization.md "DIANA"): client Δ^i = C_up(g^i − h^i), h^i += αΔ^i; server
+// ĝ = c Σ_{i∈S} Δ^i + h with h = u Σ_i h^i (server memory "all-workers"), or
+// ĝ = c Σ_{i∈S} (Δ^i + h^i) (Artemis paper's partial-participation form, "active-workers").
+// With α = 0 nothing is allocated and ĝ = c Σ Δ^i exactly (the QSGD / SGD arithmetic).
+import { FedquantError } from "../errors.js";
+import type { ClientId, ServerMemory as ServerMemoryMode } from "./types.js";
+import { axpy, base64ToVec, vecToBase64 } from "./vec.js";
+
+export class ClientMemory {
+  readonly h: Float64Array | null;
+
+  constructor(readonly alpha: number, dim: number) {
+    this.h = alpha > 0 ? new Float64Array(dim) : null;
+  }
+
+  /** v ← g − h (v ← g without memory). */
+  vector(g: Float64Array, v: Float64Array): void {
+    const h = this.h;
+    if (h === null) { v.set(g); return; }
+    for (let t = 0; t < v.length; t++) v[t] = g[t]! - h[t]!;
+  }
+
+  /** h += α Δ, Δ the decoded message this client sent. */
+  update(sent: () => Float32Array): void {
+    if (this.h !== null) axpy(this.h, this.alpha, sent());
+  }
+
+  save(): string | null { return this.h ? vecToBase64(this.h) : null; }
+  load(s: unknown, what: string): void {
+    if (this.h === null) {
+      if (s !== null && s !== undefined) throw new FedquantError("E_STATE", `${what}: this algorithm keeps no uplink memory (α = 0)`);
+      return;
+    }
+    this.h.set(base64ToVec(s, this.h.length, what));
+  }
+}
+
+export class ServerMemory {
+  /** "all-workers": h = u Σ_i h^i */
+  readonly h: Float64Array | null;
+  /** "active-workers": the server's copy of every h^i */
+  readonly hi: Map<ClientId, Float64Array> | null;
+  private readonly acc: Float64Array;
+
+  constructor(readonly mode: ServerMemoryMode, readonly alpha: number, private readonly c: number, private readonly u: number, dim: number, clients: readonly ClientId[]) {
+    const on = alpha > 0;
+    this.h = on && mode === "all-workers" ? new Float64Array(dim) : null;
+    this.hi = on && mode === "active-workers" ? new Map(clients.map((id) => [id, new Float64Array(dim)])) : null;
+    this.acc = new Float64Array(dim);
+  }
+
+  /** d ← ĝ of the uplinks of `active` (same order). */
+  aggregate(active: readonly ClientId[], uplinks: readonly Float32Array[], d: Float64Array): void {
+    const acc = this.acc, n = acc.length;
+    acc.fill(0);
+    if (this.hi !== null) {
+      for (let j = 0; j < active.length; j++) {
+        const x = uplinks[j]!, h = this.hi.get(active[j]!)!;
+        for (let t = 0; t < n; t++) acc[t] += x[t]! + h[t]!;
+      }
+    } else {
+      for (const x of uplinks) for (let t = 0; t < n; t++) acc[t] += x[t]!;
+    }
+    const c = this.c;
+    for (let t = 0; t < n; t++) d[t] = c * acc[t]!;
+    if (this.h !== null) for (let t = 0; t < n; t++) d[t] += this.h[t]!;
+  }
+
+  /** The memory step after aggregate(): h += α u Σ_{i∈S} Δ^i, or h^i += α Δ^i for i ∈ S. */
+  update(active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
+    if (this.h !== null) {
+      // acc still holds Σ_{i∈S} Δ^i (all-workers mode sums the Δ alone)
+      const a = this.alpha * this.u, h = this.h, acc = this.acc;
+      for (let t = 0; t < h.length; t++) h[t] += a * acc[t]!;
+    } else if (this.hi !== null) {
+      for (let j = 0; j < active.length; j++) axpy(this.hi.get(active[j]!)!, this.alpha, uplinks[j]!);
+    }
+  }
+
+  save(): unknown {
+    if (this.h) return { h: vecToBase64(this.h) };
+    if (this.hi) return { hi: [...this.hi].map(([id, v]) => [id, vecToBase64(v)]) };
+    return null;
+  }
+
+  load(s: unknown, what: string): void {
+    const o = s as { h?: unknown; hi?: unknown } | null;
+    if (this.h) {
+      if (!o || o.h === undefined) throw new FedquantError("E_STATE", `${what}: missing the server memory h`);
+      this.h.set(base64ToVec(o.h, this.h.length, `${what}.h`));
+    } else if (this.hi) {
+      if (!o || !Array.isArray(o.hi) || o.hi.length !== this.hi.size) throw new FedquantError("E_STATE", `${what}: expected one memory per client`);
+      for (const e of o.hi as unknown[]) {
+        if (!Array.isArray(e) || !this.hi.has(e[0])) throw new FedquantError("E_STATE", `${what}: memory entry for an unknown client`);
+        this.hi.get(e[0])!.set(base64ToVec(e[1], this.acc.length, `${what}.hi[${e[0]}]`));
+      }
+    } else if (o !== null && o !== undefined) throw new FedquantError("E_STATE", `${what}: this algorithm keeps no uplink memory (α = 0)`);
+  }
+
+  /** live views for inspect() */
+  views(): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {};
+    if (this.h) out.memory = this.h;
+    if (this.hi) for (const [id, v] of this.hi) out[`memory${id}`] = v;
+    return out;
+  }
+}

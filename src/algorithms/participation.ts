@@ -1,0 +1,36 @@
+// Who takes part in round k (spec/optimization.md "Partial participation": each worker active
+// independently with probability p; langevin.md: m of b without replacement), drawn by the
+// server from its own stream, and the weight c that makes c·Σ_{i∈S_k} x_i unbiased.
+import { FedquantError } from "../errors.js";
+import { participationStream } from "./streams.js";
+import type { Aggregate, ClientId, Participation } from "./types.js";
+
+/** The active clients of round k, in the order of `clients` (ascending ids). */
+export function sampleActive(spec: Participation, clients: readonly ClientId[], seed: bigint, round: number): ClientId[] {
+  if (spec.kind === "bernoulli") {
+    if (spec.p === 1) return clients.slice();
+    const u = participationStream(seed, round).uniforms(clients.length);
+    return clients.filter((_, j) => u[j]! < spec.p);
+  }
+  if (spec.m === clients.length) return clients.slice();
+  const idx = participationStream(seed, round).sampleWithoutReplacement(clients.length, spec.m);
+  return Array.from(idx, (j) => clients[j]!);
+}
+
+/**
+ * c with E[c Σ_{i∈S} x_i] = (1/N) Σ_i x_i ("mean") or Σ_i x_i ("sum"): each client is in S with
+ * probability p (Bernoulli) or m/N (fixed size), so c = 1/(pN) or 1/m, times N for "sum".
+ */
+export function activeWeight(spec: Participation, n: number, aggregate: Aggregate): number {
+  const inclusion = spec.kind === "bernoulli" ? spec.p : spec.m / n;
+  return aggregate === "sum" ? 1 / inclusion : 1 / (inclusion * n);
+}
+
+/** u with h = u Σ_i h^i: the server memory estimates the same quantity as the aggregate. */
+export function memoryWeight(n: number, aggregate: Aggregate): number {
+  return aggregate === "sum" ? 1 : 1 / n;
+}
+
+export function checkParticipation(spec: Participation, n: number): void {
+  if (spec.kind === "fixed" && spec.m > n) throw new FedquantError("E_CONFIG", `participation: m = ${spec.m} clients per round, but there are only ${n}`);
+}

@@ -1,0 +1,135 @@
+// The server side of the round protocol shared by every algorithm (docs/algorithms.md "The
+// round protocol"): ordering, the active set, envelopes in and out, uplink decoding against the
+// expected stream, checkpoints. An algorithm supplies only its downlink and its update.
+import { FedquantError } from "../errors.js";
+import { readEnvelope, writeEnvelope, type Section } from "./envelope.js";
+import { activeWeight, checkParticipation, memoryWeight, sampleActive } from "./participation.js";
+import type { PartyContext } from "./context.js";
+import { uplinkStream } from "./streams.js";
+import type { AlgorithmServer, ClientId, ServerHooks, ServerState } from "./types.js";
+import { configKey } from "./config.js";
+
+export interface ServerInit {
+  w0: Float64Array;
+  clients: ClientId[];
+  hooks: ServerHooks;
+}
+
+/** What an algorithm's downlink step returns: sections per active client, and the state change to make once all are built. */
+export interface DownlinkPlan {
+  sections: Map<ClientId, Section[]>;
+  commit(): void;
+}
+
+export abstract class ServerBase implements AlgorithmServer {
+  readonly clients: readonly ClientId[];
+  protected hooks: ServerHooks;
+  /** the active-client weight c and the memory weight u of participation.ts */
+  protected readonly c: number;
+  protected readonly u: number;
+  private nextRound = 0;
+  private active: ClientId[] | null = null;
+  /** f32 scratch for what is sent */
+  protected readonly f32: Float32Array;
+
+  constructor(protected readonly ctx: PartyContext, init: ServerInit) {
+    this.clients = init.clients;
+    this.hooks = init.hooks;
+    checkParticipation(ctx.config.participation, init.clients.length);
+    this.c = activeWeight(ctx.config.participation, init.clients.length, ctx.config.aggregate);
+    this.u = memoryWeight(init.clients.length, ctx.config.aggregate);
+    this.f32 = new Float32Array(ctx.dim);
+  }
+
+  get algorithm(): string { return this.ctx.name; }
+  get dim(): number { return this.ctx.dim; }
+  get round(): number { return this.nextRound; }
+  get pending(): readonly ClientId[] | null { return this.active; }
+  abstract get model(): Float64Array;
+
+  /** Sections for each active client of round k (k ≥ 0) — build everything before committing. */
+  protected abstract downlink(round: number, active: readonly ClientId[]): DownlinkPlan;
+  /** Aggregate the decoded uplinks (in the order of `active`), move the model, prepare round k's downlink. */
+  protected abstract update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void;
+  protected abstract saveData(): Record<string, unknown>;
+  protected abstract loadData(data: Record<string, unknown>): void;
+  abstract inspect(): Record<string, Float64Array>;
+
+  broadcast(round: number): Map<ClientId, Uint8Array> {
+    if (this.active !== null) throw new FedquantError("E_PROTOCOL", `round ${this.nextRound} is in progress: call receive(${this.nextRound}) before broadcast(${round})`);
+    if (round !== this.nextRound) throw new FedquantError("E_PROTOCOL", `broadcast(${round}) out of order: the server is at round ${this.nextRound}`);
+    const active = sampleActive(this.ctx.config.participation, this.clients, this.ctx.seed, round);
+    const plan = this.downlink(round, active);
+    const out = new Map<ClientId, Uint8Array>();
+    for (const id of active) {
+      out.set(id, writeEnvelope({ direction: "down", algorithm: this.ctx.id, client: id, round, sections: plan.sections.get(id) ?? [] }));
+    }
+    plan.commit();
+    this.active = active;
+    return out;
+  }
+
+  receive(round: number, uplinks: ReadonlyMap<ClientId, Uint8Array>): void {
+    const active = this.active;
+    if (active === null) throw new FedquantError("E_PROTOCOL", `receive(${round}) without broadcast: the server is at round ${this.nextRound}`);
+    if (round !== this.nextRound) throw new FedquantError("E_PROTOCOL", `receive(${round}) but round ${this.nextRound} is in progress`);
+    if (!(uplinks instanceof Map)) throw new FedquantError("E_PROTOCOL", "uplinks must be a Map from client id to bytes");
+    const missing = active.filter((id) => !uplinks.has(id));
+    const unexpected = [...uplinks.keys()].filter((id) => !active.includes(id));
+    if (missing.length > 0 || unexpected.length > 0) {
+      throw new FedquantError("E_PROTOCOL", `round ${round} needs uplinks from exactly the ${active.length} active clients` +
+        (missing.length ? `; missing ${missing.join(", ")}` : "") + (unexpected.length ? `; not active: ${unexpected.join(", ")}` : ""));
+    }
+    const decoded = active.map((id) => this.decodeUplink(round, id, uplinks.get(id)!));
+    this.update(round, active, decoded);
+    this.active = null;
+    this.nextRound = round + 1;
+  }
+
+  private decodeUplink(round: number, id: ClientId, bytes: Uint8Array): Float32Array {
+    const env = readEnvelope(bytes, { direction: "up", algorithm: this.ctx.id, client: id, round });
+    if (env.sections.length !== 1 || env.sections[0]!.round !== round || env.sections[0]!.slot !== 0) {
+      throw new FedquantError("E_PROTOCOL", `the uplink of client ${id} must hold one vector of round ${round}, it holds ${env.sections.length} section(s)`);
+    }
+    return this.ctx.up.decode(env.sections[0]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id));
+  }
+
+  /** d ← c·Σ_j uplinks[j] (+ extra per active client), the shared first step of every aggregate. */
+  protected sumActive(out: Float64Array, uplinks: readonly Float32Array[]): Float64Array {
+    out.fill(0);
+    for (const x of uplinks) for (let t = 0; t < out.length; t++) out[t] += x[t]!;
+    return out;
+  }
+
+  protected beforeApply(round: number, d: Float64Array, gamma = this.ctx.gamma): void {
+    this.hooks.beforeApply?.(d, { round, model: this.model, gamma, active: this.active ?? [] });
+  }
+
+  protected afterApply(round: number): void {
+    this.hooks.afterApply?.({ round, model: this.model, active: this.active ?? [] });
+  }
+
+  toJSON(): ServerState {
+    return {
+      format: "fedquant.server", version: 1, algorithm: this.ctx.name, config: this.ctx.config,
+      seed: this.ctx.seed.toString(), dim: this.ctx.dim, clients: [...this.clients],
+      round: this.nextRound, pending: this.active ? [...this.active] : null, data: this.saveData(),
+    };
+  }
+
+  /** Used by restoreServer once the header fields were checked. */
+  restore(state: ServerState): this {
+    if (state.config === undefined || configKey(state.config) !== configKey(this.ctx.config)) {
+      throw new FedquantError("E_STATE", `checkpoint config ${JSON.stringify(state.config)} differs from this algorithm's ${JSON.stringify(this.ctx.config)}`);
+    }
+    if (!Number.isInteger(state.round) || state.round < 0) throw new FedquantError("E_STATE", `checkpoint round must be an integer ≥ 0, got ${state.round}`);
+    if (state.pending !== null && (!Array.isArray(state.pending) || state.pending.some((id) => !this.clients.includes(id)))) {
+      throw new FedquantError("E_STATE", "checkpoint pending must be null or a list of known client ids");
+    }
+    if (state.data === null || typeof state.data !== "object") throw new FedquantError("E_STATE", "checkpoint data must be an object");
+    this.nextRound = state.round;
+    this.active = state.pending ? [...state.pending] : null;
+    this.loadData(state.data);
+    return this;
+  }
+}

@@ -1,0 +1,87 @@
+// Float64 vector helpers of the algorithms (model state is f64; only what is sent becomes f32),
+// and exact base64 of float64 bytes for JSON checkpoints (pure TS: runs in browsers too).
+import { FedquantError } from "../errors.js";
+
+/** A finite Float64Array copy of an initial model. */
+export function initialModel(w0: ArrayLike<number>, what = "w0"): Float64Array {
+  if (w0 === null || typeof w0 !== "object" || typeof (w0 as ArrayLike<number>).length !== "number") {
+    throw new FedquantError("E_INPUT", `${what} must be an array of numbers`);
+  }
+  if (w0.length < 1) throw new FedquantError("E_DIM", `${what} is empty: the model needs at least one coordinate`);
+  const w = Float64Array.from(w0);
+  for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i]!)) throw new FedquantError("E_INPUT", `${what}[${i}] = ${w[i]} is not finite`);
+  return w;
+}
+
+/** dst ← f32(src): the only place model-side numbers are rounded to the wire's precision. */
+export function toF32(src: Float64Array, dst: Float32Array): Float32Array {
+  for (let i = 0; i < src.length; i++) dst[i] = src[i]!;
+  return dst;
+}
+
+/** acc += x (x decoded from the wire). */
+export function addInto(acc: Float64Array, x: ArrayLike<number>): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += x[i]!;
+}
+
+/** y += a·x */
+export function axpy(y: Float64Array, a: number, x: ArrayLike<number>): void {
+  for (let i = 0; i < y.length; i++) y[i] += a * x[i]!;
+}
+
+/** out ← a·x */
+export function scaleInto(out: Float64Array, a: number, x: ArrayLike<number>): void {
+  for (let i = 0; i < out.length; i++) out[i] = a * x[i]!;
+}
+
+/** out ← x − y */
+export function subInto(out: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i]! - y[i]!;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_INDEX = (() => { const t = new Int16Array(128).fill(-1); for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i; return t; })();
+
+export function bytesToBase64(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i]! << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < b.length ? B64[(n >> 6) & 63]! : "=") + (i + 2 < b.length ? B64[n & 63]! : "=");
+  }
+  return s;
+}
+
+export function base64ToBytes(s: unknown, what: string): Uint8Array {
+  if (typeof s !== "string" || s.length % 4 !== 0) throw new FedquantError("E_STATE", `${what} must be a base64 string, got ${typeof s === "string" ? `${s.length} characters` : typeof s}`);
+  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    let n = 0;
+    for (let j = 0; j < 4; j++) {
+      const c = s.charCodeAt(i + j);
+      const isPad = c === 61 && i + j >= s.length - pad;
+      const v = isPad ? 0 : c < 128 ? B64_INDEX[c]! : -1;
+      if (v < 0) throw new FedquantError("E_STATE", `${what} is not valid base64 (character ${i + j})`);
+      n = (n << 6) | v;
+    }
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+export function vecToBase64(v: Float64Array): string {
+  return bytesToBase64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+}
+
+/** A float64 vector of exactly `dim` finite values from a checkpoint. */
+export function base64ToVec(s: unknown, dim: number, what: string): Float64Array {
+  const b = base64ToBytes(s, what);
+  if (b.length !== dim * 8) throw new FedquantError("E_STATE", `${what} holds ${b.length / 8} values, expected ${dim}`);
+  const v = new Float64Array(dim);
+  new Uint8Array(v.buffer).set(b);
+  for (let i = 0; i < dim; i++) if (!Number.isFinite(v[i]!)) throw new FedquantError("E_STATE", `${what}[${i}] = ${v[i]} is not finite`);
+  return v;
+}

@@ -1,0 +1,154 @@
+// The in-process federated simulator (spec/optimization.md; experiments.md E3): N clients and a
+// server driving the algorithms' state machines through real encoded envelopes, with every random
+// choice on seeded Philox streams — the same config and seed give the same trajectory bit for
+// bit. Bits are counted from the envelopes that travel (docs/algorithms.md "Bits").
+import { createAlgorithm, envelopeBits, toSeed } from "../algorithms/index.js";
+import type { Algorithm, AlgorithmClient, AlgorithmConfig, AlgorithmServer, ClientHooks, ClientId, ParticipationSpec, ResolvedConfig, Seed, ServerHooks } from "../algorithms/index.js";
+import { FedquantError } from "../errors.js";
+import { federatedLoss, type Dataset, type Objective } from "../models/index.js";
+import { checkBatchSize, minibatchOracle, type BatchSize } from "./simulator-oracle.js";
+
+export interface SimulationOptions {
+  /** a registered algorithm name (then give gamma, and config / participation if needed) or an Algorithm */
+  algorithm: string | Algorithm;
+  config?: Omit<AlgorithmConfig, "gamma">;
+  gamma?: number;
+  participation?: ParticipationSpec;
+  objective: Objective;
+  /** worker i's data (client id i) */
+  workers: readonly Dataset[];
+  iterations: number;
+  batchSize?: BatchSize;
+  seed: Seed;
+  /** default: zeros */
+  w0?: ArrayLike<number>;
+  /** F* directly, or w* to compute it; either gives excessLoss */
+  fStar?: number;
+  wStar?: ArrayLike<number>;
+  /** evaluate the loss every `evalEvery` iterations (and at the last one); default 1 */
+  evalEvery?: number;
+  onIteration?: (info: IterationInfo) => void;
+  serverHooks?: ServerHooks;
+  clientHooks?: ClientHooks | ((id: ClientId) => ClientHooks);
+}
+
+export interface IterationInfo {
+  /** 1-based: iteration k is round k − 1 */
+  iteration: number;
+  /** F(w_k), when evaluated at this iteration */
+  loss?: number;
+  active: readonly ClientId[];
+  downlinks: ReadonlyMap<ClientId, Uint8Array>;
+  uplinks: ReadonlyMap<ClientId, Uint8Array>;
+  server: AlgorithmServer;
+  clients: readonly AlgorithmClient[];
+}
+
+export interface SimulationResult {
+  algorithm: string;
+  config: ResolvedConfig;
+  seed: string;
+  /** the iterations evaluated: 0 (w_0), then every evalEvery, and the last */
+  iterations: number[];
+  loss: number[];
+  fStar?: number;
+  excessLoss?: number[];
+  /** cumulative payload bits (the compressors' information bits, as the papers count) */
+  bitsUp: number[];
+  bitsDown: number[];
+  bitsTotal: number[];
+  /** cumulative bits on the wire: 8 × envelope bytes, every header included */
+  wireBitsUp: number[];
+  wireBitsDown: number[];
+  wireBitsTotal: number[];
+  /** active clients at each recorded iteration (0 at iteration 0) */
+  activeClients: number[];
+  finalW: Float64Array;
+}
+
+function resolveAlgorithm(o: SimulationOptions): Algorithm {
+  if (typeof o.algorithm === "string") {
+    if (o.gamma === undefined) throw new FedquantError("E_CONFIG", `simulate: gamma (the step size) is required with algorithm "${o.algorithm}"`);
+    const cfg = { ...o.config, gamma: o.gamma } as AlgorithmConfig;
+    if (o.participation !== undefined) {
+      if (o.config?.participation !== undefined) throw new FedquantError("E_CONFIG", "simulate: participation is given twice (options and config)");
+      cfg.participation = o.participation;
+    }
+    return createAlgorithm(o.algorithm, cfg);
+  }
+  if (o.algorithm === null || typeof o.algorithm !== "object" || typeof o.algorithm.createServer !== "function") {
+    throw new FedquantError("E_CONFIG", "simulate: algorithm must be a registered name or an Algorithm from createAlgorithm");
+  }
+  if (o.gamma !== undefined || o.config !== undefined || o.participation !== undefined) {
+    throw new FedquantError("E_CONFIG", "simulate: gamma, config and participation belong to createAlgorithm when an Algorithm is passed");
+  }
+  return o.algorithm;
+}
+
+export function simulate(o: SimulationOptions): SimulationResult {
+  if (o === null || typeof o !== "object") throw new FedquantError("E_CONFIG", "simulate needs an options object");
+  const algo = resolveAlgorithm(o);
+  const { objective, workers } = o;
+  if (!objective || typeof objective.grad !== "function") throw new FedquantError("E_CONFIG", "simulate: objective must be an Objective (src/models)");
+  if (!Array.isArray(workers) || workers.length === 0) throw new FedquantError("E_CONFIG", "simulate: workers must be a non-empty array of datasets");
+  if (!Number.isInteger(o.iterations) || o.iterations < 0) throw new FedquantError("E_CONFIG", `simulate: iterations must be an integer ≥ 0, got ${o.iterations}`);
+  const evalEvery = o.evalEvery ?? 1;
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new FedquantError("E_CONFIG", `simulate: evalEvery must be an integer ≥ 1, got ${evalEvery}`);
+  const batch = checkBatchSize(o.batchSize);
+  const seed = toSeed(o.seed);
+  const w0 = o.w0 ?? new Float64Array(objective.dim);
+  if (w0.length !== objective.dim) throw new FedquantError("E_DIM", `simulate: w0 has ${w0.length} coordinates, the objective ${objective.dim}`);
+
+  let fStar = o.fStar;
+  if (fStar === undefined && o.wStar !== undefined) {
+    if (o.wStar.length !== objective.dim) throw new FedquantError("E_DIM", `simulate: wStar has ${o.wStar.length} coordinates, the objective ${objective.dim}`);
+    fStar = federatedLoss(objective, Float64Array.from(o.wStar), workers);
+  }
+  if (fStar !== undefined && !Number.isFinite(fStar)) throw new FedquantError("E_CONFIG", `simulate: fStar must be finite, got ${fStar}`);
+
+  const N = workers.length;
+  const server = algo.createServer({ w0, clients: N, seed, hooks: o.serverHooks });
+  const clients: AlgorithmClient[] = [];
+  const oracles = workers.map((d, i) => minibatchOracle(objective, d, seed, batch));
+  for (let i = 0; i < N; i++) {
+    const hooks = typeof o.clientHooks === "function" ? o.clientHooks(i) : o.clientHooks;
+    clients.push(algo.createClient({ id: i, w0, seed, hooks }));
+  }
+
+  const res: SimulationResult = {
+    algorithm: algo.name, config: algo.config, seed: seed.toString(), iterations: [], loss: [],
+    bitsUp: [], bitsDown: [], bitsTotal: [], wireBitsUp: [], wireBitsDown: [], wireBitsTotal: [], activeClients: [],
+    finalW: new Float64Array(0),
+  };
+  if (fStar !== undefined) { res.fStar = fStar; res.excessLoss = []; }
+  let up = 0, down = 0, wireUp = 0, wireDown = 0;
+  const record = (k: number, active: number): number => {
+    const loss = federatedLoss(objective, server.model, workers);
+    res.iterations.push(k); res.loss.push(loss);
+    if (res.excessLoss) res.excessLoss.push(loss - fStar!);
+    res.bitsUp.push(up); res.bitsDown.push(down); res.bitsTotal.push(up + down);
+    res.wireBitsUp.push(wireUp); res.wireBitsDown.push(wireDown); res.wireBitsTotal.push(wireUp + wireDown);
+    res.activeClients.push(active);
+    return loss;
+  };
+  record(0, 0);
+
+  for (let k = 1; k <= o.iterations; k++) {
+    const round = k - 1;
+    const downlinks = server.broadcast(round);
+    const uplinks = new Map<ClientId, Uint8Array>();
+    for (const [id, bytes] of downlinks) {
+      const b = envelopeBits(bytes);
+      down += b.payloadBits; wireDown += b.totalBits;
+      const msg = clients[id]!.step(round, bytes, oracles[id]!);
+      const u = envelopeBits(msg);
+      up += u.payloadBits; wireUp += u.totalBits;
+      uplinks.set(id, msg);
+    }
+    server.receive(round, uplinks);
+    const loss = k % evalEvery === 0 || k === o.iterations ? record(k, downlinks.size) : undefined;
+    o.onIteration?.({ iteration: k, loss, active: [...downlinks.keys()], downlinks, uplinks, server, clients });
+  }
+  res.finalW = server.model.slice();
+  return res;
+}
