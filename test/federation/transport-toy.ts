@@ -127,14 +127,14 @@ export function toyFactory(
   made: Map<number, ToyClient> = new Map(),
   gate?: (client: number, round: number) => Promise<void> | undefined,
 ): ParticipantFactory & { made: Map<number, ToyClient> } {
-  const f = ((session: unknown, client: number) => {
+  const f = ((session: unknown, client: number): ToyClient => {
     const s = session as { toy?: ToyConfig; client?: number };
     if (!s?.toy || s.client !== client) throw new FedquantError("E_CONFIG", "not a toy session");
     const c = toyClient(s.toy, client);
     if (gate) c.gate = (round) => gate(client, round) ?? Promise.resolve();
     made.set(client, c);
     return c;
-  }) as ParticipantFactory & { made: Map<number, ToyClient> };
+  }) as unknown as ParticipantFactory & { made: Map<number, ToyClient> };
   f.made = made;
   return f;
 }

@@ -4,7 +4,7 @@
 import { FedquantError } from "../../errors.js";
 import { decodeFrame, encodeFrame, NO_ROUND, type Frame } from "./frames.js";
 import { CloseCode, type Link } from "./link.js";
-import type { LogEvent, Logger, RoundDriver, RoundOutcome } from "./driver.js";
+import { isRepeat, type LogEvent, type Logger, type RoundDriver, type RoundOutcome, type RepeatRound } from "./driver.js";
 
 export interface CoordinatorOptions {
   /** Client i authenticates with tokens[i]; there are tokens.length clients. */
@@ -92,6 +92,7 @@ export class Coordinator {
   private wireUpMark = 0;
   private deadline?: ReturnType<typeof setTimeout>;
   private startTimer?: ReturnType<typeof setTimeout>;
+  private retryTimer?: ReturnType<typeof setTimeout>;
   private readonly reports: RoundReport[] = [];
   private resolveDone!: (r: SessionResult) => void;
   private rejectDone!: (e: unknown) => void;
@@ -170,6 +171,7 @@ export class Coordinator {
     this.phase = "stopped";
     clearTimeout(this.deadline);
     clearTimeout(this.startTimer);
+    clearTimeout(this.retryTimer);
     for (const l of this.pending) l.close(CloseCode.goingAway, reason);
     this.pending.clear();
     for (const s of this.slots) if (s.link) { const l = s.link; s.link = undefined; l.close(CloseCode.goingAway, reason); }
@@ -248,14 +250,16 @@ export class Coordinator {
       return;
     }
     this.phase = "open";
+    clearTimeout(this.retryTimer);
     const plan = this.driver.open(this.round, candidates);
     this.invited = [];
     this.waitingFor = new Set();
     this.uplinks = new Map();
-    this.bitsDownRound = 0;
     for (const [id, downlink] of [...plan.downlinks].sort((a, b) => a[0] - b[0])) {
       const s = this.slots[id];
-      if (!s?.link) throw new FedquantError("E_STATE", `the driver invited client ${id}, which is not connected`);
+      if (!s) throw new FedquantError("E_STATE", `the driver invited client ${id}, which does not exist`);
+      this.invited.push(id);
+      if (!s.link) continue; // drawn by the algorithm but not connected: absent this round
       for (const c of plan.catchUp?.get(id) ?? []) {
         this.send(s.link, { type: "catchUp", round: c.round, accepted: s.accepted, payload: c.payload });
         this.bitsDownRound += this.driver.bits(c.payload);
@@ -265,7 +269,6 @@ export class Coordinator {
       s.invited = this.round;
       s.unanswered.add(this.round);
       for (const r of s.unanswered) if (r + MAX_LATE_ROUNDS < this.round) s.unanswered.delete(r);
-      this.invited.push(id);
       this.waitingFor.add(id);
     }
     if (this.waitingFor.size === 0) { this.closeRound(); return; }
@@ -294,10 +297,10 @@ export class Coordinator {
     const r = this.round;
     const uplinks = this.uplinks;
     let bitsUp = 0;
-    for (const [id, u] of uplinks) { this.slots[id]!.accepted = r; bitsUp += this.driver.bits(u); }
-    let outcome: RoundOutcome;
+    for (const u of uplinks.values()) bitsUp += this.driver.bits(u);
+    let result: RoundOutcome | RepeatRound;
     try {
-      outcome = this.driver.close(r, uplinks);
+      result = this.driver.close(r, uplinks);
     } catch (e) {
       // the uplinks passed check(), so this is a bug of the driver, not of a client: stop loudly
       this.log({ level: "warn", event: "failed", round: r, message: `round ${r} could not be closed: ${(e as Error).message}` });
@@ -305,6 +308,9 @@ export class Coordinator {
       this.stop(`round ${r} failed`);
       return;
     }
+    if (isRepeat(result)) return this.repeatRound(result.repeat);
+    const outcome = result;
+    for (const id of uplinks.keys()) this.slots[id]!.accepted = r;
     const participants = [...uplinks.keys()].sort((a, b) => a - b);
     const report: RoundReport = {
       round: r, invited: this.invited, participants,
@@ -314,6 +320,7 @@ export class Coordinator {
       outcome,
     };
     this.wireDownMark = this.wireDown; this.wireUpMark = this.wireUp;
+    this.bitsDownRound = 0;
     this.reports.push(report);
     this.uplinks = new Map();
     this.waitingFor = new Set();
@@ -322,6 +329,20 @@ export class Coordinator {
     if (this.round >= this.driver.rounds) return this.finish();
     // a microtask, not a call: rounds without any invited client must not grow the stack
     queueMicrotask(() => { if (this.phase === "open") this.openRound(); });
+  }
+
+  /**
+   * The driver needs this round again (its algorithm cannot complete it without an absent
+   * client): nobody's uplink counts, and the round reopens when a client (re)joins or after
+   * one more deadline. Downlink bits already sent stay in this round's count.
+   */
+  private repeatRound(why: string): void {
+    const r = this.round;
+    this.uplinks = new Map();
+    this.waitingFor = new Set();
+    this.phase = "paused";
+    this.log({ level: "warn", event: "repeat", round: r, message: `round ${r} will be run again: ${why}` });
+    this.retryTimer = setTimeout(() => { if (this.phase === "paused" && this.round === r) this.openRound(); }, this.opts.deadlineMs);
   }
 
   private finish(): void {

@@ -10,8 +10,9 @@ export interface RoundDriver {
   session(client: number): unknown;
   /**
    * Open a round. `candidates` are the connected clients (ascending ids); the driver returns a
-   * downlink for each client it wants in this round (it may sample a subset), and for any of
-   * them the past downlinks it must apply first (catch-up after an absence).
+   * downlink for each client it wants in this round (it may sample a subset; a client it names
+   * that is not connected counts as absent), and for any of them the past downlinks it must
+   * apply first (catch-up after an absence).
    */
   open(round: number, candidates: readonly number[]): RoundPlan;
   /**
@@ -19,8 +20,12 @@ export interface RoundDriver {
    * server state; throw a FedquantError saying what is wrong. Must not change any state.
    */
   check(round: number, client: number, uplink: Uint8Array): void;
-  /** Close a round with the uplinks that passed `check` before the deadline. */
-  close(round: number, uplinks: ReadonlyMap<number, Uint8Array>): RoundOutcome;
+  /**
+   * Close a round with the uplinks that passed `check` before the deadline — or ask for the
+   * round to be run again (`{ repeat: why }`) when the algorithm cannot go on without a client
+   * that did not answer; the driver must then be back in the state it had before open().
+   */
+  close(round: number, uplinks: ReadonlyMap<number, Uint8Array>): RoundOutcome | RepeatRound;
   /** The information bits of one algorithm message (what the papers count), exact. */
   bits(message: Uint8Array): number;
   /** JSON summary sent to every client at the end. */
@@ -34,6 +39,11 @@ export interface RoundPlan {
 
 /** Whatever the algorithm reports for a round (loss, distances …), numbers only. */
 export type RoundOutcome = Record<string, number>;
+export interface RepeatRound { repeat: string }
+
+export function isRepeat(x: RoundOutcome | RepeatRound): x is RepeatRound {
+  return typeof (x as { repeat?: unknown }).repeat === "string";
+}
 
 /** The client side, driven by a Participant. */
 export interface ParticipantDriver {

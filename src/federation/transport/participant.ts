@@ -169,6 +169,7 @@ export class Participant {
     if (accepted !== NO_ROUND && accepted >= p.round) { this.acceptedCount++; return; }
     this.driver!.restore(p.snapshot);
     this.bitsUpRejected += p.bits;
+    this.lastRound = Math.min(this.lastRound, p.round - 1); // the server may run that round again
     this.opts.log?.({ level: "info", event: "rewind", client: this.client, round: p.round, message: `uplink for round ${p.round} was not used by the server; state rewound` });
   }
 }

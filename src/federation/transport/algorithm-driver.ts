@@ -1,0 +1,97 @@
+// The algorithms' own state machines (src/algorithms) behind the transport's driver interfaces:
+// the server side calls broadcast / receive exactly as the simulator does, the client side calls
+// step with the simulator's minibatch oracle, so a networked run is the simulated one, message
+// for message. Nothing of any algorithm is re-implemented here.
+import { envelopeBits, readEnvelope, uplinkStream, type AlgorithmClient, type AlgorithmServer, type ClientState, type ServerState } from "../../algorithms/index.js";
+import { FedquantError } from "../../errors.js";
+import { federatedLoss } from "../../models/index.js";
+import { minibatchOracle } from "../simulator-oracle.js";
+import type { ParticipantDriver, ParticipantFactory, RepeatRound, RoundDriver, RoundOutcome, RoundPlan } from "./driver.js";
+import { buildProblem, type DigitsLoader, type Problem } from "./problem.js";
+import { checkSession, type Session } from "./session.js";
+
+export interface AlgorithmDriverOptions {
+  loadDigits?: DigitsLoader;
+  /** Compute F(w) over every shard after each round (default true; the server holds the data in experiments). */
+  evaluate?: boolean;
+}
+
+export interface AlgorithmRoundDriver extends RoundDriver {
+  readonly session: (client: number) => unknown;
+  readonly problem: Problem;
+  readonly checked: Session;
+  /** the live server state machine (replaced when a round is rolled back) */
+  readonly server: AlgorithmServer;
+  /** F(w_0), before any round */
+  readonly initialLoss: number | undefined;
+}
+
+/** The information bits of one envelope (what the simulator counts as payloadBits). */
+export function envelopePayloadBits(bytes: Uint8Array): number { return envelopeBits(bytes).payloadBits; }
+
+export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: AlgorithmDriverOptions = {}): Promise<AlgorithmRoundDriver> {
+  const checked = checkSession(sessionJson);
+  const { algorithm: algo, seed } = checked;
+  const problem = await buildProblem(checked.spec.problem, opts.loadDigits);
+  const clients = problem.shards.length;
+  const w0 = new Float64Array(problem.dim);
+  let server = algo.createServer({ w0, clients, seed });
+  let beforeOpen: ServerState | undefined;
+  const evaluate = opts.evaluate ?? true;
+  const loss = (): number => federatedLoss(problem.objective, server.model, problem.shards);
+  const upDecoder = algo.up;
+
+  return {
+    rounds: checked.spec.rounds,
+    problem,
+    checked,
+    get server() { return server; },
+    initialLoss: evaluate ? loss() : undefined,
+    session: () => checked.spec,
+    open(round): RoundPlan {
+      // the whole server state before broadcast: if the round cannot complete, we return to it
+      beforeOpen = server.toJSON();
+      return { downlinks: server.broadcast(round) };
+    },
+    check(round, client, uplink) {
+      // the checks receive() will make, one uplink at a time and without touching the server
+      const env = readEnvelope(uplink, { direction: "up", algorithm: algo.id, client, round });
+      if (env.sections.length !== 1 || env.sections[0]!.round !== round || env.sections[0]!.slot !== 0) {
+        throw new FedquantError("E_PROTOCOL", `the uplink of client ${client} must hold one vector of round ${round}, it holds ${env.sections.length} section(s)`);
+      }
+      upDecoder.decode(env.sections[0]!.bytes, problem.dim, uplinkStream(seed, round, client));
+    },
+    close(round, uplinks): RoundOutcome | RepeatRound {
+      const drawn = server.pending ?? [];
+      const missing = drawn.filter((id) => !uplinks.has(id));
+      if (missing.length > 0) {
+        // src/algorithms' servers need an uplink from every client they drew (docs/algorithms.md
+        // "Network transport"): go back to before broadcast(round) and run the round again
+        server = algo.restoreServer(beforeOpen!);
+        return { repeat: `${algo.name} needs every client it drew for round ${round}; no uplink from client(s) ${missing.join(", ")}` };
+      }
+      server.receive(round, uplinks);
+      return evaluate ? { loss: loss(), participants: uplinks.size } : { participants: uplinks.size };
+    },
+    bits: envelopePayloadBits,
+    summary: () => ({ algorithm: algo.name, rounds: server.round, loss: evaluate ? loss() : null }),
+  };
+}
+
+/** Builds each joining client's state machine from the session the server sent. */
+export function algorithmParticipantFactory(opts: { loadDigits?: DigitsLoader } = {}): ParticipantFactory {
+  return async (sessionJson, client): Promise<ParticipantDriver> => {
+    const { algorithm: algo, seed, batchSize, spec } = checkSession(sessionJson);
+    const problem = await buildProblem(spec.problem, opts.loadDigits);
+    const shard = problem.shards[client];
+    if (!shard) throw new FedquantError("E_PROTOCOL", `the server calls this client ${client}, but its problem has ${problem.shards.length} clients`);
+    const oracle = minibatchOracle(problem.objective, shard, seed, batchSize);
+    let me: AlgorithmClient = algo.createClient({ id: client, w0: new Float64Array(problem.dim), seed });
+    return {
+      step: (round, downlink) => me.step(round, downlink, oracle),
+      snapshot: () => me.toJSON(),
+      restore: (s) => { me = algo.restoreClient(s as ClientState); },
+      bits: envelopePayloadBits,
+    };
+  };
+}
