@@ -1,9 +1,17 @@
 // Every CLI sub-command, one module each. Add a line here to register a new one.
 import type { Command } from "commander";
 import { registerCompressors } from "./compressors.js";
+import { registerJoin } from "./join.js";
+import { registerRun } from "./run.js";
+import { registerE3 } from "./e3.js";
+import { registerServe } from "./serve.js";
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerCompressors,
+  registerRun,
+  registerE3,
+  registerServe,
+  registerJoin,
 ];

@@ -1,0 +1,86 @@
+// `fedquant serve <config.json>`: run a federation's server over WebSocket (docs/network.md).
+// Prints how each client joins, logs joins / drops / deadlines, shows round progress, and
+// writes the per-round reports as JSON when asked.
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { FedquantError } from "../../errors.js";
+import { ready } from "../../kernel/index.js";
+import { mnistDigits } from "../../data/mnist-node.js";
+import { createAlgorithmRoundDriver } from "../../federation/transport/algorithm-driver.js";
+import { checkServeConfig } from "../../federation/transport/serve-config.js";
+import { serveFederation } from "../../federation/transport/server-node.js";
+import type { LogEvent } from "../../federation/transport/driver.js";
+import { progressBar } from "../progress.js";
+
+function readJson(path: string): unknown {
+  let text: string;
+  try { text = readFileSync(path, "utf8"); } catch (e) {
+    throw new FedquantError("E_IO", `cannot read ${path}: ${(e as Error).message}`);
+  }
+  try { return JSON.parse(text); } catch (e) {
+    throw new FedquantError("E_CONFIG", `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The same digits in Node as the demo's asset holds in browsers. */
+export const nodeDigits = (count: number, seed: number) => mnistDigits({ count, seed });
+
+export function registerServe(program: Command): void {
+  program.command("serve")
+    .argument("<config>", "a serve config (JSON, see examples/serve-*.json and docs/network.md)")
+    .description("serve a federated session over WebSocket: clients join with `fedquant join` or from the browser demo")
+    .option("--port <n>", "override the config's port (0: any free port)")
+    .option("--host <h>", "override the config's host")
+    .option("--out <file>", "write the per-round reports (loss, bits, participants) to this JSON file")
+    .option("--quiet", "no progress bar, no join/leave lines")
+    .action(async (path: string, opts: { port?: string; host?: string; out?: string; quiet?: boolean }) => {
+      const cfg = checkServeConfig(readJson(path));
+      if (opts.port !== undefined) {
+        const p = Number(opts.port);
+        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new FedquantError("E_CONFIG", `--port must be an integer in [0, 65535], got ${opts.port}`);
+        cfg.port = p;
+      }
+      if (opts.host !== undefined) cfg.host = opts.host;
+      await ready();
+      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits });
+      const n = cfg.session.problem.clients;
+      const tokens = cfg.tokens ?? Array.from({ length: n }, () => randomBytes(12).toString("hex"));
+      const quiet = opts.quiet ?? false;
+      const bar = progressBar("rounds", cfg.session.rounds, { quiet });
+      const log = (e: LogEvent): void => {
+        if (e.level === "warn" || !quiet) console.error(`[${new Date().toISOString().slice(11, 19)}] ${e.event}: ${e.message}`);
+      };
+      let upBits = 0, downBits = 0;
+      const srv = await serveFederation(driver, {
+        tokens, host: cfg.host, port: cfg.port, deadlineMs: cfg.deadlineMs, maxFrameBytes: cfg.maxFrameBytes,
+        minClients: cfg.minClients, quorum: cfg.quorum, startTimeoutMs: cfg.startTimeoutMs, log,
+        onRound: (r) => {
+          upBits += r.bitsUp; downBits += r.bitsDown;
+          bar.tick(1, { loss: r.outcome.loss?.toPrecision(5) ?? "-", up: upBits, down: downBits });
+        },
+      });
+      console.log(`fedquant serve: ${driver.checked.spec.algorithm} on ${cfg.session.problem.kind} (${n} clients, dimension ${driver.problem.dim}), ${cfg.session.rounds} rounds, at ${srv.url}`);
+      console.log(`waiting for ${cfg.minClients ?? n} client(s); join with:`);
+      tokens.forEach((t, i) => console.log(`  client ${i}: fedquant join ${srv.url} --token ${t}`));
+      const stop = (): void => { void srv.close(); };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        const done = await srv.finished;
+        bar.stop();
+        const last = done.reports.at(-1)!;
+        console.log(`finished ${done.reports.length} rounds: loss ${driver.initialLoss?.toPrecision(6)} → ${last.outcome.loss?.toPrecision(6)}; ` +
+          `payload bits up ${done.bitsUp}, down ${done.bitsDown}; on the wire ${done.wireBytesUp} B up, ${done.wireBytesDown} B down`);
+        if (opts.out) {
+          writeFileSync(opts.out, JSON.stringify({ session: driver.checked.spec, initialLoss: driver.initialLoss, ...done }, null, 1));
+          console.log(`reports written to ${opts.out}`);
+        }
+      } finally {
+        bar.stop();
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        await srv.close();
+      }
+    });
+}
