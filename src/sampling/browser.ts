@@ -2,11 +2,10 @@
 export { flatPrior, gaussianPrior, type Prior } from "./prior.js";
 export { bayesModel, clientPotential, potential, potentialGrad, type BayesModel, type BayesModelOptions, type ClientPotential } from "./model.js";
 export { resolveParams, SAMPLER_ALGORITHMS, type SamplerAlgorithm, type SamplerParams, type ResolvedParams, type ControlVariate } from "./options.js";
-export { createSamplerClient, type SamplerClient, type SamplerClientState } from "./client.js";
-export { createSamplerServer, type SamplerServer, type SamplerServerState, type Uplink, type BitTotals } from "./server.js";
-export { encodeDownlink, decodeDownlink, type Downlink } from "./messages.js";
+export { createSamplerClient, createSamplerServer, samplerAlgorithm, langevinHooks, type SamplerClient } from "./parties.js";
+export { qlsdOracle, type QlsdOracle } from "./oracle.js";
 export { simulateRound } from "./simulate.js";
-export { sampleChain, isKept, roundOfSample, NO_BITS, type Chain, type ChainState, type StateValue, type InitOptions, type SamplingAlgorithm, type Sample, type SampleOptions } from "./chain.js";
+export { sampleChain, isKept, roundOfSample, NO_BITS, type Chain, type ChainState, type BitTotals, type StateValue, type InitOptions, type SamplingAlgorithm, type Sample, type SampleOptions } from "./chain.js";
 export { federatedSampler, lsd, qlsdSharp, qlsdStar, qlsdPlusPlus, federatedSgld } from "./federated.js";
 export { sgld, type SgldParams } from "./sgld.js";
 export { mala, type MalaParams, type MalaChain } from "./mala.js";

@@ -2,7 +2,18 @@
 // MALA): a state machine advanced one step at a time whose whole state can be saved and restored,
 // so a run can be checkpointed and resumed with the same random streams (spec/langevin.md "Output").
 import { FedquantError } from "../errors.js";
-import type { BitTotals } from "./server.js";
+
+/** Exact bit counts from the encoded envelopes (spec/compressors.md: never estimated on the side). */
+export interface BitTotals {
+  /** Σ payload bits of every uplink (the compressors' information bits: what the papers count) */
+  upPayload: number;
+  /** Σ total bits of every uplink envelope (headers included) */
+  upTotal: number;
+  /** Σ bits of every downlink envelope */
+  down: number;
+  /** number of uplink messages */
+  messages: number;
+}
 
 /** A saved state: plain JSON values and Float64Arrays (state-codec.ts writes it as bytes). */
 export type StateValue = number | string | boolean | null | Float64Array | StateValue[] | { [k: string]: StateValue | undefined };
@@ -33,10 +44,10 @@ export interface InitOptions {
 }
 
 /** A sampler built from a model and hyper-parameters (BlackJAX's SamplingAlgorithm): init gives a chain. */
-export interface SamplingAlgorithm {
+export interface SamplingAlgorithm<C extends Chain = Chain> {
   readonly name: string;
   readonly dim: number;
-  init(options: InitOptions): Chain;
+  init(options: InitOptions): C;
 }
 
 export const NO_BITS: Readonly<BitTotals> = Object.freeze({ upPayload: 0, upTotal: 0, down: 0, messages: 0 });

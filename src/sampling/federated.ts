@@ -1,12 +1,13 @@
 // Federated samplers of the QLSD family (spec/langevin.md; QLSD, Vono et al. 2022, Algorithms 1–2)
 // as BlackJAX-style SamplingAlgorithms: built from a model and hyper-parameters, init() gives a
-// Chain whose step() is one round of server broadcast → client uplinks → server update.
+// Chain whose step() is one round of the src/algorithms protocol (server broadcast → client
+// uplinks → server update with Langevin noise), driven in-process.
 import { FedquantError } from "../errors.js";
-import type { Chain, ChainState, InitOptions, SamplingAlgorithm } from "./chain.js";
-import { createSamplerClient, type SamplerClientState } from "./client.js";
+import type { ClientState, ServerState } from "../algorithms/index.js";
+import type { BitTotals, Chain, ChainState, InitOptions, SamplingAlgorithm } from "./chain.js";
 import { clientPotential, type BayesModel } from "./model.js";
 import { resolveParams, type ResolvedParams, type SamplerParams } from "./options.js";
-import { createSamplerServer, type SamplerServerState } from "./server.js";
+import { createSamplerClient, createSamplerServer, langevinHooks, samplerAlgorithm } from "./parties.js";
 import { simulateRound } from "./simulate.js";
 import { chainSeed } from "./streams.js";
 
@@ -14,40 +15,69 @@ export function checkInit(dim: number, o: InitOptions): { seed: bigint; chain: n
   if (o === null || typeof o !== "object") throw new FedquantError("E_CONFIG", "init: options { seed, chain?, theta0? } are required");
   const chain = o.chain ?? 0;
   if (!(Number.isInteger(chain) && chain >= 0 && chain < 0xffffff)) throw new FedquantError("E_CONFIG", `init: chain must be an integer in [0, 2^24 − 1), got ${String(o.chain)}`);
-  if (!(typeof o.seed === "bigint" || (Number.isInteger(o.seed) && o.seed >= 0))) throw new FedquantError("E_CONFIG", `init: seed must be an integer ≥ 0, got ${String(o.seed)}`);
+  if (!(typeof o.seed === "bigint" || (Number.isSafeInteger(o.seed) && o.seed >= 0))) throw new FedquantError("E_CONFIG", `init: seed must be an integer ≥ 0, got ${String(o.seed)}`);
   const theta0 = o.theta0 ?? new Float64Array(dim);
   if (!(theta0 instanceof Float64Array) || theta0.length !== dim) throw new FedquantError("E_DIM", `init: theta0 must be a Float64Array of length ${dim}`);
   if (theta0.some((v) => !Number.isFinite(v))) throw new FedquantError("E_INPUT", "init: theta0 has a non-finite entry");
   return { seed: chainSeed(o.seed, chain), chain, theta0 };
 }
 
+function diverged(round: number, cause: unknown): never {
+  throw new FedquantError("E_STATE", `the chain diverged at step ${round} (${(cause as Error).message}); reduce stepSize (γ·L should be well below 1)`, { cause });
+}
+
 /** Any member of the family from its parameters (the named builders below fix `algorithm`). */
 export function federatedSampler(model: BayesModel, params: SamplerParams): SamplingAlgorithm & { readonly params: ResolvedParams } {
   const resolved = resolveParams(model, params);
   const potentials = model.clients.map((_, i) => clientPotential(model, i));
+  const algorithm = samplerAlgorithm(resolved);
   return {
     name: resolved.algorithm,
     dim: model.dim,
     params: resolved,
     init(options): Chain {
       const { seed, theta0 } = checkInit(model.dim, options);
-      const server = createSamplerServer(resolved, seed, theta0);
-      const clients = potentials.map((_, i) => createSamplerClient(i, resolved, seed));
+      let server = createSamplerServer(resolved, seed, theta0, algorithm);
+      const clients = potentials.map((u, i) => createSamplerClient(resolved, seed, theta0, i, u, algorithm));
+      let bits: BitTotals = { upPayload: 0, upTotal: 0, down: 0, messages: 0 };
       return {
         name: resolved.algorithm,
         dim: model.dim,
         get round() { return server.round; },
-        get theta() { return server.theta; },
-        get bits() { return server.bits; },
-        step() { simulateRound(server, clients, potentials); },
+        get theta() { return server.model; },
+        get bits() { return bits; },
+        step() {
+          const k = server.round;
+          let b: BitTotals;
+          try { b = simulateRound(server, clients); } catch (e) {
+            // a non-finite gradient is refused by the compressor (E_INPUT): say what it means here
+            if (e instanceof FedquantError && e.code === "E_INPUT" && /not finite/.test(e.message)) diverged(k, e);
+            throw e;
+          }
+          const th = server.model;
+          for (let j = 0; j < th.length; j++) if (!Number.isFinite(th[j]!) || Math.abs(th[j]!) > 3e38) diverged(k, new Error(`θ[${j}] = ${th[j]}`));
+          bits = { upPayload: bits.upPayload + b.upPayload, upTotal: bits.upTotal + b.upTotal, down: bits.down + b.down, messages: bits.messages + b.messages };
+        },
         save(): ChainState {
-          return { server: server.save() as unknown as ChainState, clients: clients.map((c) => c.save() as unknown as ChainState) };
+          // the algorithms' own JSON checkpoints (exact base64 vectors), plus the oracles' ζ, h^i
+          return {
+            server: JSON.stringify(server.toJSON()),
+            clients: clients.map((c) => JSON.stringify(c.client.toJSON())),
+            oracles: clients.map((c) => c.oracle.save()),
+            bits: { ...bits },
+          };
         },
         load(state) {
-          const cs = state.clients;
-          if (!Array.isArray(cs) || cs.length !== clients.length) throw new FedquantError("E_STATE", `saved state has ${Array.isArray(cs) ? cs.length : "no"} clients, the sampler has ${clients.length}`);
-          server.load(state.server as unknown as SamplerServerState);
-          clients.forEach((c, i) => c.load(cs[i] as unknown as SamplerClientState));
+          const cs = state.clients, os = state.oracles;
+          if (typeof state.server !== "string" || !Array.isArray(cs) || !Array.isArray(os) || cs.length !== clients.length || os.length !== clients.length) {
+            throw new FedquantError("E_STATE", `saved state is not a ${resolved.algorithm} chain of ${clients.length} clients`);
+          }
+          server = algorithm.restoreServer(JSON.parse(state.server) as ServerState, langevinHooks(seed, resolved.stepSize, model.dim));
+          clients.forEach((c, i) => {
+            c.oracle.load(os[i] as ChainState);
+            clients[i] = { client: algorithm.restoreClient(JSON.parse(cs[i] as string) as ClientState), oracle: c.oracle };
+          });
+          bits = { ...(state.bits as unknown as BitTotals) };
         },
       };
     },

@@ -25,7 +25,7 @@ export interface MalaChain extends Chain {
   readonly acceptanceRate: number;
 }
 
-export function mala(model: BayesModel, p: MalaParams): SamplingAlgorithm & { init(o: Parameters<SamplingAlgorithm["init"]>[0]): MalaChain } {
+export function mala(model: BayesModel, p: MalaParams): SamplingAlgorithm<MalaChain> {
   const gamma0 = p.stepSize, adapt = p.adapt ?? 0, target = p.targetAcceptance ?? 0.574;
   if (!(typeof gamma0 === "number" && gamma0 > 0 && Number.isFinite(gamma0))) throw new FedquantError("E_CONFIG", `mala: stepSize must be a finite number > 0, got ${String(gamma0)}`);
   if (!(Number.isInteger(adapt) && adapt >= 0)) throw new FedquantError("E_CONFIG", `mala: adapt must be an integer ≥ 0, got ${String(p.adapt)}`);

@@ -1,9 +1,10 @@
 // Centralised SGLD (Welling & Teh 2011; spec/langevin.md "Plain SGLD"):
 // θ_{k+1} = θ_k − γ Σ_i ĝ_i(θ_k) + √(2γ) Z_{k+1},  ĝ_i = (N_i/|S|) Σ_{j∈S} ∇U_ij.
 // No messages: one loop over the clients' data. It draws from the same streams as the federated
-// chains and rounds like their float32 wire (θ_k read as fround(θ_k), each ĝ_i sent as float32),
-// so QLSD# with the identity compressor must reproduce it bit for bit — what that proves is that
-// the message path (encode, decode, stream bookkeeping, summation order) adds nothing.
+// chains and rounds like their float32 wire (each ĝ_i sent as float32, the step
+// d = Σ_i ĝ_i − √(2/γ) Z broadcast as float32 and applied as θ ← θ − γ·f32(d)), so QLSD# with the
+// identity compressor must reproduce it bit for bit — what that proves is that the message path
+// (envelopes, encode/decode, stream bookkeeping, summation order, the noise hook) adds nothing.
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import { NO_BITS, type Chain, type SamplingAlgorithm } from "./chain.js";
@@ -27,22 +28,21 @@ export function sgld(model: BayesModel, p: SgldParams): SamplingAlgorithm {
       const { seed, theta0 } = checkInit(d, options);
       let theta = Float64Array.from(theta0), round = 0;
       const g = new Float64Array(d), sum = new Float64Array(d), z = new Float32Array(d);
-      const sigma = Math.sqrt(2 * gamma);
+      const s = Math.sqrt(2 / gamma);
       return {
         name: "sgld", dim: d,
         get round() { return round; },
         get theta() { return theta; },
         bits: NO_BITS,
         step() {
-          const at = Float64Array.from(Float32Array.from(theta));
           sum.fill(0);
           potentials.forEach((u, i) => {
-            u.grad(at, g, minibatchStream(seed, round, i).sampleWithoutReplacement(u.n, batch));
+            u.grad(theta, g, minibatchStream(seed, round, i).sampleWithoutReplacement(u.n, batch));
             for (let j = 0; j < d; j++) sum[j] += Math.fround(g[j]!);
           });
           kernel().fillNormal(noiseStream(seed, round), z);
           const next = new Float64Array(d);
-          for (let j = 0; j < d; j++) next[j] = theta[j]! - gamma * sum[j]! + sigma * z[j]!;
+          for (let j = 0; j < d; j++) next[j] = theta[j]! + -gamma * Math.fround(sum[j]! - s * z[j]!);
           theta = next;
           round++;
         },

@@ -1,13 +1,23 @@
-// One round of a federated sampler driven in-process: the same bytes a network transport would
-// carry (spec/langevin.md; DESIGN.md "what is tested in-process is what runs over the wire").
-import type { SamplerClient } from "./client.js";
-import type { ClientPotential } from "./model.js";
-import type { SamplerServer, Uplink } from "./server.js";
+// One round of a federated sampler driven in-process: the same envelopes a network transport
+// would carry (docs/algorithms.md "The round protocol"), with their exact bit counts.
+import { envelopeBits, type AlgorithmServer } from "../algorithms/index.js";
+import type { BitTotals } from "./chain.js";
+import type { SamplerClient } from "./parties.js";
 
-export function simulateRound(server: SamplerServer, clients: readonly SamplerClient[], potentials: readonly ClientPotential[]): void {
+/** Runs round `server.round`; returns the bits of its envelopes. */
+export function simulateRound(server: AlgorithmServer, clients: readonly SamplerClient[]): BitTotals {
   const round = server.round;
   const down = server.broadcast(round);
-  const uplinks: Uplink[] = [];
-  for (const i of server.participants(round)) uplinks.push({ client: i, bytes: clients[i]!.step(round, down, potentials[i]!) });
-  server.receive(round, uplinks);
+  const up = new Map<number, Uint8Array>();
+  const bits: BitTotals = { upPayload: 0, upTotal: 0, down: 0, messages: 0 };
+  for (const [id, bytes] of down) {
+    bits.down += 8 * bytes.length;
+    const c = clients[id]!;
+    const msg = c.client.step(round, bytes, c.oracle.oracle);
+    const b = envelopeBits(msg);
+    bits.upPayload += b.payloadBits; bits.upTotal += b.totalBits; bits.messages++;
+    up.set(id, msg);
+  }
+  server.receive(round, up);
+  return bits;
 }
