@@ -2,12 +2,16 @@
 import type { Command } from "commander";
 import { registerCompressors } from "./compressors.js";
 import { registerJoin } from "./join.js";
+import { registerRun } from "./run.js";
+import { registerE3 } from "./e3.js";
 import { registerServe } from "./serve.js";
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerCompressors,
+  registerRun,
+  registerE3,
   registerServe,
   registerJoin,
 ];

@@ -1,0 +1,52 @@
+// `fedquant run <config.json>` — one federated comparison from a JSON config (examples/*.json);
+// `fedquant run` with no config runs the default comparison (what `npm start` does).
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { FedquantError } from "../../errors.js";
+import { defaultRunConfig } from "../../experiments/defaults.js";
+import { parseRunConfig, type RunConfig } from "../../experiments/run-config.js";
+import { runExperiment } from "../../experiments/run.js";
+import { progressBar } from "../progress.js";
+
+export function readConfig(path: string): unknown {
+  let text: string;
+  try { text = readFileSync(path, "utf8"); } catch (e) {
+    throw new FedquantError("E_IO", `cannot read config ${path}: ${(e as Error).message}`);
+  }
+  try { return JSON.parse(text); } catch (e) {
+    throw new FedquantError("E_CONFIG", `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean): Promise<void> {
+  const outDir = resolve(out, cfg.name);
+  const t0 = performance.now();
+  const r = await runExperiment(cfg, {
+    outDir,
+    log: (m) => { if (!quiet) console.error(m); },
+    progress: (label, total) => progressBar(label, total, { quiet }),
+  });
+  console.log(`\n${cfg.name} — ${r.problem.description}; F* = ${r.problem.optimum.fStar.toPrecision(10)}`);
+  console.log(r.summary);
+  console.log(`\nreport: ${resolve(outDir, "report.html")}  (${((performance.now() - t0) / 1000).toFixed(1)} s; results, CSV and SVG figures in ${outDir})`);
+}
+
+export function registerRun(program: Command): void {
+  program.command("run")
+    .argument("[config]", "a run config (JSON, see examples/); default: the main comparison")
+    .description("run federated algorithms on one problem and write results, figures and an HTML report")
+    .option("--out <dir>", "output directory", "fedquant-out")
+    .option("--iterations <n>", "override the config's iteration count")
+    .option("--quiet", "no progress bars")
+    .action(async (config: string | undefined, opts: { out: string; iterations?: string; quiet?: boolean }) => {
+      const raw = config ? readConfig(config) : defaultRunConfig;
+      const cfg = parseRunConfig(raw, config ?? "the default config");
+      if (opts.iterations !== undefined) {
+        const k = Number(opts.iterations);
+        if (!Number.isInteger(k) || k < 1) throw new FedquantError("E_CONFIG", `--iterations must be a positive integer, got ${opts.iterations}`);
+        cfg.iterations = k;
+      }
+      await runAndReport(cfg, opts.out, opts.quiet ?? false);
+    });
+}

@@ -1,0 +1,84 @@
+// Turns the trajectories of one `fedquant run` into files: results JSON + CSV (one row per
+// algorithm and evaluated iteration), a summary table, SVG figures of log10(F(w_k) − F*)
+// against iterations and against bits (up, down, total), and the HTML report.
+import { version } from "../cli/version.js";
+import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, writeHtmlReport, writeResults, writeSvg, type Table } from "../report/index.js";
+import type { RunConfig } from "./run-config.js";
+
+export interface Trajectory {
+  label: string;
+  algorithm: string;
+  /** evaluated iterations (0 = the initial point) */
+  iterations: number[];
+  excessLoss: number[];
+  /** cumulative bits after each evaluated iteration */
+  bitsUp: number[];
+  bitsDown: number[];
+  bitsTotal: number[];
+  /** the same counted with every header (8 × bytes on the wire) */
+  wireBitsTotal: number[];
+  seconds: number;
+}
+
+export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number }
+
+export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] {
+  return trajs.map((t) => {
+    const i = t.excessLoss.findIndex((e) => e <= target);
+    const last = t.iterations.length - 1;
+    return {
+      label: t.label, finalExcess: t.excessLoss[last]!, bitsToTarget: i >= 0 ? t.bitsTotal[i]! : null,
+      bitsTotal: t.bitsTotal[last]!, wireBitsTotal: t.wireBitsTotal[last]!, seconds: t.seconds,
+    };
+  });
+}
+
+export function summaryTable(rows: RunSummaryRow[], target: number): Table {
+  return {
+    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds"],
+    rows: rows.map((r) => [r.label, r.finalExcess, r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
+  };
+}
+
+export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<string, unknown>, trajs: Trajectory[]): Promise<{ files: string[]; summary: string }> {
+  const rows: (string | number)[][] = [];
+  for (const t of trajs) {
+    t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!]));
+  }
+  const results = await writeResults(dir, cfg.name, {
+    meta: { ...meta, config: cfg, version },
+    columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total"],
+    rows,
+  });
+  // F − F* at or below float64's resolution of F (≈ 1e-16 · |F*|) is noise, possibly negative:
+  // drawn at the floor (and said so in the footnote) rather than dropped.
+  const floor = Math.max(1e-16, 4 * Number.EPSILON * Math.abs(Number(meta.fStar) || 0));
+  const floored = trajs.some((t) => t.excessLoss.some((e) => e < floor));
+  const footnote = chartFootnote({ seeds: cfg.seed, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation }, version })
+    + (floored ? ` · values below ${floor.toExponential(1)} (float64 resolution of F) drawn at that floor` : "");
+  const log10 = (v: number) => Math.log10(Math.max(v, floor));
+  const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({ label: t.label, x: x(t), y: t.excessLoss.map(log10) }));
+  const title = `${cfg.name}: ${String(meta.problem)}`;
+  const figures: { file: string; heading: string; svg: string }[] = [];
+  const add = async (file: string, heading: string, xLabel: string, logX: boolean, x: (t: Trajectory) => number[]) => {
+    // a link that carried nothing yet (e.g. no downlink before round 1) has no point on a log axis
+    if (logX && !trajs.some((t) => x(t).some((v) => v > 0))) return;
+    const svg = await lineChartSvg({ title, subtitle: heading, xLabel, yLabel: "log10(F(w_k) − F*)", logX, series: series(x), footnote });
+    figures.push({ file, heading, svg });
+  };
+  await add("excess-vs-iterations.svg", "excess loss against iterations", "iteration k", false, (t) => t.iterations);
+  await add("excess-vs-bits.svg", "excess loss against communicated bits (up + down)", "bits (payload, cumulative)", true, (t) => t.bitsTotal);
+  await add("excess-vs-bits-up.svg", "excess loss against uplink bits", "uplink bits", true, (t) => t.bitsUp);
+  await add("excess-vs-bits-down.svg", "excess loss against downlink bits", "downlink bits", true, (t) => t.bitsDown);
+  const files = [results.json, results.csv];
+  for (const f of figures) files.push(await writeSvg(dir, f.file, f.svg));
+  const table = summaryTable(summarize(trajs, cfg.target), cfg.target);
+  files.push(await writeHtmlReport(dir, "report.html", htmlReport({
+    title: `fedquant run — ${cfg.name}`,
+    intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}. Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`,
+    config: cfg,
+    sections: [{ heading: "Summary", table }, ...figures.map((f) => ({ heading: f.heading, svg: f.svg }))],
+    footer: `fedquant ${version}`,
+  })));
+  return { files, summary: formatTable(table) };
+}

@@ -1,0 +1,67 @@
+// `fedquant run <config.json>`: one problem, several algorithms, the same seed; every
+// trajectory comes from the in-process simulator driving the algorithms' state machines with
+// real encoded messages (src/federation/simulator.ts), then goes to the report (run-report.ts).
+import { createAlgorithm, type AlgorithmConfig } from "../algorithms/index.js";
+import { simulate } from "../federation/simulator.js";
+import { ready } from "../kernel/index.js";
+import { buildProblem, type Problem } from "./problems.js";
+import { resolveGamma, type AlgorithmEntry, type RunConfig } from "./run-config.js";
+import { writeRunReport, type Trajectory } from "./run-report.js";
+
+export interface RunOptions {
+  outDir: string;
+  /** called once per algorithm with its iteration count, then per iteration */
+  progress?: (label: string, total: number) => { tick(): void; stop(): void };
+  log?: (msg: string) => void;
+  cacheDir?: string;
+}
+
+export interface RunOutput { problem: Problem; trajectories: Trajectory[]; files: string[]; summary: string }
+
+/** The algorithm config of one entry: the run's defaults, overridden by the entry. */
+export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number): AlgorithmConfig {
+  const gamma = resolveGamma(entry.gamma ?? cfg.gamma, L);
+  // the run's default compressors go to the links an algorithm compresses by default
+  const defaults = createAlgorithm(entry.name, { gamma }).config;
+  const c: AlgorithmConfig = { gamma, participation: cfg.participation };
+  const up = entry.up ?? (defaults.up.name !== "identity" ? cfg.up : undefined);
+  const down = entry.down ?? (defaults.down.name !== "identity" ? cfg.down : undefined);
+  if (up) c.up = up;
+  if (down) c.down = down;
+  if (typeof entry.alpha === "number") c.alpha = entry.alpha;
+  if (typeof entry.alphaDown === "number") c.alphaDown = entry.alphaDown;
+  if (entry.serverMemory) c.serverMemory = entry.serverMemory;
+  if (entry.beta !== undefined) c.beta = entry.beta;
+  if (entry.eta !== undefined) c.eta = entry.eta;
+  return c;
+}
+
+export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<RunOutput> {
+  await ready();
+  const problem = buildProblem(cfg.problem, { cacheDir: opts.cacheDir, log: opts.log });
+  const { objective, workers, L, optimum } = problem;
+  const trajectories: Trajectory[] = [];
+  for (const entry of cfg.algorithms) {
+    const label = entry.label ?? entry.name;
+    const config = algorithmConfig(cfg, entry, L);
+    const algo = createAlgorithm(entry.name, config);
+    const bar = opts.progress?.(label, cfg.iterations);
+    const t0 = performance.now();
+    const r = simulate({
+      algorithm: algo, objective, workers, iterations: cfg.iterations, batchSize: cfg.batch,
+      seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery, onIteration: () => bar?.tick(),
+    });
+    bar?.stop();
+    trajectories.push({
+      label, algorithm: algo.name, iterations: r.iterations, excessLoss: r.excessLoss!,
+      bitsUp: r.bitsUp, bitsDown: r.bitsDown, bitsTotal: r.bitsTotal, wireBitsTotal: r.wireBitsTotal,
+      seconds: (performance.now() - t0) / 1000,
+    });
+  }
+  const meta = {
+    problem: problem.description, workers: workers.length, dim: objective.dim, L, gamma: resolveGamma(cfg.gamma, L),
+    fStar: optimum.fStar, optimumMethod: optimum.method, optimumGradNorm: optimum.gradNorm,
+  };
+  const { files, summary } = await writeRunReport(opts.outDir, cfg, meta, trajectories);
+  return { problem, trajectories, files, summary };
+}

@@ -1,0 +1,111 @@
+// The runner behind `fedquant run` / `npm start`: config validation, per-algorithm configs,
+// the files it writes, the summary, and F* caching.
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultRunConfig } from "../../src/experiments/defaults.js";
+import { e3Config } from "../../src/experiments/e3.js";
+import { parseRunConfig, resolveGamma } from "../../src/experiments/run-config.js";
+import { summarize } from "../../src/experiments/run-report.js";
+import { algorithmConfig, runExperiment } from "../../src/experiments/run.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-run-"));
+
+describe("run config", () => {
+  it("examples/main-heterogeneous-logistic.json is exactly the built-in default of `npm start`", () => {
+    const file = JSON.parse(readFileSync(join(__dirname, "../../examples/main-heterogeneous-logistic.json"), "utf8"));
+    delete file.description;
+    expect(parseRunConfig(file)).toEqual(parseRunConfig(defaultRunConfig));
+  });
+
+  it("names every invalid field with what was expected", () => {
+    const bad = { ...defaultRunConfig, iterations: -3, problem: { kind: "synthetic-logistic", workers: 1 }, algorithms: [] };
+    let msg = "";
+    try { parseRunConfig(bad, "x.json"); } catch (e) { msg = (e as Error).message; }
+    expect(msg).toMatch(/^E_CONFIG: x.json is not a valid run config:/);
+    for (const field of ["iterations: Too small", "problem.workers: Too small", "algorithms: Too small"]) expect(msg).toContain(field);
+  });
+
+  it("rejects unknown keys instead of silently ignoring a typo", () => {
+    expect(() => parseRunConfig({ ...defaultRunConfig, iteratons: 5 })).toThrow(/E_CONFIG[\s\S]*iteratons/);
+  });
+
+  it("resolves γ from L: 1/L, 1/(2L) and multiples", () => {
+    expect(resolveGamma("1/L", 4)).toBe(0.25);
+    expect(resolveGamma("1/(2L)", 4)).toBe(0.125);
+    expect(resolveGamma({ timesOneOverL: 3 }, 4)).toBe(0.75);
+    expect(resolveGamma(0.1, 4)).toBe(0.1);
+  });
+
+  it("gives the run's compressors only to the links an algorithm compresses", () => {
+    const cfg = parseRunConfig({ ...defaultRunConfig, up: { name: "qsgd", params: { s: 2 } } });
+    const sgd = algorithmConfig(cfg, { name: "sgd" }, 2);
+    expect(sgd.up).toBeUndefined();
+    expect(sgd.down).toBeUndefined();
+    const qsgd = algorithmConfig(cfg, { name: "qsgd" }, 2);
+    expect(qsgd.up).toEqual({ name: "qsgd", params: { s: 2 } });
+    expect(qsgd.down).toBeUndefined();
+    const art = algorithmConfig(cfg, { name: "artemis", alpha: 0.3, down: { name: "sign", params: {} } }, 2);
+    expect(art).toMatchObject({ gamma: 0.5, alpha: 0.3, up: { name: "qsgd" }, down: { name: "sign" } });
+  });
+
+  it("E3 uses s = 1 both ways, and s = 2 with p = 0.5 under partial participation", () => {
+    expect(e3Config("synthetic-lsr", "full-batch").up).toEqual({ name: "qsgd", params: { s: 1 } });
+    const partial = e3Config("synthetic-lsr", "partial");
+    expect(partial.participation).toBe(0.5);
+    expect(partial.down).toEqual({ name: "qsgd", params: { s: 2 } });
+    expect(e3Config("phishing-noniid", "stochastic").batch).toBe(50);
+  });
+});
+
+describe("summary", () => {
+  it("reports the bits spent when the excess loss first reaches the target, or none", () => {
+    const rows = summarize([
+      { label: "a", algorithm: "a", iterations: [0, 1, 2], excessLoss: [1, 1e-5, 1e-6], bitsUp: [0, 5, 10], bitsDown: [0, 5, 10], bitsTotal: [0, 10, 20], wireBitsTotal: [0, 20, 40], seconds: 1 },
+      { label: "b", algorithm: "b", iterations: [0, 1], excessLoss: [1, 0.5], bitsUp: [0, 1], bitsDown: [0, 1], bitsTotal: [0, 2], wireBitsTotal: [0, 4], seconds: 1 },
+    ], 1e-4);
+    expect(rows[0]).toMatchObject({ bitsToTarget: 10, finalExcess: 1e-6, bitsTotal: 20 });
+    expect(rows[1]!.bitsToTarget).toBeNull();
+  });
+});
+
+describe("runExperiment", () => {
+  it("writes results JSON/CSV, four SVG figures and the HTML report, with trajectories that start at F(w0) − F*", async () => {
+    const out = tmp();
+    const cfg = parseRunConfig({ ...defaultRunConfig, name: "tiny", iterations: 15, problem: { kind: "synthetic-lsr", workers: 4, perWorker: 30, dim: 5, seed: 2 } });
+    const r = await runExperiment(cfg, { outDir: out, cacheDir: join(out, "cache") });
+    expect(readdirSync(out).sort()).toEqual(["cache", "excess-vs-bits-down.svg", "excess-vs-bits-up.svg", "excess-vs-bits.svg", "excess-vs-iterations.svg", "report.html", "tiny.csv", "tiny.json"]);
+    expect(r.trajectories.map((t) => t.label)).toEqual(["SGD (uncompressed)", "DIANA", "Artemis", "MCM", "DoubleSqueeze"]);
+    for (const t of r.trajectories) {
+      expect(t.iterations).toHaveLength(16);
+      expect(t.bitsTotal[0]).toBe(0);
+      // DoubleSqueeze (error feedback on an unbiased, high-variance s = 1 quantizer) may diverge at γ = 1/L
+      if (t.label !== "DoubleSqueeze") expect(t.excessLoss[t.excessLoss.length - 1]).toBeLessThan(t.excessLoss[0]!);
+    }
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).toContain("DoubleSqueeze");
+    const csv = readFileSync(join(out, "tiny.csv"), "utf8").split("\n");
+    expect(csv[0]).toBe("algorithm,iteration,excess_loss,bits_up,bits_down,bits_total,wire_bits_total");
+    expect(csv.filter((l) => l.trim()).length).toBe(1 + 5 * 16);
+  });
+
+  it("caches F*: a second run reads it instead of recomputing", async () => {
+    const out = tmp();
+    const cfg = parseRunConfig({ ...defaultRunConfig, name: "cache", iterations: 2, problem: { kind: "synthetic-logistic", workers: 4, perWorker: 20, seed: 3 }, algorithms: [{ name: "sgd" }] });
+    const logs: string[] = [];
+    await runExperiment(cfg, { outDir: out, cacheDir: join(out, "c"), log: (m) => logs.push(m) });
+    await runExperiment(cfg, { outDir: out, cacheDir: join(out, "c"), log: (m) => logs.push(m) });
+    expect(logs.filter((l) => l.includes("computing F*"))).toHaveLength(1);
+    expect(existsSync(join(out, "c"))).toBe(true);
+  });
+
+  it("finds F* to within float64 noise: gradient norm at w* below 1e-10 for logistic (Newton)", async () => {
+    const out = tmp();
+    const cfg = parseRunConfig({ ...defaultRunConfig, name: "opt", iterations: 1, algorithms: [{ name: "sgd" }] });
+    const r = await runExperiment(cfg, { outDir: out, cacheDir: join(out, "c") });
+    expect(r.problem.optimum.gradNorm).toBeLessThan(1e-10);
+    expect(r.problem.optimum.method).toBe("damped Newton");
+  });
+});
