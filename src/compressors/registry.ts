@@ -7,6 +7,9 @@ import { Qsgd } from "./qsgd.js";
 import { RandK } from "./randk.js";
 import { ScaledSign } from "./sign.js";
 import { TopK } from "./topk.js";
+import { Stovoq } from "./stovoq.js";
+import { Dostovoq } from "./dostovoq.js";
+import { Hsq } from "./hsq.js";
 
 export type CompressorParams = Record<string, unknown>;
 export type CompressorFactory = (params: CompressorParams) => Compressor;
@@ -38,3 +41,6 @@ registerCompressor("sign", 2, (p) => new ScaledSign(p as never), "scaled sign, b
 registerCompressor("topk", 3, (p) => new TopK(p as never), "k largest |x_i|, biased, δ = k/D");
 registerCompressor("randk", 4, (p) => new RandK(p as never), "k random coordinates × D/k, unbiased, ω = D/k − 1");
 registerCompressor("crosspolytope", 5, (p) => new CrossPolytope(p as never), "vqSGD, unbiased, ⌈log2 2D⌉ bits/draw, ω = (D−1)/draws");
+registerCompressor("stovoq", 6, (p) => new Stovoq(p as never), "random Voronoi VQ per d-bucket, unbiased via the radial bias r_M (default d=16, M=2^13, 3 radius bits: 1 bit/coordinate)");
+registerCompressor("dostovoq", 7, (p) => new Dostovoq(p as never), "StoVoQ on g·√D/‖g‖, one codebook per message; any per-bucket quantizer");
+registerCompressor("hsq", 8, (p) => new Hsq(p as never), "hyper-sphere quantization: random unit codebook index + n-bit scalar per bucket (greedy or span)");
