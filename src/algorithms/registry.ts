@@ -51,7 +51,13 @@ export function createAlgorithm(name: string, config: AlgorithmConfig): Algorith
 /** The algorithm a checkpoint was made with (its name and resolved config). */
 export function algorithmFromState(state: ServerState | ClientState): Algorithm {
   if (state === null || typeof state !== "object" || typeof state.algorithm !== "string") throw new FedquantError("E_STATE", "not a fedquant checkpoint (no algorithm name)");
-  return createAlgorithm(state.algorithm, state.config as AlgorithmConfig);
+  const e = registry.get(state.algorithm);
+  if (!e || state.config === null || typeof state.config !== "object") throw new FedquantError("E_STATE", `checkpoint of unknown algorithm "${state.algorithm}" or without a config`);
+  // a resolved config also lists the links an algorithm does not let users set (SGD's identity
+  // compressors): leave those out; restore compares the rebuilt config with the checkpoint's
+  const cfg = { ...state.config } as Record<string, unknown>;
+  for (const k of ["up", "down"] as const) if (!e.spec.rules.keys.includes(k)) delete cfg[k];
+  return createAlgorithm(state.algorithm, cfg as unknown as AlgorithmConfig);
 }
 
 function clientList(clients: number | readonly ClientId[]): ClientId[] {
