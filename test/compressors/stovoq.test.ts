@@ -71,6 +71,25 @@ describe("stovoq specifics", () => {
     expect(maxBiasZ(x, mean, sd, 1200)).toBeLessThan(5);
   });
 
+  // The per-coordinate check above has little power against a scale error in r_M (a 3% error
+  // passes it). The colinear statistic T = ⟨Q(x), x⟩/‖x‖² over a 256-bucket message has E[T] = 1
+  // exactly when r_M is right and a per-message standard deviation ≤ 0.025: 160 messages resolve a
+  // 1% scale error at > 5 standard errors (the SE is taken across messages, which are independent).
+  it.each([["quantized", 13], ["exact", 8]] as const)("is unbiased along x: the mean of ⟨Q(x), x⟩/‖x‖² is 1 within 4.5 standard errors (%s, M = 2^%i)", (variant, codebookBits) => {
+    const c = createCompressor("stovoq", { variant, codebookBits });
+    const x = gaussianVector(16 * 256, 11);
+    const n2 = x.reduce((s, v) => s + v * v, 0);
+    const t: number[] = [];
+    for (let m = 0; m < 160; m++) {
+      const y = c.decode(c.encode(x, RandomStream.of(12, "compress", m)), x.length);
+      t.push(y.reduce((s, v, i) => s + v * x[i]!, 0) / n2);
+    }
+    const mean = t.reduce((a, b) => a + b) / t.length;
+    const se = Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / (t.length - 1) / t.length);
+    expect(se).toBeLessThan(0.002);
+    expect(Math.abs(mean - 1)).toBeLessThan(4.5 * se);
+  });
+
   it("grvq decodes to the nearest codeword of the message's codebook", () => {
     const c = createCompressor("stovoq", { variant: "grvq", d: 5, codebookBits: 7 });
     const x = gaussianVector(5 * 6, 6);
