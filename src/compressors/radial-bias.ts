@@ -1,6 +1,6 @@
 // The StoVoQ radial bias r_M(ρ) = E⟨c_{j*}, u⟩ (spec/stovoq.md "The radial bias"; Leconte et
 // al. 2021) by the exact 2-D integral, with the second moment s_M(ρ) = E‖c_{j*}‖² from the same
-// pass (it gives the variance and ω), tabulated over ρ with cubic interpolation and cached.
+// pass (it gives the variance and ω), tabulated over ρ with 6-point interpolation and cached.
 //
 // The integral. Put x = ρe₁ and write a codeword c = α(a e₁ + w), a ∼ N(0,1), q = ‖w‖² ∼ χ²_{d−1}.
 // The winner has density M φ(a) f_{χ²_{d−1}}(q) S(t)^{M−1}, t = ‖x − c‖² = (ρ − αa)² + α²q, S(t) =
@@ -157,8 +157,8 @@ export function tableNodes(d: number): Float64Array {
 
 /**
  * r_M and s_M over ρ for one (d, M), α = 1: nodes are computed lazily (and pre-filled from the
- * shipped tables for the default configurations), then interpolated by the cubic through the
- * 4 nearest nodes. Beyond RHO_TOP the O(1/ρ) approach to the ρ → ∞ limit is extrapolated.
+ * shipped tables for the default configurations), then interpolated by the Lagrange polynomial
+ * through the 6 nearest nodes. Beyond RHO_TOP the O(1/ρ) approach to the ρ → ∞ limit is extrapolated.
  */
 export class RadialTable {
   readonly nodes: Float64Array;
@@ -205,17 +205,20 @@ export class RadialTable {
     }
     let lo = 0, hi = n - 1;
     while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (x[mid]! <= rho) lo = mid; else hi = mid; }
-    const i0 = Math.max(0, Math.min(n - 4, lo - 1));
-    for (let i = i0; i < i0 + 4; i++) this.ensure(i);
+    const i0 = Math.max(0, Math.min(n - K, lo - K / 2 + 1));
+    for (let i = i0; i < i0 + K; i++) this.ensure(i);
     let r = 0, s2 = 0;
-    for (let i = i0; i < i0 + 4; i++) {
+    for (let i = i0; i < i0 + K; i++) {
       let l = 1;
-      for (let j = i0; j < i0 + 4; j++) if (j !== i) l *= (rho - x[j]!) / (x[i]! - x[j]!);
+      for (let j = i0; j < i0 + K; j++) if (j !== i) l *= (rho - x[j]!) / (x[i]! - x[j]!);
       r += l * this.r[i]!; s2 += l * this.s2[i]!;
     }
     return { r, s2 };
   }
 }
+
+/** Interpolation order: the Lagrange polynomial through the K nearest nodes (error ~1e-9 at K = 6). */
+const K = 6;
 
 const tables = new Map<string, RadialTable>();
 
