@@ -1,7 +1,9 @@
 // The round protocol's guards (docs/algorithms.md "The round protocol"): out-of-order calls,
 // missing or extra uplinks, messages replayed from another round or sent for another client
 // are E_PROTOCOL / E_DECODE errors, and a server that refuses an uplink set keeps its state.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FedquantError } from "../../src/errors.js";
 import { readEnvelope, writeEnvelope } from "../../src/algorithms/index.js";
 import { minibatchOracle } from "../../src/federation/simulator-oracle.js";
 import { algo, drive, heterogeneousLsr, useKernel } from "./helpers.js";
@@ -66,6 +68,21 @@ describe("round protocol", () => {
     const relabelled = writeEnvelope({ ...env, round: 1, sections: [{ ...env.sections[0]!, round: 1 }] });
     // the compressor message still says it was drawn from round 0's stream
     expect(() => s.server.receive(1, new Map([...up1, [0, relabelled]]))).toThrow(/randomness .* is not the one the receiver expects/);
+  });
+
+  it("corrupted uplink bytes are a FedquantError and leave the server in its round, model unchanged (fast-check)", () => {
+    const s = setUp();
+    const up = round(s, 0);
+    const checkpoint = s.server.toJSON(), good = up.get(1)!;
+    fc.assert(fc.property(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(good.length), (i, v, cut) => {
+      const server = s.a.restoreServer(checkpoint);
+      const b = good.slice(0, Math.max(cut, 1)); if (i < b.length) b[i] = v;
+      try { server.receive(0, new Map([...up, [1, b]])); } catch (e) {
+        expect(e).toBeInstanceOf(FedquantError);
+        expect(JSON.stringify(server.toJSON())).toBe(JSON.stringify(checkpoint));
+      }
+      // else: the edit hit payload bits that still decode — a different but valid message
+    }), { numRuns: 300, seed: 45 });
   });
 
   it("a client cannot step back, nor take another client's downlink", () => {
