@@ -1,5 +1,6 @@
 // Every bench suite; add a line to include a new one.
 import type { Suite } from "../harness.js";
 import { kernelSuite } from "./kernel.js";
+import { voronoiSuite } from "./voronoi.js";
 
-export const suites: Suite[] = [kernelSuite];
+export const suites: Suite[] = [kernelSuite, voronoiSuite];
