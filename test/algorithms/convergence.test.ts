@@ -37,3 +37,17 @@ describe("convergence with full batches (F(w_0) − F* ≈ 10)", () => {
     for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-4 * b[k]!);
   });
 });
+
+describe("DoStoVoQ with memory (spec/optimization.md: DIANA + dostovoq = DoStoVoQ-VR-DIANA)", () => {
+  // D = 32: two 16-dim StoVoQ buckets (2^13 codewords, 3 radius bits) + a norm: 96 bits per vector
+  const Q = heterogeneousLsr(5, 40, 32);
+  const run32 = (algorithm: string) =>
+    simulate({ algorithm, gamma: 0.5 / Q.L, objective: Q.objective, workers: Q.workers, iterations: 100, seed: 2, wStar: Q.wStar });
+
+  it("DoStoVoQ-VR-DIANA converges linearly where DoStoVoQ-SGD stalls, at 96 bits per uplink", () => {
+    const withMemory = run32("dostovoq-vr-diana"), without = run32("dostovoq-sgd");
+    expect(withMemory.bitsUp[1]).toBe(5 * 96);
+    expect(withMemory.excessLoss!.at(-1)!).toBeLessThan(1e-6 * withMemory.excessLoss![0]!);
+    expect(Math.min(...without.excessLoss!.slice(-20))).toBeGreaterThan(1e-3 * without.excessLoss![0]!);
+  });
+});
