@@ -1,0 +1,49 @@
+// `fedquant distortion [--quick]` — experiment E1 (experiments.md): distortion at equal bits of
+// StoVoQ, HSQ, sign, top-2, rand-2, cross-polytope and QSGD on 16-dim Gaussian buckets, K = 1 and 20.
+import type { Command } from "commander";
+import { FedquantError } from "../../errors.js";
+import { DISTORTION_METHODS, E1_FULL, E1_QUICK, runDistortion, type DistortionConfig } from "../../experiments/distortion.js";
+import { writeDistortionReport } from "../../experiments/distortion-report.js";
+import { ready } from "../../kernel/index.js";
+import { progressBar } from "../progress.js";
+
+interface Opts { quick?: boolean; out: string; seed?: string; messages?: string; buckets?: string; k?: string; methods?: string; quiet?: boolean }
+
+function int(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new FedquantError("E_CONFIG", `--${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+export function registerDistortion(program: Command): void {
+  program.command("distortion")
+    .description("experiment E1: distortion at equal bits per 16-dim bucket (StoVoQ, HSQ, sign, top-2, rand-2, cross-polytope, QSGD), K = 1 and 20")
+    .option("--quick", `reduced size for CI (${E1_QUICK.messages} messages × ${E1_QUICK.buckets} buckets instead of ${E1_FULL.messages} × ${E1_FULL.buckets})`)
+    .option("--out <dir>", "output directory", "fedquant-out")
+    .option("--seed <n>", "seed of the data and compression streams", String(E1_FULL.seed))
+    .option("--messages <n>", "independent messages (the unit of the standard errors)")
+    .option("--buckets <n>", "buckets per message")
+    .option("--k <list>", "comma-separated numbers of averaged compressions", "1,20")
+    .option("--methods <keys>", `comma-separated subset of: ${DISTORTION_METHODS.map((m) => m.key).join(", ")}`)
+    .option("--quiet", "no progress bar")
+    .action(async (o: Opts) => {
+      const base = o.quick ? E1_QUICK : E1_FULL;
+      const cfg: DistortionConfig = {
+        ...base,
+        seed: o.seed !== undefined ? Number(o.seed) : base.seed,
+        messages: o.messages ? int("messages", o.messages) : base.messages,
+        buckets: o.buckets ? int("buckets", o.buckets) : base.buckets,
+        K: (o.k ?? "1,20").split(",").map((v) => int("k", v)),
+        methods: o.methods ? o.methods.split(",") : undefined,
+      };
+      if (!Number.isInteger(cfg.seed) || cfg.seed < 0) throw new FedquantError("E_CONFIG", `--seed must be a non-negative integer, got ${o.seed}`);
+      await ready();
+      const nMethods = cfg.methods?.length ?? DISTORTION_METHODS.length;
+      const bar = progressBar("E1 distortion", nMethods * cfg.messages, { quiet: o.quiet });
+      const rows = runDistortion(cfg, (method) => bar.tick(1, { method }));
+      bar.stop();
+      const { paths, text } = await writeDistortionReport(o.out, rows, cfg);
+      console.log(text);
+      console.log(`\nwrote ${paths.join(", ")}`);
+    });
+}
