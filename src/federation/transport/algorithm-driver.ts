@@ -79,7 +79,13 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
 }
 
 /** Builds each joining client's state machine from the session the server sent. */
-export function algorithmParticipantFactory(opts: { loadDigits?: DigitsLoader } = {}): ParticipantFactory {
+export interface ParticipantFactoryOptions {
+  loadDigits?: DigitsLoader;
+  /** Called after each step with the client's state machine and problem (e.g. to show its local loss). */
+  observe?: (info: { round: number; client: AlgorithmClient; problem: Problem }) => void;
+}
+
+export function algorithmParticipantFactory(opts: ParticipantFactoryOptions = {}): ParticipantFactory {
   return async (sessionJson, client): Promise<ParticipantDriver> => {
     const { algorithm: algo, seed, batchSize, spec } = checkSession(sessionJson);
     const problem = await buildProblem(spec.problem, opts.loadDigits);
@@ -88,7 +94,11 @@ export function algorithmParticipantFactory(opts: { loadDigits?: DigitsLoader } 
     const oracle = minibatchOracle(problem.objective, shard, seed, batchSize);
     let me: AlgorithmClient = algo.createClient({ id: client, w0: new Float64Array(problem.dim), seed });
     return {
-      step: (round, downlink) => me.step(round, downlink, oracle),
+      step: (round, downlink) => {
+        const up = me.step(round, downlink, oracle);
+        opts.observe?.({ round, client: me, problem });
+        return up;
+      },
       snapshot: () => me.toJSON(),
       restore: (s) => { me = algo.restoreClient(s as ClientState); },
       bits: envelopePayloadBits,

@@ -23,6 +23,8 @@ export interface CoordinatorOptions {
   handshakeMs?: number;
   /** Connections that have not said hello yet, at most (default 64). */
   maxPending?: number;
+  /** Pause between one round's close and the next round's open (default 0; demos slow down to watch). */
+  roundGapMs?: number;
   log?: Logger;
   onRound?: (report: RoundReport) => void;
 }
@@ -93,6 +95,7 @@ export class Coordinator {
   private deadline?: ReturnType<typeof setTimeout>;
   private startTimer?: ReturnType<typeof setTimeout>;
   private retryTimer?: ReturnType<typeof setTimeout>;
+  private gapTimer?: ReturnType<typeof setTimeout>;
   private readonly reports: RoundReport[] = [];
   private resolveDone!: (r: SessionResult) => void;
   private rejectDone!: (e: unknown) => void;
@@ -115,6 +118,7 @@ export class Coordinator {
     pos("deadlineMs", opts.deadlineMs, 1);
     pos("maxFrameBytes", opts.maxFrameBytes, 64);
     pos("quorum", opts.quorum, 1);
+    pos("roundGapMs", opts.roundGapMs, 0);
     pos("minClients", opts.minClients, 1);
     if ((opts.minClients ?? n) > n) throw new FedquantError("E_CONFIG", `minClients ${opts.minClients} exceeds the ${n} clients`);
     if (!(Number.isInteger(driver.rounds) && driver.rounds >= 1)) throw new FedquantError("E_CONFIG", `rounds must be an integer ≥ 1, got ${driver.rounds}`);
@@ -172,6 +176,7 @@ export class Coordinator {
     clearTimeout(this.deadline);
     clearTimeout(this.startTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.gapTimer);
     for (const l of this.pending) l.close(CloseCode.goingAway, reason);
     this.pending.clear();
     for (const s of this.slots) if (s.link) { const l = s.link; s.link = undefined; l.close(CloseCode.goingAway, reason); }
@@ -328,7 +333,9 @@ export class Coordinator {
     this.opts.onRound?.(report);
     if (this.round >= this.driver.rounds) return this.finish();
     // a microtask, not a call: rounds without any invited client must not grow the stack
-    queueMicrotask(() => { if (this.phase === "open") this.openRound(); });
+    const next = (): void => { if (this.phase === "open") this.openRound(); };
+    if (this.opts.roundGapMs) this.gapTimer = setTimeout(next, this.opts.roundGapMs);
+    else queueMicrotask(next);
   }
 
   /**

@@ -40,8 +40,9 @@ export function checkSession(x: unknown): Session {
   const algorithm = createAlgorithm(o.algorithm, o.config as AlgorithmConfig);
   const spec: SessionSpec = {
     algorithm: o.algorithm,
-    // the resolved config: every party then uses the same defaults, whatever its version's are
-    config: algorithm.config as unknown as AlgorithmConfig,
+    // the config as given, not algorithm.config: a resolved config names the defaults of keys
+    // some algorithms refuse to be given (sgd's identity "up"), so it would not build again
+    config: o.config as AlgorithmConfig,
     problem, seed: seed.toString(), rounds: o.rounds as number, batchSize,
   };
   return { spec, algorithm, seed, batchSize };
