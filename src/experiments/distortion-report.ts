@@ -22,14 +22,14 @@ export function distortionFootnote(cfg: DistortionConfig): string {
 }
 
 export async function distortionChart(rows: DistortionRow[], cfg: DistortionConfig): Promise<string> {
-  const groups = [...new Set(rows.map((r) => r.label))];
+  const groups = [...new Set(rows.map((r) => r.short))];
   return barChartSvg({
     title: `E1 — distortion at equal bits (d = ${cfg.d})`,
     subtitle: "E‖x − mean of K compressions‖² per bucket (log scale), ± standard error",
     yLabel: "distortion",
     logY: true,
     groups,
-    bars: rows.map((r) => ({ series: `K = ${r.K}`, group: r.label, value: r.total, error: r.totalSe })),
+    bars: rows.map((r) => ({ series: `K = ${r.K}`, group: r.short, value: r.total, error: r.totalSe })),
     width: 760,
     height: 360,
     footnote: distortionFootnote(cfg),

@@ -12,20 +12,20 @@ import { FedquantError } from "../errors.js";
 import { RandomStream } from "../random/index.js";
 import { CrossPolytopeQuantizer, QsgdTernaryQuantizer, RandKQuantizer, SignQuantizer, TopKQuantizer } from "./distortion-quantizers.js";
 
-export interface DistortionMethod { key: string; label: string; make: (d: number) => BucketQuantizer }
+export interface DistortionMethod { key: string; label: string; short: string; make: (d: number) => BucketQuantizer }
 
 /** The rows of the E1 table, in its order, then the extra rows it asks for. */
 export const DISTORTION_METHODS: DistortionMethod[] = [
-  { key: "sign", label: "scaled sign (4-bit scale)", make: (d) => new SignQuantizer(d, 4) },
-  { key: "top2", label: "top-2 (4-bit index + 4-bit value)", make: (d) => new TopKQuantizer(d, 2, 4) },
-  { key: "rand2", label: "rand-2 (8-bit values)", make: (d) => new RandKQuantizer(d, 2, 8) },
-  { key: "crosspolytope", label: "cross-polytope (2 draws, 6-bit norm)", make: (d) => new CrossPolytopeQuantizer(d, 2, 6) },
-  { key: "hsq-span", label: "HSQ-span (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "span" }) },
-  { key: "hsq-greedy", label: "HSQ-greedy (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "greedy" }) },
-  { key: "stovoq", label: "StoVoQ (2^13, 3 radius bits)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, radiusBits: 3 }) },
-  { key: "stovoq-grvq", label: "StoVoQ grvq (2^16)", make: (d) => new StovoqQuantizer({ d, codebookBits: 16, variant: "grvq" }) },
-  { key: "stovoq-exact", label: "StoVoQ exact norm (2^13 + float32)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, variant: "exact" }) },
-  { key: "qsgd", label: "QSGD s=1 (ternary, 6-bit norm)", make: (d) => new QsgdTernaryQuantizer(d, 6) },
+  { key: "sign", short: "sign", label: "scaled sign (4-bit scale)", make: (d) => new SignQuantizer(d, 4) },
+  { key: "top2", short: "top-2", label: "top-2 (4-bit index + 4-bit value)", make: (d) => new TopKQuantizer(d, 2, 4) },
+  { key: "rand2", short: "rand-2", label: "rand-2 (8-bit values)", make: (d) => new RandKQuantizer(d, 2, 8) },
+  { key: "crosspolytope", short: "cross-polytope", label: "cross-polytope (2 draws, 6-bit norm)", make: (d) => new CrossPolytopeQuantizer(d, 2, 6) },
+  { key: "hsq-span", short: "HSQ-span", label: "HSQ-span (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "span" }) },
+  { key: "hsq-greedy", short: "HSQ-greedy", label: "HSQ-greedy (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "greedy" }) },
+  { key: "stovoq", short: "StoVoQ", label: "StoVoQ (2^13, 3 radius bits)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, radiusBits: 3 }) },
+  { key: "stovoq-grvq", short: "StoVoQ grvq", label: "StoVoQ grvq (2^16)", make: (d) => new StovoqQuantizer({ d, codebookBits: 16, variant: "grvq" }) },
+  { key: "stovoq-exact", short: "StoVoQ exact ρ", label: "StoVoQ exact norm (2^13 + float32)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, variant: "exact" }) },
+  { key: "qsgd", short: "QSGD s=1", label: "QSGD s=1 (ternary, 6-bit norm)", make: (d) => new QsgdTernaryQuantizer(d, 6) },
 ];
 
 export interface DistortionConfig {
@@ -48,6 +48,7 @@ export const E1_QUICK: DistortionConfig = { d: 16, buckets: 16, messages: 8, K: 
 export interface DistortionRow {
   method: string;
   label: string;
+  short: string;
   K: number;
   bitsPerBucket: number;
   unbiased: boolean;
@@ -122,7 +123,7 @@ export function runDistortion(cfg: DistortionConfig, onProgress?: (method: strin
     }
     cfg.K.forEach((K, ki) => {
       const [total, totalSe] = meanSe(perMsg[ki]!.total), [colinear, colinearSe] = meanSe(perMsg[ki]!.col), [orthogonal, orthogonalSe] = meanSe(perMsg[ki]!.orth);
-      rows.push({ method: meth.key, label: meth.label, K, bitsPerBucket: bits / (R * Kmax * B), unbiased: q.unbiased, total, totalSe, colinear, colinearSe, orthogonal, orthogonalSe });
+      rows.push({ method: meth.key, label: meth.label, short: meth.short, K, bitsPerBucket: bits / (R * Kmax * B), unbiased: q.unbiased, total, totalSe, colinear, colinearSe, orthogonal, orthogonalSe });
     });
   }
   return rows;
