@@ -5,6 +5,7 @@ import { registerJoin } from "./join.js";
 import { registerRun } from "./run.js";
 import { registerE3 } from "./e3.js";
 import { registerServe } from "./serve.js";
+import { registerDistortion } from "./distortion.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +15,5 @@ export const commands: RegisterCommand[] = [
   registerE3,
   registerServe,
   registerJoin,
+  registerDistortion,
 ];
