@@ -9,7 +9,7 @@ export { sampleChain, isKept, roundOfSample, NO_BITS, type Chain, type ChainStat
 export { federatedSampler, lsd, qlsdSharp, qlsdStar, qlsdPlusPlus, federatedSgld } from "./federated.js";
 export { sgld, type SgldParams } from "./sgld.js";
 export { mala, type MalaParams, type MalaChain } from "./mala.js";
-export { findMode, sgdTrain, type ModeOptions, type ModeResult, type SgdOptions } from "./mode.js";
+export { findMode, type ModeOptions, type ModeResult } from "./mode.js";
 export { chainSeed } from "./streams.js";
 export { Welford } from "./welford.js";
 export { essImse, essBatchMeans, splitRhat, diagnose, coordinate, type ChainDiagnostics } from "./ess.js";

@@ -1,9 +1,7 @@
 // The mode θ* = argmin U that QLSD* needs (spec/langevin.md "QLSD*"; QLSD, Vono et al. 2022, §3.2),
-// found by a plain full-batch optimiser (the fallback the spec allows in place of a federated one),
-// and a minibatch SGD on U/N: the non-Bayesian baseline of E4's neural network.
+// found by a plain full-batch optimiser (the fallback the spec allows in place of a federated one).
 import { FedquantError } from "../errors.js";
-import { clientPotential, potential, potentialGrad, type BayesModel } from "./model.js";
-import { chainSeed, minibatchStream } from "./streams.js";
+import { potential, potentialGrad, type BayesModel } from "./model.js";
 
 export interface ModeOptions {
   theta0?: Float64Array;
@@ -48,45 +46,4 @@ export function findMode(model: BayesModel, o: ModeOptions = {}): ModeResult {
   }
   const gn = norm(g);
   return { theta, gradNorm: gn, iterations: it, converged: gn <= target, potential: u };
-}
-
-export interface SgdOptions {
-  /** learning rate on U/N (the mean potential per example) */
-  stepSize: number;
-  /** rows per client per step */
-  batchSize: number;
-  rounds: number;
-  seed: number | bigint;
-  theta0: Float64Array;
-  /** called after every round (progress bars) */
-  onRound?: (round: number) => void;
-}
-
-/**
- * Federated SGD on U/N without compression (the non-Bayesian baseline): w ← w − η (1/N) Σ_i ĝ_i(w),
- * ĝ_i the unbiased minibatch estimate of ∇U_i. Its minibatches come from the sampler streams of
- * chain 0 of `seed`, so it is reproducible like every chain.
- */
-export function sgdTrain(model: BayesModel, o: SgdOptions): Float64Array {
-  const d = model.dim, N = model.totalRows;
-  if (!(o.stepSize > 0 && Number.isFinite(o.stepSize))) throw new FedquantError("E_CONFIG", `sgdTrain: stepSize must be > 0, got ${o.stepSize}`);
-  if (!(Number.isInteger(o.rounds) && o.rounds >= 0)) throw new FedquantError("E_CONFIG", `sgdTrain: rounds must be an integer ≥ 0, got ${o.rounds}`);
-  if (o.theta0.length !== d) throw new FedquantError("E_DIM", `sgdTrain: theta0 has length ${o.theta0.length}, expected ${d}`);
-  const seed = chainSeed(o.seed, 0);
-  const pots = model.clients.map((_, i) => clientPotential(model, i));
-  const minN = Math.min(...pots.map((p) => p.n));
-  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1 && o.batchSize <= minN)) throw new FedquantError("E_CONFIG", `sgdTrain: batchSize must be in 1..${minN}, got ${o.batchSize}`);
-  const w = Float64Array.from(o.theta0), g = new Float64Array(d), sum = new Float64Array(d);
-  for (let k = 0; k < o.rounds; k++) {
-    sum.fill(0);
-    pots.forEach((p, i) => {
-      p.grad(w, g, minibatchStream(seed, k, i).sampleWithoutReplacement(p.n, o.batchSize));
-      for (let j = 0; j < d; j++) sum[j] += g[j]!;
-    });
-    const c = o.stepSize / N;
-    for (let j = 0; j < d; j++) w[j] -= c * sum[j]!;
-    if (!Number.isFinite(w[0]!)) throw new FedquantError("E_STATE", `sgdTrain diverged at round ${k}: reduce stepSize`);
-    o.onRound?.(k + 1);
-  }
-  return w;
 }

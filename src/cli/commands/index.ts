@@ -5,6 +5,7 @@ import { registerJoin } from "./join.js";
 import { registerRun } from "./run.js";
 import { registerE3 } from "./e3.js";
 import { registerServe } from "./serve.js";
+import { registerSample } from "./sample.js";
 import { registerDistortion } from "./distortion.js";
 
 export type RegisterCommand = (program: Command) => void;
@@ -15,5 +16,6 @@ export const commands: RegisterCommand[] = [
   registerE3,
   registerServe,
   registerJoin,
+  registerSample,
   registerDistortion,
 ];

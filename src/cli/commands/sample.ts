@@ -1,0 +1,33 @@
+// `fedquant sample <config.json> [--quick] [--resume]` — experiment E4 (spec/experiments.md): Bayesian
+// federated sampling with the QLSD family from an examples/e4-*.json config. Samples stream to disk
+// with checkpoints; --resume continues an interrupted run from its checkpoints with the same streams.
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { parseE4Config } from "../../experiments/e4-config.js";
+import { runE4 } from "../../experiments/e4.js";
+import { progressBar } from "../progress.js";
+import { readConfig } from "./run.js";
+
+export function registerSample(program: Command): void {
+  program.command("sample")
+    .argument("<config>", "an E4 config (JSON): examples/e4-gaussian.json, e4-logistic.json, e4-bnn.json")
+    .description("Bayesian federated sampling (QLSD#, QLSD*, QLSD++, LSD, SGLD, MALA): samples, diagnostics, results, figures, HTML report")
+    .option("--quick", "the config's reduced \"quick\" variant (CI)")
+    .option("--resume", "continue from the checkpoints of an interrupted run (same config, same output directory)")
+    .option("--out <dir>", "output directory (default fedquant-out/<experiment>[-quick])")
+    .option("--quiet", "no progress bars")
+    .action(async (config: string, opts: { quick?: boolean; resume?: boolean; out?: string; quiet?: boolean }) => {
+      const cfg = parseE4Config(readConfig(config), { quick: opts.quick ?? false, source: config });
+      const out = resolve(opts.out ?? `fedquant-out/${cfg.experiment}${opts.quick ? "-quick" : ""}`);
+      const quiet = opts.quiet ?? false;
+      const t0 = performance.now();
+      const r = await runE4(cfg, {
+        out, resume: opts.resume ?? false, quick: opts.quick ?? false,
+        log: (m) => { if (!quiet) console.error(m); },
+        progress: (label, total) => progressBar(label, total, { quiet }),
+      });
+      console.log(`\n${cfg.experiment}${opts.quick ? " (quick)" : ""} — seed ${cfg.seed}`);
+      console.log(r.summary);
+      console.log(`\nreport: ${resolve(out, "report.html")}  (${((performance.now() - t0) / 1000).toFixed(1)} s; results, traces, samples, SVG figures in ${out})`);
+    });
+}
