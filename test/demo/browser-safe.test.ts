@@ -1,0 +1,45 @@
+// What the demo bundle reaches must run in a browser: following every static import from the
+// page's and the worker's entry points, no module imports node:*, the `ws` package or a
+// *-node.ts file (DESIGN.md: "no Node-only import in code the browser bundle reaches").
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|(?<!typeof\s)import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
+
+/**
+ * Every module reachable from `entry` by imports with a literal specifier (type-level
+ * `typeof import("…")` excluded: it emits nothing): file → its bare (non-relative) imports.
+ */
+function reach(entry: string): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const todo = [resolve(entry)];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    const bare: string[] = [];
+    seen.set(file, bare);
+    for (const m of readFileSync(file, "utf8").matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3]!;
+      if (!spec.startsWith(".")) { bare.push(spec); continue; }
+      const base = resolve(dirname(file), spec);
+      const ts = [base.replace(/\.js$/, ".ts"), base].find((f) => existsSync(f) && /\.(ts|js|css)$/.test(f));
+      if (ts && ts.endsWith(".ts")) todo.push(ts);
+    }
+  }
+  return seen;
+}
+
+describe("browser safety of the demo bundle", () => {
+  it.each(["demo/src/main.ts", "demo/src/worker.ts"])("reaches no Node-only module from %s", (entry) => {
+    const graph = reach(entry);
+    expect(graph.size).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const [file, bare] of graph) {
+      const rel = relative(process.cwd(), file);
+      if (/-node\.ts$/.test(rel)) offenders.push(rel);
+      for (const b of bare) if (b.startsWith("node:") || b === "ws" || b === "fs" || b === "path") offenders.push(`${rel} imports ${b}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
