@@ -2,6 +2,9 @@
 // C_s(v) = ‖v‖ sign(v) ξ(v)/s per bucket, unbiased with ω = min(B/s², √B/s).
 // Payload: the bucket norms (float32), then the signed levels either fixed width
 // (⌈log2(s+1)⌉ + 1 bits: magnitude then sign) or Elias coded (runs of zeros, sign, level).
+// norm "linf" scales by max|v_i| instead of ‖v‖₂ (the s-quantization of the Artemis/MCM
+// authors' code): still unbiased, with ω = min(B/(4s²), √B/s) since each coordinate's variance
+// (M/s)² θ(1−θ) is at most both (M/s)²/4 and (M/s)|v_i|.
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
@@ -14,6 +17,8 @@ export interface QsgdParams {
   bucket?: number;
   /** "fixed" width levels or QSGD's "elias" coding. */
   coding?: "fixed" | "elias";
+  /** the scale of each bucket: "l2" = ‖v‖₂ (QSGD, default) or "linf" = max |v_i| */
+  norm?: "l2" | "linf";
 }
 
 export class Qsgd extends BaseCompressor {
@@ -21,7 +26,7 @@ export class Qsgd extends BaseCompressor {
   readonly id = 1;
   readonly unbiased = true;
   readonly params: Required<QsgdParams>;
-  protected readonly wireParams = { s: "u32", bucket: "u32", codingId: "u8" } as const;
+  protected readonly wireParams = { s: "u32", bucket: "u32", codingId: "u8", normId: "u8" } as const;
   private readonly levelBits: number;
 
   constructor(p: QsgdParams = {}) {
@@ -30,20 +35,22 @@ export class Qsgd extends BaseCompressor {
     const bucket = intParam("bucket", "qsgd", p.bucket ?? 0, 0, 2 ** 28);
     const coding = p.coding ?? "fixed";
     if (coding !== "fixed" && coding !== "elias") throw new FedquantError("E_CONFIG", `qsgd: coding must be "fixed" or "elias", got ${String(coding)}`);
-    this.params = { s, bucket, coding };
+    const norm = p.norm ?? "l2";
+    if (norm !== "l2" && norm !== "linf") throw new FedquantError("E_CONFIG", `qsgd: norm must be "l2" or "linf", got ${String(norm)}`);
+    this.params = { s, bucket, coding, norm };
     this.levelBits = Math.ceil(Math.log2(s + 1)) + 1;
   }
 
   // the header carries coding as a number
   protected override paramBytes(): Uint8Array {
-    return paramBytesOf(this.params.s, this.params.bucket, this.params.coding === "elias" ? 1 : 0);
+    return paramBytesOf(this.params.s, this.params.bucket, this.params.coding === "elias" ? 1 : 0, this.params.norm === "linf" ? 1 : 0);
   }
 
   private bucketSize(dim: number): number { return this.params.bucket === 0 ? dim : Math.min(this.params.bucket, dim); }
 
   omega(dim: number): number {
     const b = this.bucketSize(dim), s = this.params.s;
-    return Math.min(b / (s * s), Math.sqrt(b) / s);
+    return Math.min(b / ((this.params.norm === "linf" ? 4 : 1) * s * s), Math.sqrt(b) / s);
   }
 
   /** The papers' bound on the Elias-coded size of one bucket with its norm (spec/compressors.md); valid for s ≤ √(B/2 − √B). */
@@ -59,7 +66,8 @@ export class Qsgd extends BaseCompressor {
     const levels = new Int32Array(dim);
     for (let j = 0; j < nb; j++) {
       const seg = x.subarray(j * b, Math.min(dim, (j + 1) * b));
-      norms[j] = Math.fround(k.norm2(seg));
+      norms[j] = Math.fround(this.params.norm === "linf" ? maxAbs(seg) : k.norm2(seg));
+      if (norms[j] === Infinity) throw new FedquantError("E_INPUT", `qsgd: the ${this.params.norm} norm of bucket ${j} overflows float32 (values up to ${maxAbs(seg)}); rescale the input`);
       // each bucket draws its uniforms from the stream in order, so the whole vector uses ⌈·/4⌉ blocks per bucket
       const lv = norms[j] === 0 ? new Int32Array(seg.length) : k.qsgdRound(seg, s / norms[j]!, s, rng);
       if (norms[j] === 0) rng.take(Math.ceil(seg.length / 4));
@@ -109,11 +117,17 @@ export class Qsgd extends BaseCompressor {
   }
 }
 
-function paramBytesOf(s: number, bucket: number, coding: number): Uint8Array {
-  const out = new Uint8Array(9);
+function paramBytesOf(s: number, bucket: number, coding: number, norm: number): Uint8Array {
+  const out = new Uint8Array(10);
   const v = new DataView(out.buffer);
-  v.setUint32(0, s, true); v.setUint32(4, bucket, true); out[8] = coding;
+  v.setUint32(0, s, true); v.setUint32(4, bucket, true); out[8] = coding; out[9] = norm;
   return out;
+}
+
+function maxAbs(x: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) { const a = Math.abs(x[i]!); if (a > m) m = a; }
+  return m;
 }
 
 export function concat(...parts: Uint8Array[]): Uint8Array {

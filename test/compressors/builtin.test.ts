@@ -11,3 +11,5 @@ compressorContract("topk k=1", () => createCompressor("topk", { k: 1 }));
 compressorContract("topk k=5", () => createCompressor("topk", { k: 5 }), { dims: [7, 64, 203] });
 compressorContract("randk k=1", () => createCompressor("randk", { k: 1 }));
 compressorContract("crosspolytope draws=2", () => createCompressor("crosspolytope", { draws: 2 }), { trials: 8000 });
+compressorContract("qsgd s=1 linf", () => createCompressor("qsgd", { s: 1, norm: "linf" }));
+compressorContract("qsgd s=2 bucket=8 linf elias", () => createCompressor("qsgd", { s: 2, bucket: 8, norm: "linf", coding: "elias" }));

@@ -51,6 +51,19 @@ describe("QSGD", () => {
     expect(() => createCompressor("qsgd", { coding: "huffman" })).toThrow(/E_CONFIG.*coding/);
   });
 
+  it("linf scaling has a smaller variance than l2 at the same s (ω = min(B/(4s²), √B/s))", () => {
+    const x = gaussianVector(64, 3);
+    const l2 = compressStats(createCompressor("qsgd", { s: 1 }), x, 300, 4).mse;
+    const linf = compressStats(createCompressor("qsgd", { s: 1, norm: "linf" }), x, 300, 4).mse;
+    expect(linf).toBeLessThan(l2);
+    expect(createCompressor("qsgd", { s: 1, norm: "linf" }).omega(64)).toBe(8);
+  });
+
+  it("a norm that overflows float32 is E_INPUT at the sender, not an undecodable message", () => {
+    const x = new Float32Array([3e38, 3e38, 1]);
+    expect(() => createCompressor("qsgd").encode(x, RandomStream.of(1, "compress"))).toThrow(/E_INPUT.*overflows float32/);
+  });
+
   it("a receiver with other parameters refuses the message", () => {
     const msg = createCompressor("qsgd", { s: 2 }).encode(gaussianVector(10, 1), RandomStream.of(1, "compress"));
     expect(() => createCompressor("qsgd", { s: 3 }).decode(msg, 10)).toThrow(/E_DECODE.*s=2.*s=3/);
