@@ -9,8 +9,9 @@ export const defaultRunConfig = {
   batch: "full",
   gamma: "1/L",
   seed: 1,
-  up: { name: "qsgd", params: { s: 1 } },
-  down: { name: "qsgd", params: { s: 1 } },
+  // s = 1 quantization scaled by max|x_i| as in the Artemis/MCM authors' code (see e3.ts)
+  up: { name: "qsgd", params: { s: 1, norm: "linf" } },
+  down: { name: "qsgd", params: { s: 1, norm: "linf" } },
   algorithms: [
     { name: "sgd", label: "SGD (uncompressed)" },
     { name: "diana", label: "DIANA" },

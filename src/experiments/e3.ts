@@ -2,6 +2,9 @@
 // on synthetic and real problems, N = 20 workers, s-quantization both ways (s = 1; s = 2 under
 // partial participation), α_up = 1/(2(ω+1)), γ = 1/L, full batch (400 iterations) and stochastic
 // (batch 50), full and partial (p = 0.5) participation. Each variant is an ordinary run config.
+// The s-quantization scales by max|x_i| as in the authors' code (qsgd norm "linf"): with the ℓ2
+// scaling of QSGD the error-feedback baselines (DoubleSqueeze, Dore's downlink) diverge at
+// γ = 1/L, because E‖C(x) − x‖² can exceed ‖x‖² and the fed-back error then grows.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { RunConfig } from "./run-config.js";
@@ -50,8 +53,8 @@ export function e3Config(problem: E3Problem, variant: string, opts: { quick?: bo
     gamma: "1/L",
     participation: v.participation,
     seed: 1,
-    up: { name: "qsgd", params: { s } },
-    down: { name: "qsgd", params: { s } },
+    up: { name: "qsgd", params: { s, norm: "linf" } },
+    down: { name: "qsgd", params: { s, norm: "linf" } },
     algorithms: E3_ALGORITHMS,
     evalEvery: 1,
   }, `E3 ${problem}/${variant}`);
