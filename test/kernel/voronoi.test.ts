@@ -189,6 +189,14 @@ describe("Voronoi search", () => {
 });
 
 describe("relaxed-SIMD build (opt-in)", () => {
+  it("is never chosen automatically, and a request fails with E_WASM where the engine cannot validate it", async () => {
+    const { loadKernel } = await import("../../src/kernel/index.js");
+    const { relaxedSimdSupported } = await import("../../src/kernel/load.js");
+    expect((await loadKernel()).flavour).not.toBe("relaxed");
+    if (relaxedSimdSupported()) expect((await loadKernel({ flavour: "relaxed" })).flavour).toBe("relaxed");
+    else await expect(loadKernel({ flavour: "relaxed" })).rejects.toThrow(/E_WASM.*relaxed/);
+  });
+
   // Node 20 validates relaxed SIMD only behind a V8 flag: run the comparison in a child process.
   it("validates under --experimental-wasm-relaxed-simd and differs from plain SIMD only at near-ties", () => {
     const root = fileURLToPath(new URL("../../", import.meta.url));
