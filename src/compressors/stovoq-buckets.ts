@@ -44,7 +44,9 @@ export interface BucketQuantizer {
 
 /** Payload of a message: the side floats then the packed codes. */
 export function writeBuckets(q: BucketQuantizer, c: BucketCodes, nb: number): Payload {
-  if (c.floats.length !== q.floatCount(nb) || c.codes.length !== nb) throw new Error(`${q.kind}: encoder produced ${c.floats.length} floats / ${c.codes.length} codes for ${nb} buckets`);
+  if (c.floats.length !== q.floatCount(nb) || c.codes.length !== nb) {
+    throw new FedquantError("E_STATE", `${q.kind}: the encoder produced ${c.floats.length} floats and ${c.codes.length} codes for ${nb} buckets, expected ${q.floatCount(nb)} and ${nb}`);
+  }
   const fb = new Uint8Array(c.floats.buffer.slice(c.floats.byteOffset, c.floats.byteOffset + c.floats.byteLength));
   const packed = q.codeBits > 0 && nb > 0 ? kernel().packFixed(c.codes, q.codeBits) : new Uint8Array(0);
   const bytes = new Uint8Array(fb.length + packed.length);
