@@ -3,7 +3,7 @@
 // one-hidden-layer MLP with a Gaussian prior. QLSD++ against uncompressed Langevin (SGLD) and a
 // non-Bayesian baseline (federated SGD on U/N, which also gives the chains their starting point);
 // scored by the Monte-Carlo predictive's accuracy, NLL, Brier score, ECE and entropy.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { mnistDigits, sliceRows, splitByLabel } from "../data/index.js";
 import { simulate } from "../federation/simulator.js";
@@ -36,6 +36,7 @@ export async function runE4Bnn(cfg: BnnConfig, o: E4RunOptions) {
 
   // non-Bayesian baseline: federated SGD (uncompressed, the algorithms' "sgd") on F = (1/b) Σ F_i with
   // ridge 1/(σ²N), which is U/N when the clients hold equal shares; cached so a resumed run reuses it
+  mkdirSync(o.out, { recursive: true });
   const sgdPath = join(o.out, "sgd.state");
   let wSgd: Float64Array, sgdBitsPerStep: number, sgdSeconds = 0;
   const cached = o.resume && existsSync(sgdPath) ? decodeState(readIfExists(sgdPath)!) : undefined;
