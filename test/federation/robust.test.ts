@@ -131,17 +131,17 @@ describe("robustness of the server", () => {
   it("drops a client that sends an uplink for a round other than the open one", async () => {
     const a = await arena();
     const bad = await RawClient.connect(a.srv.url, token(2));
-    await bad.next("round");
-    bad.send(encodeFrame({ type: "uplink", round: 7, payload: uplinkFor(7, cfg.dim) }));
+    const { attempt } = await bad.next("round") as { attempt: number };
+    bad.send(encodeFrame({ type: "uplink", round: 7, attempt, payload: uplinkFor(7, cfg.dim) }));
     expect((await bad.closed).code).toBe(4002);
-    await expectSurvived(a, /client 2 dropped: uplink for round 7, but the open round is 0/);
+    await expectSurvived(a, /client 2 dropped: uplink for round 7 \(attempt 1\), but the open round is 0 \(attempt 1\)/);
   });
 
   it("drops a client whose uplink has the wrong dimension, before it reaches the algorithm", async () => {
     const a = await arena();
     const bad = await RawClient.connect(a.srv.url, token(2));
-    await bad.next("round");
-    bad.send(encodeFrame({ type: "uplink", round: 0, payload: uplinkFor(0, cfg.dim + 1) }));
+    const { attempt } = await bad.next("round") as { attempt: number };
+    bad.send(encodeFrame({ type: "uplink", round: 0, attempt, payload: uplinkFor(0, cfg.dim + 1) }));
     expect((await bad.next("bye") as { reason: string }).reason).toMatch(/E_DIM: message has dimension 9, expected 8/);
     await expectSurvived(a, /client 2 dropped: invalid uplink for round 0: E_DIM/);
   });
@@ -149,7 +149,7 @@ describe("robustness of the server", () => {
   it("rejects a connection whose first frame is not a hello, and stays up", async () => {
     const a = await arena();
     const bad = await RawClient.connect(a.srv.url);
-    bad.send(encodeFrame({ type: "uplink", round: 0, payload: uplinkFor(0, cfg.dim) }));
+    bad.send(encodeFrame({ type: "uplink", round: 0, attempt: 1, payload: uplinkFor(0, cfg.dim) }));
     expect((await bad.closed).code).toBe(4002);
     const c2 = joinFederationNode(a.srv.url, { token: token(2), factory: toyFactory() });
     await expectSurvived(a, /expected a hello frame first, got uplink/, "rejected", [0, 1, 2]);

@@ -9,8 +9,8 @@ const payload = Uint8Array.of(1, 2, 3, 250);
 const samples: Frame[] = [
   { type: "hello", round: 0, token: "tøken-7" },
   { type: "welcome", round: 4, client: 3, accepted: NO_ROUND, session: { algorithm: "artemis", dim: 2 } },
-  { type: "round", round: 9, deadlineMs: 1500, accepted: 8, payload },
-  { type: "uplink", round: 9, payload },
+  { type: "round", round: 9, deadlineMs: 1500, accepted: 8, attempt: 12, payload },
+  { type: "uplink", round: 9, attempt: 12, payload },
   { type: "catchUp", round: 2, accepted: 1, payload },
   { type: "done", round: 19, accepted: 19, summary: { loss: 0.25 } },
   { type: "bye", round: 3, reason: "wrong token" },

@@ -62,15 +62,16 @@ interface Slot {
   accepted: number;
   /** Last round this client was invited to (NO_ROUND: none). */
   invited: number;
-  /** Past rounds it was invited to on its current connection and has not answered (bounded). */
-  unanswered: Set<number>;
+  /** Attempts (→ their round) it was sent on its current connection and has not answered (bounded). */
+  unanswered: Map<number, number>;
 }
 
-type Phase = "waiting" | "open" | "paused" | "finished" | "stopped";
+/** waiting: for minClients; open: a round awaits uplinks; between: a round closed, the next not yet open. */
+type Phase = "waiting" | "open" | "between" | "paused" | "finished" | "stopped";
 
 const utf8 = new TextEncoder();
-/** A late uplink more than this many rounds old is a protocol error, not slowness. */
-const MAX_LATE_ROUNDS = 64;
+/** A late uplink more than this many round openings old is a protocol error, not slowness. */
+const MAX_LATE_ATTEMPTS = 64;
 
 /** Compare a presented token with a secret without an early exit (no timing oracle on the prefix). */
 function sameToken(secret: Uint8Array, presented: Uint8Array): boolean {
@@ -84,6 +85,11 @@ export class Coordinator {
   private readonly pending = new Set<Link>();
   private phase: Phase = "waiting";
   private round = 0;
+  /**
+   * Counts round openings, repeats included: a round run again is a new attempt, and an uplink
+   * names the attempt it answers, so an answer to the abandoned one is never taken for the new.
+   */
+  private attempt = 0;
   private invited: number[] = [];
   private waitingFor = new Set<number>();
   private uplinks = new Map<number, Uint8Array>();
@@ -110,7 +116,7 @@ export class Coordinator {
       if (typeof t !== "string" || t.length === 0) throw new FedquantError("E_CONFIG", `token of client ${id} must be a non-empty string`);
       if (seen.has(t)) throw new FedquantError("E_CONFIG", `clients share a token (client ${id}); each client needs its own`);
       seen.add(t);
-      return { id, token: utf8.encode(t), accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Set<number>() };
+      return { id, token: utf8.encode(t), accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Map<number, number>() };
     });
     const pos = (name: string, v: number | undefined, min: number): void => {
       if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw new FedquantError("E_CONFIG", `${name} must be a number ≥ ${min}, got ${v}`);
@@ -256,6 +262,7 @@ export class Coordinator {
     }
     this.phase = "open";
     clearTimeout(this.retryTimer);
+    this.attempt++;
     const plan = this.driver.open(this.round, candidates);
     this.invited = [];
     this.waitingFor = new Set();
@@ -269,11 +276,11 @@ export class Coordinator {
         this.send(s.link, { type: "catchUp", round: c.round, accepted: s.accepted, payload: c.payload });
         this.bitsDownRound += this.driver.bits(c.payload);
       }
-      this.send(s.link, { type: "round", round: this.round, deadlineMs: this.opts.deadlineMs, accepted: s.accepted, payload: downlink });
+      this.send(s.link, { type: "round", round: this.round, deadlineMs: this.opts.deadlineMs, accepted: s.accepted, attempt: this.attempt, payload: downlink });
       this.bitsDownRound += this.driver.bits(downlink);
       s.invited = this.round;
-      s.unanswered.add(this.round);
-      for (const r of s.unanswered) if (r + MAX_LATE_ROUNDS < this.round) s.unanswered.delete(r);
+      s.unanswered.set(this.attempt, this.round);
+      for (const a of s.unanswered.keys()) if (a + MAX_LATE_ATTEMPTS < this.attempt) s.unanswered.delete(a);
       this.waitingFor.add(id);
     }
     if (this.waitingFor.size === 0) { this.closeRound(); return; }
@@ -330,10 +337,12 @@ export class Coordinator {
     this.uplinks = new Map();
     this.waitingFor = new Set();
     this.round = r + 1;
+    this.phase = "between";
     this.opts.onRound?.(report);
+    if ((this.phase as Phase) === "stopped") return; // onRound may stop the federation
     if (this.round >= this.driver.rounds) return this.finish();
     // a microtask, not a call: rounds without any invited client must not grow the stack
-    const next = (): void => { if (this.phase === "open") this.openRound(); };
+    const next = (): void => { if (this.phase === "between") this.openRound(); };
     if (this.opts.roundGapMs) this.gapTimer = setTimeout(next, this.opts.roundGapMs);
     else queueMicrotask(next);
   }
@@ -375,14 +384,16 @@ export class Coordinator {
     let f: Frame;
     try { f = decodeFrame(bytes); } catch (e) { return this.drop(s, (e as Error).message); }
     if (f.type !== "uplink") return this.drop(s, `clients may only send uplink frames after the hello, got ${f.type}`);
-    if (this.phase !== "open" || f.round !== this.round) {
-      // an answer to a round this client was invited to but that closed before it arrived:
-      // the client was slow, not malicious — it was counted absent and the uplink is ignored
-      if (f.round < this.round && s.unanswered.delete(f.round)) {
+    const openAttempt = this.phase === "open" ? this.attempt : -1;
+    if (f.attempt !== openAttempt || f.round !== this.round) {
+      // an answer to a round (or an earlier attempt at this round) that closed before it
+      // arrived: the client was slow, not malicious — it was counted absent, the uplink is ignored
+      if (f.attempt !== openAttempt && s.unanswered.get(f.attempt) === f.round) {
+        s.unanswered.delete(f.attempt);
         this.log({ level: "info", event: "late", client: s.id, round: f.round, message: `late uplink from client ${s.id} for round ${f.round} ignored (now round ${this.round})` });
         return;
       }
-      return this.drop(s, `uplink for round ${f.round}, but the open round is ${this.phase === "open" ? this.round : "none"}`);
+      return this.drop(s, `uplink for round ${f.round} (attempt ${f.attempt}), but the open round is ${this.phase === "open" ? `${this.round} (attempt ${this.attempt})` : "none"}`);
     }
     if (!this.waitingFor.has(s.id)) {
       return this.drop(s, this.uplinks.has(s.id) ? `second uplink for round ${f.round}` : `uplink for round ${f.round}, to which it was not invited`);
@@ -393,7 +404,7 @@ export class Coordinator {
       return this.drop(s, `invalid uplink for round ${f.round}: ${(e as Error).message}`);
     }
     this.uplinks.set(s.id, f.payload.slice());
-    s.unanswered.delete(f.round);
+    s.unanswered.delete(f.attempt);
     this.waitingFor.delete(s.id);
     if (this.waitingFor.size === 0) this.closeRound();
   }

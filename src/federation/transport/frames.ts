@@ -21,8 +21,8 @@ export const NO_ROUND = 0xffffffff;
 export const FrameType = {
   hello: 1,    // client → server: token, the last round the client applied
   welcome: 2,  // server → client: client id, session (JSON), last uplink the server accepted
-  round: 3,    // server → client: deadline, ack, the downlink payload; answer with an UPLINK
-  uplink: 4,   // client → server: the uplink payload of a round
+  round: 3,    // server → client: deadline, ack, attempt, the downlink payload; answer with an UPLINK
+  uplink: 4,   // client → server: the attempt it answers, the uplink payload of a round
   catchUp: 5,  // server → client: ack, a past round's downlink to apply without answering
   done: 6,     // server → client: the session is over (JSON summary)
   bye: 7,      // server → client: why the server is about to close this connection
@@ -32,8 +32,8 @@ export type FrameTypeName = keyof typeof FrameType;
 export type Frame =
   | { type: "hello"; round: number; token: string }
   | { type: "welcome"; round: number; client: number; accepted: number; session: unknown }
-  | { type: "round"; round: number; deadlineMs: number; accepted: number; payload: Uint8Array }
-  | { type: "uplink"; round: number; payload: Uint8Array }
+  | { type: "round"; round: number; deadlineMs: number; accepted: number; attempt: number; payload: Uint8Array }
+  | { type: "uplink"; round: number; attempt: number; payload: Uint8Array }
   | { type: "catchUp"; round: number; accepted: number; payload: Uint8Array }
   | { type: "done"; round: number; accepted: number; summary: unknown }
   | { type: "bye"; round: number; reason: string };
@@ -77,15 +77,17 @@ export function encodeFrame(f: Frame): Uint8Array {
       return out;
     }
     case "round": {
-      const { out, v } = head("round", f.round, 8 + f.payload.length);
+      const { out, v } = head("round", f.round, 12 + f.payload.length);
       v.setUint32(8, u32("deadlineMs", f.deadlineMs), true);
       v.setUint32(12, u32("accepted", f.accepted), true);
-      out.set(f.payload, 16);
+      v.setUint32(16, u32("attempt", f.attempt), true);
+      out.set(f.payload, 20);
       return out;
     }
     case "uplink": {
-      const { out } = head("uplink", f.round, f.payload.length);
-      out.set(f.payload, HEAD_BYTES);
+      const { out, v } = head("uplink", f.round, 4 + f.payload.length);
+      v.setUint32(8, u32("attempt", f.attempt), true);
+      out.set(f.payload, 12);
       return out;
     }
     case "catchUp": {
@@ -150,10 +152,11 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       need(bytes, 16, "a welcome");
       return { type: "welcome", round, client: v.getUint32(8, true), accepted: v.getUint32(12, true), session: json(bytes.subarray(16), "the welcome session") };
     case FrameType.round:
-      need(bytes, 16, "a round");
-      return { type: "round", round, deadlineMs: v.getUint32(8, true), accepted: v.getUint32(12, true), payload: bytes.subarray(16) };
+      need(bytes, 20, "a round");
+      return { type: "round", round, deadlineMs: v.getUint32(8, true), accepted: v.getUint32(12, true), attempt: v.getUint32(16, true), payload: bytes.subarray(20) };
     case FrameType.uplink:
-      return { type: "uplink", round, payload: bytes.subarray(HEAD_BYTES) };
+      need(bytes, 12, "an uplink");
+      return { type: "uplink", round, attempt: v.getUint32(8, true), payload: bytes.subarray(12) };
     case FrameType.catchUp:
       need(bytes, 12, "a catch-up");
       return { type: "catchUp", round, accepted: v.getUint32(8, true), payload: bytes.subarray(12) };

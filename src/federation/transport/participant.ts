@@ -130,7 +130,7 @@ export class Participant {
         this.pending = { round: f.round, snapshot, bits };
         this.steps++;
         this.bitsUp += bits;
-        link.send(encodeFrame({ type: "uplink", round: f.round, payload: up }));
+        link.send(encodeFrame({ type: "uplink", round: f.round, attempt: f.attempt, payload: up }));
         this.opts.onStep?.({ round: f.round, bitsUp: this.bitsUp, bitsDown: this.bitsDown });
         return;
       }
