@@ -113,4 +113,19 @@ describe("round protocol over in-memory links", () => {
     const c2 = factory.made.get(2)!;
     for (let r = joinedAt; r < cfg.rounds; r++) expect(c2.modelAtStep.get(r)).toEqual(server.modelAtOpen[r]);
   });
+
+  it("stops the federation, without throwing into the transport, when the driver fails to open a round", async () => {
+    const cfg = { clients: 2, dim: 4, rounds: 5, seed: 10 };
+    const { server, coord, logs, join } = setup(cfg);
+    const open = server.open.bind(server);
+    server.open = (round, candidates) => {
+      if (round === 2) throw new Error("driver bug");
+      return open(round, candidates);
+    };
+    const ps = [0, 1].map(join);
+    await expect(coord.finished).rejects.toThrow("driver bug");
+    await Promise.all(ps.map((x) => x.end));
+    expect(coord.state).toBe("stopped");
+    expect(logs.find((e) => e.event === "failed")?.message).toMatch(/round 2 could not be opened: driver bug/);
+  });
 });

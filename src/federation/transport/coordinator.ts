@@ -4,7 +4,7 @@
 import { FedquantError } from "../../errors.js";
 import { decodeFrame, encodeFrame, NO_ROUND, type Frame } from "./frames.js";
 import { CloseCode, type Link } from "./link.js";
-import { isRepeat, type LogEvent, type Logger, type RoundDriver, type RoundOutcome, type RepeatRound } from "./driver.js";
+import { isRepeat, type LogEvent, type Logger, type RoundDriver, type RoundOutcome, type RoundPlan, type RepeatRound } from "./driver.js";
 
 export interface CoordinatorOptions {
   /** Client i authenticates with tokens[i]; there are tokens.length clients. */
@@ -263,7 +263,16 @@ export class Coordinator {
     this.phase = "open";
     clearTimeout(this.retryTimer);
     this.attempt++;
-    const plan = this.driver.open(this.round, candidates);
+    let plan: RoundPlan;
+    try {
+      plan = this.driver.open(this.round, candidates);
+    } catch (e) {
+      // a bug of the driver, not of a client: stop loudly rather than take the server down
+      this.log({ level: "warn", event: "failed", round: this.round, message: `round ${this.round} could not be opened: ${(e as Error).message}` });
+      this.rejectDone(e);
+      this.stop(`round ${this.round} failed`);
+      return;
+    }
     this.invited = [];
     this.waitingFor = new Set();
     this.uplinks = new Map();
