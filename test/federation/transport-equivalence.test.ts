@@ -49,12 +49,12 @@ async function overNetwork(session: SessionSpec, trouble?: Trouble): Promise<{ r
   const n = driver.problem.shards.length;
   const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
   let repeats = 0, lates = 0;
-  let gaveUp!: () => void;
-  const repeated = new Promise<void>((r) => { gaveUp = r; });
+  // a step waiting here resumes at the next round the server abandons (so it is surely late)
+  const waiting: (() => void)[] = [];
   const srv = await serveFederation(driver, {
     tokens, deadlineMs: trouble?.kind === "late" ? 200 : 60_000, maxFrameBytes: 1 << 22,
     log: (e) => {
-      if (e.event === "repeat") { repeats++; gaveUp(); }
+      if (e.event === "repeat") { repeats++; for (const w of waiting.splice(0)) w(); }
       if (e.event === "late") lates++;
     },
   });
@@ -70,7 +70,7 @@ async function overNetwork(session: SessionSpec, trouble?: Trouble): Promise<{ r
         if (round >= trouble.round && !done) {
           done = true;
           // cut: the uplink is lost with the connection; late: it arrives after the round was abandoned
-          if (trouble.kind === "cut") net!.cut(); else await repeated;
+          if (trouble.kind === "cut") net!.cut(); else await new Promise<void>((r) => waiting.push(r));
         }
         return d.step(round, down);
       } };
