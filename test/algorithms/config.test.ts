@@ -59,7 +59,7 @@ describe("algorithm configs", () => {
   it("fills the spec's defaults: s = 1 quantization both ways, full participation, mean", () => {
     const c = createAlgorithm("artemis", { gamma: 0.5 }).config;
     expect(c).toEqual({
-      gamma: 0.5, up: { name: "qsgd", params: { s: 1, bucket: 0, coding: "fixed" } }, down: { name: "qsgd", params: { s: 1, bucket: 0, coding: "fixed" } },
+      gamma: 0.5, up: { name: "qsgd", params: { s: 1, bucket: 0, coding: "fixed", norm: "l2" } }, down: { name: "qsgd", params: { s: 1, bucket: 0, coding: "fixed", norm: "l2" } },
       participation: { kind: "bernoulli", p: 1 }, aggregate: "mean", serverMemory: "all-workers",
     });
   });
