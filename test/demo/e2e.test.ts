@@ -2,7 +2,7 @@
 // with Vite, serve it on 127.0.0.1, run 20 rounds of federated MNIST with the clients in Web
 // Workers, and check that the loss fell, that the bits the page shows are the bits the clients
 // counted, and that both equal the in-process simulator's run of the same session in Node. A
-// second test makes browser tabs the clients of a Node server. Skipped (with a message) when
+// second test makes browser tabs (and a Node process) the clients of a Node server. Skipped (with a message) when
 // /usr/bin/chromium is absent; CI installs it (.ci/run).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ready } from "../../src/kernel/index.js";
 import { mnistDigits } from "../../src/data/mnist-node.js";
 import { simulate } from "../../src/federation/simulator.js";
-import { createAlgorithmRoundDriver } from "../../src/federation/transport/algorithm-driver.js";
+import { algorithmParticipantFactory, createAlgorithmRoundDriver } from "../../src/federation/transport/algorithm-driver.js";
+import { joinFederationNode } from "../../src/federation/transport/client-node.js";
 import { serveFederation } from "../../src/federation/transport/server-node.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
 import { formatBits } from "../../demo/src/format.js";
@@ -130,27 +131,34 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
     await page.close();
   });
 
-  it("lets browser tabs join a Node server as its clients and run the served session to the end", async () => {
+  it("lets browser tabs join a Node server as clients, next to a Node client, with the simulator's trajectory", async () => {
     const session: SessionSpec = {
-      algorithm: "artemis", config: { gamma: 0.5, participation: 0.5 },
-      problem: { kind: "logistic", clients: 2, perClient: 100, seed: 5 }, seed: 9, rounds: 15, batchSize: 10,
+      algorithm: "mcm", config: { gamma: 0.5, up: { name: "qsgd", params: { s: 4, bucket: 512 } }, down: { name: "qsgd", params: { s: 4, bucket: 512 } } },
+      problem: { kind: "mnist", clients: 3, count: 600, labelsPerClient: 4, seed: 2 }, seed: 9, rounds: 8, batchSize: 16,
     };
-    const driver = await createAlgorithmRoundDriver(session);
-    const tokens = ["tab-zero-token", "tab-one-token"];
-    const srv = await serveFederation(driver, { tokens, deadlineMs: 30_000, maxFrameBytes: 1 << 20 });
+    const loadDigits = (count: number, seed: number) => mnistDigits({ count, seed });
+    const driver = await createAlgorithmRoundDriver(session, { loadDigits });
+    const tokens = ["tab-zero-token", "tab-one-token", "node-two-token"];
+    const srv = await serveFederation(driver, { tokens, deadlineMs: 30_000, maxFrameBytes: 1 << 22 });
     try {
-      const pages = await Promise.all(tokens.map((t) => open(`join=${encodeURIComponent(srv.url)}&token=${t}`)));
+      const pages = await Promise.all(tokens.slice(0, 2).map((t) => open(`join=${encodeURIComponent(srv.url)}&token=${t}`)));
+      const node = joinFederationNode(srv.url, { token: tokens[2]!, factory: algorithmParticipantFactory({ loadDigits }) });
       const done = await srv.finished;
+      const nodeResult = await node.result;
       for (const p of pages) {
         await p.waitForFunction(() => ["done", "failed"].includes((window as unknown as { fedquantDemo: DemoState }).fedquantDemo.join?.state ?? ""), null, { timeout: 20_000 });
       }
       const joins = await Promise.all(pages.map(async (p) => (await demoState(p)).join!));
       expect(joins.map((j) => j.state), joins.map((j) => j.message).join(" | ")).toEqual(["done", "done"]);
-      expect(joins.map((j) => j.client).sort()).toEqual([0, 1]);
-      expect(done.reports).toHaveLength(15);
-      expect(joins.reduce((a, j) => a + j.bitsUp - j.bitsUpRejected, 0)).toBe(done.bitsUp);
-      expect(joins.reduce((a, j) => a + j.bitsDown, 0)).toBe(done.bitsDown);
+      expect([...joins.map((j) => j.client), nodeResult.client].sort()).toEqual([0, 1, 2]);
+      expect(done.reports).toHaveLength(8);
+      expect(joins.reduce((a, j) => a + j.bitsUp - j.bitsUpRejected, nodeResult.bitsUp - nodeResult.bitsUpRejected)).toBe(done.bitsUp);
+      expect(joins.reduce((a, j) => a + j.bitsDown, nodeResult.bitsDown)).toBe(done.bitsDown);
       for (const j of joins) expect(j.summary!.loss).toBe(done.reports.at(-1)!.outcome.loss);
+      // browser clients and a Node client together: still the simulator's run, bit for bit
+      const d = await createAlgorithmRoundDriver(session, { evaluate: false, loadDigits });
+      const sim = simulate({ algorithm: d.checked.algorithm, objective: d.problem.objective, workers: d.problem.shards, iterations: 8, batchSize: d.checked.batchSize, seed: d.checked.seed });
+      expect(Array.from(driver.server.model)).toEqual(Array.from(sim.finalW));
       await Promise.all(pages.map((p) => p.close()));
     } finally {
       await srv.close();
