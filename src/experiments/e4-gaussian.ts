@@ -1,4 +1,4 @@
-// E4 toy Gaussian (spec/experiments.md E4; QLSD, Vono et al. 2022, §5 "toy Gaussian"): b clients with
+// E4 toy Gaussian (spec/experiments.md E4; QLSD, Vono et al. 2022, experiments): b clients with
 // heterogeneous means μ_i ~ N(0, spread² I), y_ij ~ N(μ_i, I), flat prior — the exact posterior is
 // N(ȳ, I/N), so every sampler's running mean and variance are measured against the truth.
 import { gaussianToy } from "../data/index.js";

@@ -1,4 +1,4 @@
-// E4 Bayesian logistic regression (spec/experiments.md E4; QLSD, Vono et al. 2022, §5): b clients with
+// E4 Bayesian logistic regression (spec/experiments.md E4; QLSD, Vono et al. 2022, experiments): b clients with
 // shifted features, Gaussian prior; the reference posterior is a long full-data MALA chain, against
 // which every sampler's posterior mean and marginal variances are measured (with and without memory).
 import { syntheticHeterogeneousLogistic, syntheticLogisticBayes } from "../data/index.js";

@@ -33,7 +33,7 @@ export function compressorLabel(c: CompressorConfig): string {
 }
 
 export function slugOf(label: string): string {
-  return label.replace(/\+/g, "p").replace(/#/g, "sharp").replace(/\*/g, "star").replace(/\^/g, "").replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
+  return label.replace(/\+/g, "p").replace(/#/g, "sharp").replace(/\*/g, "star").replace(/\^/g, "_").replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
 }
 
 /**

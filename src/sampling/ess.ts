@@ -1,5 +1,5 @@
 // Mixing diagnostics (spec/langevin.md "Output"): effective sample size by Geyer's (1992)
-// initial-monotone-sequence estimator, pooled over chains as in Stan (Gelman et al., BDA3 §11.5;
+// initial-monotone-sequence estimator, pooled over chains as in Stan (Gelman et al., BDA3, ch. 11;
 // Vehtari et al. 2021 eq. (10)–(11), without rank normalisation), or by batch means; and split R̂.
 import { FedquantError } from "../errors.js";
 import { autocovariance } from "./fft.js";
@@ -76,7 +76,7 @@ export function essBatchMeans(x: ArrayLike<number>, batchSize = Math.floor(Math.
 }
 
 /**
- * Split R̂ (Gelman et al., BDA3 §11.4): each chain is cut in two halves (the middle draw dropped when
+ * Split R̂ (Gelman et al., BDA3, ch. 11): each chain is cut in two halves (the middle draw dropped when
  * n is odd), then R̂ = √(var⁺ / W) over the 2M half-chains. ≈ 1 when mixed; > 1.1 is the usual alarm.
  */
 export function splitRhat(chains: readonly ArrayLike<number>[]): number {

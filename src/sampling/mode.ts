@@ -1,4 +1,4 @@
-// The mode θ* = argmin U that QLSD* needs (spec/langevin.md "QLSD*"; QLSD, Vono et al. 2022, §3.2),
+// The mode θ* = argmin U that QLSD* needs (spec/langevin.md "QLSD*"; QLSD, Vono et al. 2022),
 // found by a plain full-batch optimiser (the fallback the spec allows in place of a federated one).
 import { FedquantError } from "../errors.js";
 import { potential, potentialGrad, type BayesModel } from "./model.js";

@@ -1,5 +1,5 @@
 // QLSD++ against QLSD# on the heterogeneous toy Gaussian at equal bits (spec/langevin.md "Theory to
-// respect"; QLSD, Vono et al. 2022, §3–4): QLSD#'s compressed gradient N_i(θ − ȳ_i) stays large near
+// respect"; QLSD, Vono et al. 2022): QLSD#'s compressed gradient N_i(θ − ȳ_i) stays large near
 // the mode (clients' means differ by ~5 per coordinate), so its compression noise does not vanish;
 // QLSD++'s control variates and memory shrink what is compressed toward zero.
 import { beforeAll, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// QLSD# with the identity compressor is SGLD (spec/langevin.md: QLSD# with C = Id reduces to SGLD):
+// QLSD# with the identity compressor is SGLD (QLSD, Vono et al. 2022: with C = Id the QLSD# update is SGLD's):
 // the federated message path (float32 identity encode/decode, compressor headers, stream
 // bookkeeping, client-order sums) must reproduce the centralised SGLD loop bit for bit.
 import { beforeAll, expect, it } from "vitest";
