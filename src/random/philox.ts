@@ -46,6 +46,11 @@ export function u32ToUniform(x: number): number {
   return ((x >>> 8) + 0.5) * 5.9604644775390625e-8;
 }
 
+/** u = (hi·2^21 + (lo >>> 11) + 0.5) · 2^-53 ∈ (0, 1): 53 random bits, exact in f64. */
+export function u32PairToUniform53(hi: number, lo: number): number {
+  return ((hi >>> 0) * 2097152 + (lo >>> 11) + 0.5) * 1.1102230246251565e-16;
+}
+
 /** Box–Muller on the word pairs (0,1), (2,3) of each block; 4 normals per block. */
 export function wordsToNormals(words: Uint32Array, n: number): Float32Array {
   const out = new Float32Array(n);

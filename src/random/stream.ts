@@ -1,7 +1,8 @@
 // RandomStream: a position in one Philox stream (spec/random.md "Streams"). The key is the
 // 64-bit seed, the counter's high half is the 64-bit stream id, the low half the block index.
 // Every draw advances the block index, so a stream never repeats a number.
-import { philoxWords, u32ToUniform, wordsToNormals } from "./philox.js";
+import { FedquantError } from "../errors.js";
+import { philoxWords, u32PairToUniform53, u32ToUniform, wordsToNormals } from "./philox.js";
 
 /** What a stream's numbers are for: the top byte of the stream id (stable; never renumber). */
 export const Purpose = {
@@ -22,8 +23,8 @@ export type PurposeName = keyof typeof Purpose;
  * worker 0xFFFFFF is "the server"; round is an unsigned 32-bit step counter.
  */
 export function streamId(purpose: PurposeName, round: number, worker: number): [number, number] {
-  if (!Number.isInteger(round) || round < 0 || round > 0xffffffff) throw new RangeError(`round must be a uint32, got ${round}`);
-  if (!Number.isInteger(worker) || worker < 0 || worker > 0xffffff) throw new RangeError(`worker must be < 2^24, got ${worker}`);
+  if (!Number.isInteger(round) || round < 0 || round > 0xffffffff) throw new FedquantError("E_CONFIG", `stream round must be a uint32, got ${round}`);
+  if (!Number.isInteger(worker) || worker < 0 || worker > 0xffffff) throw new FedquantError("E_CONFIG", `stream worker must be an integer in [0, 2^24), got ${worker}`);
   return [round >>> 0, ((Purpose[purpose] << 24) | worker) >>> 0];
 }
 export const SERVER = 0xffffff;
@@ -58,19 +59,35 @@ export class RandomStream {
 
   /** 4·nBlocks raw words. */
   words(nBlocks: number): Uint32Array {
+    checkCount("words", nBlocks);
     return philoxWords(nBlocks, this.k0, this.k1, this.take(nBlocks), this.i0, this.i1);
   }
 
   /** n uniforms in (0, 1) (f32 values); consumes ⌈n/4⌉ blocks. */
   uniforms(n: number): Float32Array {
+    checkCount("uniforms", n);
     const w = this.words(Math.ceil(n / 4));
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = u32ToUniform(w[i]!);
     return out;
   }
 
+  /**
+   * n uniforms in (0, 1) with 53-bit resolution (f64 values), one per word pair (0,1), (2,3) of
+   * each block; consumes ⌈n/2⌉ blocks. For inverse-CDF draws over more than ~2^20 outcomes, where
+   * the 2^-24 grid of the f32 uniforms would leave outcomes of small mass unreachable.
+   */
+  uniforms53(n: number): Float64Array {
+    checkCount("uniforms53", n);
+    const w = this.words(Math.ceil(n / 2));
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = u32PairToUniform53(w[2 * i]!, w[2 * i + 1]!);
+    return out;
+  }
+
   /** n standard normals (f32 values, Box–Muller); consumes ⌈n/4⌉ blocks. */
   normals(n: number): Float32Array {
+    checkCount("normals", n);
     return wordsToNormals(this.words(Math.ceil(n / 4)), n);
   }
 
@@ -79,7 +96,7 @@ export class RandomStream {
 
   /** Uniform integer in [0, n), n ≤ 2^32, by rejection (unbiased). Consumes ≥ 1 block. */
   int(n: number): number {
-    if (!(n >= 1 && n <= 4294967296)) throw new RangeError(`int(n) needs 1 ≤ n ≤ 2^32, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 4294967296)) throw new FedquantError("E_CONFIG", `int(n) needs an integer 1 ≤ n ≤ 2^32, got ${n}`);
     const limit = Math.floor(4294967296 / n) * n;
     for (;;) {
       const w = this.words(1);
@@ -89,7 +106,9 @@ export class RandomStream {
 
   /** k distinct indices of [0, n), uniformly, in increasing order (Floyd's algorithm). */
   sampleWithoutReplacement(n: number, k: number): Uint32Array {
-    if (!(Number.isInteger(k) && k >= 0 && k <= n)) throw new RangeError(`need 0 ≤ k ≤ n, got k=${k}, n=${n}`);
+    if (!(Number.isInteger(n) && n >= 0 && n <= 4294967296 && Number.isInteger(k) && k >= 0 && k <= n)) {
+      throw new FedquantError("E_CONFIG", `sampleWithoutReplacement needs integers 0 ≤ k ≤ n ≤ 2^32, got k=${k}, n=${n}`);
+    }
     const chosen = new Set<number>();
     for (let j = n - k; j < n; j++) {
       const t = this.int(j + 1);
@@ -100,6 +119,7 @@ export class RandomStream {
 
   /** A Fisher–Yates permutation of [0, n). */
   permutation(n: number): Uint32Array {
+    checkCount("permutation", n);
     const p = new Uint32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
@@ -112,7 +132,15 @@ export class RandomStream {
 
 /** 64-bit seed → (low word, high word). */
 export function splitSeed(seed: number | bigint): [number, number] {
+  if (typeof seed !== "bigint" && !(typeof seed === "number" && Number.isSafeInteger(seed))) {
+    throw new FedquantError("E_CONFIG", `seed must be a safe integer or a bigint, got ${String(seed)}`);
+  }
   const s = typeof seed === "bigint" ? seed : BigInt(seed);
-  if (s < 0n || s >= 1n << 64n) throw new RangeError(`seed must be in [0, 2^64), got ${seed}`);
+  if (s < 0n || s >= 1n << 64n) throw new FedquantError("E_CONFIG", `seed must be in [0, 2^64), got ${seed}`);
   return [Number(s & 0xffffffffn), Number(s >> 32n)];
+}
+
+/** A count of numbers or blocks to draw: a non-negative safe integer. */
+function checkCount(what: string, n: number): void {
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new FedquantError("E_CONFIG", `RandomStream.${what}: the count must be a non-negative integer, got ${n}`);
 }
