@@ -3,6 +3,9 @@
 // sign(u_i)√D e_i plus the left-over mass 1 − ‖u‖₁/√D spread evenly over all 2D vertices.
 // Drawing a vertex with those weights is unbiased for u; n draws are averaged.
 // Each draw costs ⌈log2 2D⌉ bits; ω = (D − 1)/n since every vertex has ‖v‖² = D.
+// A draw inverts the CDF of the 2D weights with a 53-bit uniform: with the 2^-24 grid of an f32
+// uniform, vertices whose weight is below ~2^-24 (the left-over mass at large D, or the light
+// sign of a coordinate) would be drawn at a wrong rate or never, and the draw would be biased.
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
@@ -29,8 +32,9 @@ export class CrossPolytope extends BaseCompressor {
   protected encodePayload(x: Float32Array, rng: RandomStream): Payload {
     const D = x.length, n = this.params.draws, ib = bitsFor(2 * D);
     const norm = Math.fround(kernel().norm2(x));
+    if (norm === Infinity) throw new FedquantError("E_INPUT", `crosspolytope: ‖x‖ overflows float32; rescale the input`);
     const codes = new Uint32Array(n);
-    const u = rng.uniforms(n);
+    const u = rng.uniforms53(n);
     if (norm > 0) {
       const sq = Math.sqrt(D);
       let l1 = 0;

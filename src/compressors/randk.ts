@@ -28,7 +28,10 @@ export class RandK extends BaseCompressor {
     const k = this.params.k, scale = x.length / k;
     const idx = rng.sampleWithoutReplacement(x.length, k);
     const vals = new Float32Array(k);
-    idx.forEach((i, j) => { vals[j] = x[i]! * scale; });
+    idx.forEach((i, j) => {
+      vals[j] = x[i]! * scale;
+      if (!Number.isFinite(vals[j]!)) throw new FedquantError("E_INPUT", `randk: x[${i}]·D/k = ${x[i]! * scale} overflows float32; rescale the input`);
+    });
     return { bytes: new Uint8Array(vals.buffer), bits: 32 * k };
   }
 

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createCompressor, ErrorFeedback, Qsgd, compressorNames } from "../../src/compressors/index.js";
 import { ready } from "../../src/kernel/index.js";
 import { RandomStream } from "../../src/random/index.js";
-import { messageBits } from "../../src/wire/index.js";
+import { kernel } from "../../src/kernel/index.js";
+import { messageBits, readMessage } from "../../src/wire/index.js";
 import { compressStats, gaussianVector, maxBiasZ, Z_CRIT } from "./contract.js";
 
 beforeAll(async () => { await ready(); });
@@ -106,6 +107,36 @@ describe("cross-polytope", () => {
     const norm = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
     expect(nz.length).toBe(1);
     expect(Math.abs(nz[0]!)).toBeCloseTo(norm * 4, 4);
+  });
+});
+
+describe("cross-polytope draws", () => {
+  // x = (2, 1, …, 1) in D = 4096: ‖u‖₁/√D ≈ 1 − 1/(2D), so each vertex −√D e_i (i ≥ 1) carries only
+  // the left-over mass r ≈ 1/(4D²) ≈ 2^-26, below the 2^-24 grid of an f32 uniform (which drew
+  // them at ~0.6 of their rate). Over 4 messages of 2^20 draws, the count of such draws is
+  // Poisson with mean 4·2^20·(D − 1)·r ≈ 256 (sd 16); 5 sd is asked.
+  it("draw vertices of mass below 2^-24 at their rate: the light-sign count is within 5 sd of its mean", () => {
+    const D = 4096, draws = 2 ** 20, ib = 13;
+    const x = new Float32Array(D).fill(1); x[0] = 2;
+    const norm = Math.sqrt(D + 3), rest = (1 - (D + 1) / norm / Math.sqrt(D)) / (2 * D);
+    const c = createCompressor("crosspolytope", { draws });
+    let light = 0;
+    for (let m = 0; m < 4; m++) {
+      const { payload } = readMessage(c.encode(x, RandomStream.of(m, "compress")));
+      for (const code of kernel().unpackFixed(payload.subarray(4), draws, ib)) if (code >= 2 && code & 1) light++;
+    }
+    const mean = 4 * draws * (D - 1) * rest;
+    expect(Math.abs(light - mean)).toBeLessThan(5 * Math.sqrt(mean));
+  });
+
+  it("a norm that overflows float32 is E_INPUT at the sender, not an undecodable message", () => {
+    expect(() => createCompressor("crosspolytope").encode(new Float32Array([3e38, 3e38]), RandomStream.of(1, "compress"))).toThrow(/E_INPUT.*overflows float32/);
+  });
+});
+
+describe("rand-k overflow", () => {
+  it("a value times D/k that overflows float32 is E_INPUT at the sender, not an undecodable message", () => {
+    expect(() => createCompressor("randk", { k: 1 }).encode(new Float32Array([3e38, 3e38, 3e38]), RandomStream.of(1, "compress"))).toThrow(/E_INPUT.*overflows float32/);
   });
 });
 
