@@ -115,6 +115,14 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** The parts one after the other in a new array. */
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
 function describe(x: unknown): string {
   return x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
 }

@@ -10,8 +10,7 @@ import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
 import { bitsFor } from "../wire/index.js";
-import { BaseCompressor, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
-import { concat } from "./qsgd.js";
+import { BaseCompressor, concat, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
 
 export interface CrossPolytopeParams { draws?: number }
 

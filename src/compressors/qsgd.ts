@@ -8,7 +8,8 @@
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
-import { BaseCompressor, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
+import { BaseCompressor, concat, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
+import { roundUpF32 } from "./f32.js";
 
 export interface QsgdParams {
   /** Number of levels s ≥ 1. */
@@ -66,12 +67,15 @@ export class Qsgd extends BaseCompressor {
     const levels = new Int32Array(dim);
     for (let j = 0; j < nb; j++) {
       const seg = x.subarray(j * b, Math.min(dim, (j + 1) * b));
-      norms[j] = Math.fround(this.params.norm === "linf" ? maxAbs(seg) : k.norm2(seg));
+      // rounded up, so that no r_i = s|v_i|/norm exceeds s (a clamp there would bias the level)
+      norms[j] = roundUpF32(this.params.norm === "linf" ? maxAbs(seg) : k.norm2(seg));
       if (norms[j] === Infinity) throw new FedquantError("E_INPUT", `qsgd: the ${this.params.norm} norm of bucket ${j} overflows float32 (values up to ${maxAbs(seg)}); rescale the input`);
       // each bucket draws its uniforms from the stream in order, so the whole vector uses ⌈·/4⌉ blocks per bucket
-      const lv = norms[j] === 0 ? new Int32Array(seg.length) : k.qsgdRound(seg, s / norms[j]!, s, rng);
-      if (norms[j] === 0) rng.take(Math.ceil(seg.length / 4));
-      levels.set(lv, j * b);
+      if (norms[j] === 0) {
+        rng.take(Math.ceil(seg.length / 4));
+        continue;
+      }
+      levels.set(this.round(seg, norms[j]!, rng), j * b);
     }
     const normBytes = new Uint8Array(norms.buffer);
     if (this.params.coding === "elias") {
@@ -82,6 +86,18 @@ export class Qsgd extends BaseCompressor {
     const fields = new Uint32Array(dim);
     for (let i = 0; i < dim; i++) fields[i] = (Math.abs(levels[i]!) << 1) | (levels[i]! < 0 ? 1 : 0);
     return { bytes: concat(normBytes, k.packFixed(fields, w)), bits: 32 * nb + w * dim };
+  }
+
+  /**
+   * Signed levels of one bucket with scale `norm` > 0: ξ_i from r_i = s|v_i|/norm. The kernel
+   * takes the f32 factor s/norm, which overflows for norms below s/FLT_MAX (subnormal buckets);
+   * there both are scaled by 2^100 first — exact in f32 — so the r_i stay the same numbers.
+   */
+  private round(seg: Float32Array, norm: number, rng: RandomStream): Int32Array {
+    const s = this.params.s;
+    if (Number.isFinite(Math.fround(s / norm))) return kernel().qsgdRound(seg, s / norm, s, rng);
+    const up = seg.map((v) => v * 2 ** 100);
+    return kernel().qsgdRound(up, s / (norm * 2 ** 100), s, rng);
   }
 
   protected decodePayload(payload: Uint8Array, bits: number, dim: number): Float32Array {
@@ -128,11 +144,4 @@ function maxAbs(x: Float32Array): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) { const a = Math.abs(x[i]!); if (a > m) m = a; }
   return m;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
 }

@@ -3,8 +3,7 @@
 // ‖C(x) − x‖² = ‖x‖² − ‖x‖₁²/D, so it contracts with δ ≥ 1/D.
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
-import { BaseCompressor, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
-import { concat } from "./qsgd.js";
+import { BaseCompressor, concat, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
 
 export interface SignParams { /** bucket size (0 = whole vector, one scale) */ bucket?: number }
 

@@ -10,6 +10,7 @@ import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
 import { BaseCompressor, expectPayloadBytes, type Payload } from "./compressor.js";
+import { nextUpF32 } from "./f32.js";
 
 /** What one message of nb buckets encodes to: side floats and one fixed-width code per bucket. */
 export interface BucketCodes { floats: Float32Array; codes: Uint32Array }
@@ -97,13 +98,6 @@ export function gridStep(top: number, levels: number, what: string): number {
   if (!Number.isFinite(step)) throw new FedquantError("E_INPUT", `${what}: a bucket norm of ${top} overflows the float32 grid`);
   while (step * (levels - 1) < top) step = nextUpF32(step);
   return step;
-}
-
-export function nextUpF32(v: number): number {
-  const b = new Float32Array([v]), u = new Uint32Array(b.buffer);
-  if (v === 0) return 1.4e-45;
-  u[0]! += v > 0 ? 1 : -1;
-  return b[0]!;
 }
 
 /** Codewords for the (possibly repeated) indices, regenerating each distinct one once. */

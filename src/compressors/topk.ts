@@ -3,8 +3,7 @@
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import { bitsFor } from "../wire/index.js";
-import { BaseCompressor, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
-import { concat } from "./qsgd.js";
+import { BaseCompressor, concat, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
 import { topKIndices } from "./select.js";
 
 export interface TopKParams { k?: number }

@@ -45,14 +45,16 @@ export function compressStats(c: Compressor, x: Float32Array, trials: number, se
 
 /**
  * Largest per-coordinate z-score of the mean of `trials` compressions against x.
- * Coordinates with zero empirical spread must be reproduced exactly (to float32 rounding).
+ * Coordinates with zero empirical spread must be reproduced exactly, up to float32 rounding:
+ * relative to |x_i| (an absolute slack would pass any error on a tiny vector), plus two
+ * subnormal steps (2^-148) for values in the subnormal range.
  */
 export function maxBiasZ(x: Float32Array, mean: Float64Array, sd: Float64Array, trials: number): number {
   let zmax = 0;
   for (let i = 0; i < x.length; i++) {
     const se = sd[i]! / Math.sqrt(trials);
     const diff = Math.abs(mean[i]! - x[i]!);
-    const z = se > 0 ? diff / se : diff > 1e-5 * (1 + Math.abs(x[i]!)) ? Infinity : 0;
+    const z = se > 0 ? diff / se : diff > 1e-5 * Math.abs(x[i]!) + 2 ** -148 ? Infinity : 0;
     zmax = Math.max(zmax, z);
   }
   return zmax;

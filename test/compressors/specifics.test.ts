@@ -65,6 +65,16 @@ describe("QSGD", () => {
     expect(() => createCompressor("qsgd").encode(x, RandomStream.of(1, "compress"))).toThrow(/E_INPUT.*overflows float32/);
   });
 
+  // ‖x‖ ≈ 1e-40 (subnormal): the rounding factor s/‖x‖ overflows float32, which used to send every
+  // non-zero coordinate to level s, i.e. decode to ±‖x‖; each coordinate's mean of 2000 must be
+  // within Z_CRIT standard errors of x, as for any vector.
+  it.each(["l2", "linf"] as const)("is unbiased on a vector whose %s norm is subnormal (s/norm overflows float32)", (norm) => {
+    const x = gaussianVector(24, 15).map((v) => v * 2 ** -135);
+    const c = createCompressor("qsgd", { s: 2, norm });
+    const { mean, sd } = compressStats(c, x, 2000, 24);
+    expect(maxBiasZ(x, mean, sd, 2000)).toBeLessThan(Z_CRIT);
+  });
+
   it("a receiver with other parameters refuses the message", () => {
     const msg = createCompressor("qsgd", { s: 2 }).encode(gaussianVector(10, 1), RandomStream.of(1, "compress"));
     expect(() => createCompressor("qsgd", { s: 3 }).decode(msg, 10)).toThrow(/E_DECODE.*s=2.*s=3/);
