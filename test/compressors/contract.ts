@@ -63,10 +63,20 @@ export function maxBiasZ(x: Float32Array, mean: Float64Array, sd: Float64Array, 
 /** Bonferroni bound: P(max of D |N(0,1)| > z) ≤ 1e-6 needs z with 2D·Φc(z) = 1e-6; 6 covers D ≤ 10^3. */
 export const Z_CRIT = 6;
 
-function expectFedquantError(fn: () => unknown): void {
-  try { fn(); } catch (e) {
+/**
+ * Decoding untrusted bytes either throws a FedquantError or (the bytes still form a valid
+ * message) returns a finite vector of the expected dimension — never a NaN, never a short array.
+ */
+function expectRejectedOrSound(decode: () => Float32Array, dim: number): void {
+  let y: Float32Array;
+  try { y = decode(); } catch (e) {
     if (!(e instanceof FedquantError)) throw new Error(`expected a FedquantError, got ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+    return;
   }
+  expect(y).toBeInstanceOf(Float32Array);
+  expect(y.length).toBe(dim);
+  const bad = y.findIndex((v) => !Number.isFinite(v));
+  expect(bad, `decoded value ${bad} is ${y[bad]}`).toBe(-1);
 }
 
 export function compressorContract(label: string, make: () => Compressor, opts: ContractOptions = {}): void {
@@ -152,7 +162,7 @@ export function compressorContract(label: string, make: () => Compressor, opts: 
       expect(() => c.decode(msg, 41)).toThrow(/E_DIM/);
     });
 
-    // fast-check: untrusted bytes only ever produce FedquantError (no trap, no RangeError, no hang)
+    // fast-check: untrusted bytes only ever produce FedquantError or a sound vector (no trap, no RangeError, no NaN, no hang)
     const valid = () => c.encode(gaussianVector(37, 18), RandomStream.of(2, "compress"));
 
     it("survives truncated messages", () => {
@@ -167,7 +177,7 @@ export function compressorContract(label: string, make: () => Compressor, opts: 
       fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: msg.length * 8 - 1 }), { minLength: 1, maxLength: 4 }), (flips) => {
         const m = msg.slice();
         for (const f of flips) m[f >> 3]! ^= 1 << (f & 7);
-        expectFedquantError(() => c.decode(m, 37));
+        expectRejectedOrSound(() => c.decode(m, 37), 37);
       }), { seed: 2, numRuns: 300 });
     });
 
@@ -175,7 +185,7 @@ export function compressorContract(label: string, make: () => Compressor, opts: 
       const msg = valid();
       fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (junk, keepHeader) => {
         const m = keepHeader ? new Uint8Array([...msg.subarray(0, 40), ...junk]) : junk;
-        expectFedquantError(() => c.decode(m, 37));
+        expectRejectedOrSound(() => c.decode(m, 37), 37);
       }), { seed: 3, numRuns: 300 });
     });
 
