@@ -3,6 +3,8 @@
 // LSB-first — the same 2N+1 bits per integer as Elias (1975), in an order a reader decodes
 // with one count-trailing-zeros. Readers never touch memory past src + nBytes + 8: the TS side
 // copies untrusted payloads into the arena followed by 8 zero bytes.
+// A reader sees 64 − 7 = 57 bits from any bit position (one u64 load, shifted by < 8), so a gamma
+// code is at most 57 = 2·28 + 1 bits: values below 2^29, enough for runs within MAX_DIM = 2^28.
 
 let wPtr: usize = 0;
 let wAcc: u64 = 0;
@@ -33,7 +35,7 @@ let wBits: u64 = 0;
   }
 }
 
-// x ≥ 1, x < 2^31
+// 1 ≤ x < 2^29 (what readGamma accepts)
 @inline function writeGamma(x: u32): void {
   const nb = 31 - clz<u32>(x);
   if (nb > 0) writeBits(0, nb);
@@ -48,12 +50,12 @@ let rEnd: u64 = 0;
   return load<u64>(rSrc + <usize>(rPos >> 3)) >> (rPos & 7);
 }
 
-// Returns the value, or −1 if it runs past the end or is longer than 30 bits.
+// Returns the value, or −1 if it runs past the end or is longer than 2·28 + 1 bits.
 @inline function readGamma(): i64 {
   const w = peek64();
   if (w == 0) return -1;
   const nb = <u32>ctz<u64>(w);
-  if (nb > 30) return -1;
+  if (nb > 28) return -1;
   const len = 2 * nb + 1;
   if (rPos + len > rEnd) return -1;
   const field = <u32>((w >> nb) & ((<u64>1 << (nb + 1)) - 1));
@@ -103,9 +105,9 @@ export function qsgdEliasEncode(levels: usize, n: u32, dst: usize): u64 {
   return bits;
 }
 
-// Inverse of qsgdEliasEncode over exactly nBits bits. Returns 0, or a negative code:
-// −1 truncated / malformed gamma, −2 a run passes the dimension, −3 a level above s,
-// −4 bits left over after the last level that cannot belong to another level.
+// Inverse of qsgdEliasEncode over exactly nBits bits (every bit belongs to a level: the loop ends
+// exactly at nBits or fails). Returns 0, or a negative code: −1 truncated / malformed gamma,
+// −2 a run passes the dimension, −3 a level above s.
 export function qsgdEliasDecode(src: usize, nBits: u64, n: u32, s: u32, out: usize): i32 {
   memory.fill(out, 0, <usize>n << 2);
   rSrc = src; rPos = 0; rEnd = nBits;

@@ -1,7 +1,7 @@
 // The export list of the fedquant kernel (build/fedquant.{simd,scalar}.wasm), nothing else.
 export { philoxFill, fillUniform, fillNormal } from "./philox";
 export { qsgdRound, signBits } from "./rounding";
-export { dot, sumSquares, absSum, axpy, scale, firstNonFinite } from "./vec";
+export { dot, sumSquares, absSum, axpy, firstNonFinite } from "./vec";
 export { packFixed, unpackFixed, qsgdEliasEncode, qsgdEliasDecode } from "./bits";
 
 // First free byte after static data, 16-aligned: the TS arena starts here.

@@ -56,22 +56,6 @@ export function axpy(y: usize, alpha: f32, x: usize, n: u32): void {
   }
 }
 
-// x ← α x
-export function scale(x: usize, alpha: f32, n: u32): void {
-  let i: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    const va = f32x4.splat(alpha);
-    for (; i + 4 <= n; i += 4) {
-      const p = x + (<usize>i << 2);
-      v128.store(p, f32x4.mul(v128.load(p), va));
-    }
-  }
-  for (; i < n; i++) {
-    const p = x + (<usize>i << 2);
-    store<f32>(p, load<f32>(p) * alpha);
-  }
-}
-
 // Index of the first NaN or ±Inf, or −1. (x − x is 0 for finite x and NaN otherwise.)
 export function firstNonFinite(x: usize, n: u32): i32 {
   for (let i: u32 = 0; i < n; i++) {

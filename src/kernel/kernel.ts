@@ -163,6 +163,10 @@ export class Kernel {
   /** QSGD Elias payload of signed levels: bytes and the exact bit count. */
   qsgdEliasEncode(levels: Int32Array): { bytes: Uint8Array; bits: number } {
     const n = levels.length;
+    checkEliasLength(n);
+    for (let i = 0; i < n; i++) {
+      if (Math.abs(levels[i]!) > MAX_ELIAS_LEVEL) throw new FedquantError("E_INPUT", `QSGD level ${levels[i]} at ${i} is beyond the Elias coder's ±${MAX_ELIAS_LEVEL}`);
+    }
     return this.scope(() => {
       const pl = this.alloc(n * 4);
       this.i32(pl, n).set(levels);
@@ -176,6 +180,8 @@ export class Kernel {
 
   /** Decode an untrusted QSGD Elias payload of exactly `bits` bits into n levels in [−s, s]. */
   qsgdEliasDecode(bytes: Uint8Array, bits: number, n: number, s: number): Int32Array {
+    checkEliasLength(n);
+    if (!(Number.isSafeInteger(bits) && bits >= 0)) throw new FedquantError("E_DECODE", `payload bit count must be a non-negative integer, got ${bits}`);
     if (bits > bytes.length * 8) throw new FedquantError("E_DECODE", `payload claims ${bits} bits but holds ${bytes.length * 8}`);
     return this.scope(() => {
       const ps = this.putBytes(bytes);
@@ -265,6 +271,17 @@ function checkCodebook(M: number, d: number, alpha: number): void {
   if (!Number.isInteger(M) || M < 1 || M > MAX_CODEBOOK) throw new FedquantError("E_CONFIG", `codebook size M must be an integer in 1..${MAX_CODEBOOK}, got ${M}`);
   if (Math.ceil(M / 16) * (d + 1) * 64 > 2 ** 30) throw new FedquantError("E_CONFIG", `a codebook of ${M} × ${d} would take more than 1 GiB`);
   if (!(Number.isFinite(alpha) && alpha > 0 && Math.fround(alpha) > 0 && Number.isFinite(Math.fround(alpha)))) throw new FedquantError("E_CONFIG", `codebook scale α must be a positive finite float32, got ${alpha}`);
+}
+
+/**
+ * The Elias coder's limits (assembly/bits.ts): a gamma code is read from one 57-bit window, so
+ * values stay below 2^29 — zero runs within 2^28 coordinates (the wire's MAX_DIM) and levels
+ * (QSGD's s ≤ 2^24) far inside.
+ */
+const MAX_ELIAS_LENGTH = 2 ** 28, MAX_ELIAS_LEVEL = 2 ** 29 - 1;
+
+function checkEliasLength(n: number): void {
+  if (!(Number.isInteger(n) && n >= 0 && n <= MAX_ELIAS_LENGTH)) throw new FedquantError("E_DIM", `the Elias coder handles 0..2^28 levels, got ${n}`);
 }
 
 function checkWidth(width: number): void {

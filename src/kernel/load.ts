@@ -19,7 +19,6 @@ export interface KernelExports {
   sumSquares(a: number, n: number): number;
   absSum(a: number, n: number): number;
   axpy(y: number, alpha: number, x: number, n: number): void;
-  scale(x: number, alpha: number, n: number): void;
   firstNonFinite(x: number, n: number): number;
   packFixed(src: number, n: number, width: number, dst: number): void;
   unpackFixed(src: number, n: number, width: number, dst: number): void;

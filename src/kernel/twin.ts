@@ -101,7 +101,7 @@ export const twin = {
     };
     const gamma = () => {
       let nb = 0;
-      while (bit() === 0) if (++nb > 30) throw new FedquantError("E_DECODE", "QSGD payload has a truncated or malformed Elias-gamma code");
+      while (bit() === 0) if (++nb > 28) throw new FedquantError("E_DECODE", "QSGD payload has a truncated or malformed Elias-gamma code");
       let r = 0;
       for (let i = 0; i < nb; i++) r |= bit() << i;
       return (1 << nb) + r;

@@ -95,6 +95,24 @@ describe.each(flavours)("wasm %s kernel vs TS twin", (f) => {
   });
 });
 
+describe.each(flavours)("Elias coder limits (%s kernel)", (f) => {
+  it("reads a gamma code of 29 leading zeros (59 bits, past the 57-bit window) as malformed, like the twin", () => {
+    const bytes = new Uint8Array(8);
+    bytes[3] = 1 << 5; // bit 29: the first one
+    expect(() => K[f].qsgdEliasDecode(bytes, 64, 60, 3)).toThrow(/E_DECODE.*malformed/);
+    expect(() => twin.qsgdEliasDecode(bytes, 64, 60, 3)).toThrow(/E_DECODE.*malformed/);
+  });
+
+  it("refuses to encode a level it could not decode (|level| ≥ 2^29) with E_INPUT", () => {
+    expect(() => K[f].qsgdEliasEncode(Int32Array.of(0, 2 ** 29))).toThrow(/E_INPUT.*beyond the Elias coder/);
+  });
+
+  it("refuses more than 2^28 levels and a fractional bit count before touching memory", () => {
+    expect(() => K[f].qsgdEliasDecode(new Uint8Array(1), 0, 2 ** 28 + 1, 1)).toThrow(/E_DIM/);
+    expect(() => K[f].qsgdEliasDecode(new Uint8Array(1), 2.5, 4, 1)).toThrow(/E_DECODE.*bit count/);
+  });
+});
+
 describe("kernel memory", () => {
   it("grows linear memory for large inputs and keeps results correct", () => {
     const k = K.simd;
