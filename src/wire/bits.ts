@@ -51,9 +51,6 @@ export class BitReader {
   private bit = 0;
   constructor(private readonly buf: Uint8Array, private readonly what = "payload") {}
 
-  get position(): number { return this.bit; }
-  get remainingBits(): number { return this.buf.length * 8 - this.bit; }
-
   private need(len: number): void {
     if (this.bit + len > this.buf.length * 8) {
       throw new FedquantError("E_DECODE", `${this.what} is truncated: needs ${len} more bits at bit ${this.bit}, has ${this.buf.length * 8 - this.bit}`);
@@ -78,20 +75,6 @@ export class BitReader {
   }
 
   f32(): number { const b = this.bytes(4); return new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true); }
-
-  /** A finite, non-negative float32 (norms, scales): anything else is a decode error. */
-  normF32(name: string): number {
-    const v = this.f32();
-    if (!Number.isFinite(v) || v < 0) throw new FedquantError("E_DECODE", `${this.what}: ${name} must be a finite non-negative float32, found ${v}`);
-    return v;
-  }
-
-  /** After the last field: the reader must have consumed everything but byte padding. */
-  end(): void {
-    if (this.buf.length * 8 - this.bit >= 8) {
-      throw new FedquantError("E_DECODE", `${this.what} has ${this.buf.length * 8 - this.bit} unexpected trailing bits`);
-    }
-  }
 }
 
 /** Bits needed to write any integer in [0, n): ⌈log2 n⌉ (0 for n ≤ 1). */

@@ -35,6 +35,13 @@ export function headerBytes(paramBytes: number): number { return 37 + paramBytes
 
 export function writeMessage(h: Omit<Header, "version">, payload: Uint8Array): Uint8Array {
   if (h.params.length > 255) throw new FedquantError("E_CONFIG", `parameters take ${h.params.length} bytes, the header allows 255`);
+  // every field must fit its width: DataView would silently wrap it (e.g. 32·D bits for D ≥ 2^27)
+  if (!(Number.isInteger(h.compressor) && h.compressor >= 0 && h.compressor <= 255)) throw new FedquantError("E_CONFIG", `compressor id must be a u8, got ${h.compressor}`);
+  if (!(Number.isInteger(h.dim) && h.dim >= 1 && h.dim <= MAX_DIM)) throw new FedquantError("E_DIM", `dimension ${h.dim} outside 1..${MAX_DIM}`);
+  if (!(Number.isSafeInteger(h.counter) && h.counter >= 0)) throw new FedquantError("E_CONFIG", `random counter must be an integer in [0, 2^53), got ${h.counter}`);
+  if (!(Number.isInteger(h.payloadBits) && h.payloadBits >= 0 && h.payloadBits <= 0xffffffff)) {
+    throw new FedquantError("E_DIM", `a payload of ${h.payloadBits} bits does not fit the header's 32-bit count: send a smaller vector`);
+  }
   const hb = headerBytes(h.params.length);
   const out = new Uint8Array(hb + payload.length);
   const v = new DataView(out.buffer);
