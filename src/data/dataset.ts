@@ -5,6 +5,18 @@ import type { Dataset } from "../models/types.js";
 
 export type { Dataset };
 
+/** Throws E_CONFIG unless v is an integer ≥ 1 (sizes of generated data). */
+export function positiveInt(what: string, v: number): number {
+  if (!(Number.isInteger(v) && v >= 1)) throw new FedquantError("E_CONFIG", `${what} must be an integer ≥ 1, got ${v}`);
+  return v;
+}
+
+/** Throws E_CONFIG unless v is a finite number ≥ 0 (noise levels: NaN would poison every label). */
+export function nonNegative(what: string, v: number): number {
+  if (!(Number.isFinite(v) && v >= 0)) throw new FedquantError("E_CONFIG", `${what} must be a finite number ≥ 0, got ${v}`);
+  return v;
+}
+
 /** A Dataset after checking X is n × p and y has n entries (E_DIM otherwise). */
 export function makeDataset(n: number, p: number, X: Float64Array, y: Float64Array): Dataset {
   if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(p) && p >= 0)) throw new FedquantError("E_DIM", `dataset: n and p must be integers ≥ 0, got n = ${n}, p = ${p}`);
@@ -29,7 +41,10 @@ export function selectRows(data: Dataset, rows: ArrayLike<number>): Dataset {
 
 /** The rows [start, end) as a new dataset. */
 export function sliceRows(data: Dataset, start: number, end: number): Dataset {
-  const { p } = data;
+  const { p, n } = data;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
+    throw new FedquantError("E_DIM", `sliceRows: [${start}, ${end}) is not a row range within [0, ${n}]`);
+  }
   return { n: end - start, p, X: data.X.slice(start * p, end * p), y: data.y.slice(start, end) };
 }
 

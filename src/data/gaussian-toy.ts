@@ -3,6 +3,7 @@
 import { FedquantError } from "../errors.js";
 import { RandomStream } from "../random/index.js";
 import type { Dataset } from "../models/types.js";
+import { positiveInt } from "./dataset.js";
 import { DataTag } from "./streams.js";
 
 export interface GaussianToyOptions {
@@ -30,10 +31,10 @@ export interface GaussianToy {
  * posterior is N(ȳ, I/N_total) exactly — the reference every sampler is measured against.
  */
 export function gaussianToy(options: GaussianToyOptions): GaussianToy {
-  const b = options.clients ?? 20, d = options.dim ?? 50, m = options.perClient ?? 200, spread = options.spread ?? 5;
-  for (const [k, v] of [["clients", b], ["dim", d], ["perClient", m]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw new FedquantError("E_CONFIG", `gaussianToy: ${k} must be an integer ≥ 1, got ${v}`);
-  }
+  const b = positiveInt("gaussianToy: clients", options.clients ?? 20);
+  const d = positiveInt("gaussianToy: dim", options.dim ?? 50);
+  const m = positiveInt("gaussianToy: perClient", options.perClient ?? 200);
+  const spread = options.spread ?? 5;
   if (!(spread >= 0 && Number.isFinite(spread))) throw new FedquantError("E_CONFIG", `gaussianToy: spread must be ≥ 0, got ${spread}`);
   const mz = RandomStream.of(options.seed, "data", DataTag.gaussianToy, 0).normals(b * d);
   const clients: Dataset[] = [], means: Float64Array[] = [];

@@ -5,6 +5,9 @@ import { FedquantError } from "../errors.js";
 import type { Dataset } from "../models/types.js";
 import { splitLines } from "./lines.js";
 
+/** Largest n·p a parsed file may expand to: 2^28 float64 entries, 2 GiB. */
+export const MAX_DENSE_ENTRIES = 2 ** 28;
+
 export interface LibsvmOptions {
   /** Fix the number of features (e.g. a test file that never uses the last ones); an index above it is E_DATA. */
   features?: number;
@@ -65,6 +68,10 @@ export class LibsvmParser {
   finish(): Dataset {
     const n = this.labels.length;
     const p = this.options.features ?? this.maxIndex;
+    // the matrix is dense: one stray index such as 4000000000:1 must not ask for terabytes
+    if (n * p > MAX_DENSE_ENTRIES) {
+      throw new FedquantError("E_DATA", `${this.source}: ${n} rows × ${p} features (the largest index) is ${n * p} dense entries, more than the ${MAX_DENSE_ENTRIES} (2 GiB) fedquant holds in memory`);
+    }
     const X = new Float64Array(n * p);
     for (let k = 0; k < this.valOf.length; k++) X[this.rowOf[k]! * p + this.colOf[k]!] = this.valOf[k]!;
     return { n, p, X, y: Float64Array.from(this.labels) };

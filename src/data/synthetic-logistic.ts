@@ -1,16 +1,11 @@
 // Synthetic logistic-regression data: E3's strongly heterogeneous toy (Artemis, Philippenko &
 // Dieuleveut 2020, §5 "synthetic LR", their DataPreparation.build_data_logistic) and E4's
 // Bayesian logistic regression clients (QLSD, Vono et al. 2022, §5).
-import { FedquantError } from "../errors.js";
 import { RandomStream } from "../random/index.js";
 import type { Dataset } from "../models/types.js";
+import { positiveInt } from "./dataset.js";
 import { DataTag } from "./streams.js";
 import { toeplitzGaussian } from "./synthetic-lsr.js";
-
-function positiveInt(what: string, v: number): number {
-  if (!(Number.isInteger(v) && v >= 1)) throw new FedquantError("E_CONFIG", `${what} must be an integer ≥ 1, got ${v}`);
-  return v;
-}
 
 /** σ(t) without overflow (a local twin of models' sigmoid: data imports no model code). */
 function sigmoid(t: number): number {

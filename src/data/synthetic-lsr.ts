@@ -4,12 +4,8 @@
 import { FedquantError } from "../errors.js";
 import { RandomStream } from "../random/index.js";
 import type { Dataset } from "../models/types.js";
+import { nonNegative, positiveInt } from "./dataset.js";
 import { DataTag } from "./streams.js";
-
-function positiveInt(what: string, v: number): number {
-  if (!(Number.isInteger(v) && v >= 1)) throw new FedquantError("E_CONFIG", `${what} must be an integer ≥ 1, got ${v}`);
-  return v;
-}
 
 /**
  * Fills out[o..o+d) with a N(0, Toeplitz(ρ^|i−j|)) vector from d standard normals z[zo..zo+d).
@@ -56,7 +52,9 @@ export function syntheticLsr(options: SyntheticLsrOptions): SyntheticLsr {
   const m = positiveInt("syntheticLsr: perWorker", options.perWorker ?? 200);
   const dim = positiveInt("syntheticLsr: dim", options.dim ?? 20);
   if (dim < 2) throw new FedquantError("E_CONFIG", "syntheticLsr: dim must be ≥ 2 (bias + one feature)");
-  const rho = options.rho ?? 0.6, sigma = options.noiseStd ?? 0.4, intercept = options.intercept ?? 2;
+  const rho = options.rho ?? 0.6, sigma = nonNegative("syntheticLsr: noiseStd", options.noiseStd ?? 0.4);
+  const intercept = options.intercept ?? 2;
+  if (!Number.isFinite(intercept)) throw new FedquantError("E_CONFIG", `syntheticLsr: intercept must be finite, got ${intercept}`);
   if (!(Math.abs(rho) < 1)) throw new FedquantError("E_CONFIG", `syntheticLsr: rho must be in (−1, 1), got ${rho}`);
   const q = dim - 1;
   const wStar = new Float64Array(dim);
@@ -113,7 +111,7 @@ export function lsrE2(options: LsrE2Options): LsrE2 {
   const D = positiveInt("lsrE2: dim", options.dim ?? 2 ** 9);
   const K = positiveInt("lsrE2: workers", options.workers ?? 32);
   const m = positiveInt("lsrE2: perWorker", options.perWorker ?? 2 ** 11);
-  const sigma = options.noiseStd ?? 0.5;
+  const sigma = nonNegative("lsrE2: noiseStd", options.noiseStd ?? 0.5);
   const seed = options.seed;
   const th = RandomStream.of(seed, "data", DataTag.lsrE2, 0).normals(D);
   const thetaTrue = new Float64Array(D);

@@ -21,6 +21,10 @@ describe("dataset helpers", () => {
     expect(concatRows([sliceRows(d, 0, 1), sliceRows(d, 1, 3)])).toEqual(d);
   });
 
+  it.each([[2, 1], [-1, 1], [0, 4], [0.5, 2]])("sliceRows refuses the range [%d, %d) of 3 rows with E_DIM", (start, end) => {
+    expect(() => sliceRows(d, start, end)).toThrow(/E_DIM.*not a row range within \[0, 3\]/);
+  });
+
   it("prependBias puts a 1 in front of every row", () => {
     expect(Array.from(prependBias(d).X)).toEqual([1, 1, 2, 1, 3, 4, 1, 5, 6]);
     expect(prependBias(d).p).toBe(3);

@@ -28,6 +28,10 @@ describe("parseLibsvm", () => {
     expect(Array.from(d.X)).toEqual([0, 5, 1, 0]);
   });
 
+  it("refuses a file whose dense matrix would exceed 2^28 entries (one stray huge index) with E_DATA", () => {
+    expect(() => parseLibsvm("1 1:1\n-1 4000000000:1\n")).toThrow(/E_DATA.*2 rows × 4000000000 features.*2 GiB/);
+  });
+
   it("honours a fixed feature count wider than the file", () => {
     expect(parseLibsvm("1 2:1\n", { features: 5 }).p).toBe(5);
   });

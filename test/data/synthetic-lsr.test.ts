@@ -92,3 +92,14 @@ describe("lsrE2", () => {
     expect(Math.abs(meanAndStd(res).std - 0.5)).toBeLessThan(0.11);
   });
 });
+
+describe("noise parameters", () => {
+  it.each([
+    ["syntheticLsr noiseStd NaN", () => syntheticLsr({ seed: 1, workers: 1, perWorker: 2, noiseStd: NaN }), /syntheticLsr: noiseStd must be a finite number ≥ 0/],
+    ["syntheticLsr noiseStd −1", () => syntheticLsr({ seed: 1, workers: 1, perWorker: 2, noiseStd: -1 }), /syntheticLsr: noiseStd/],
+    ["syntheticLsr intercept Infinity", () => syntheticLsr({ seed: 1, workers: 1, perWorker: 2, intercept: Infinity }), /syntheticLsr: intercept must be finite/],
+    ["lsrE2 noiseStd NaN", () => lsrE2({ seed: 1, n: 4, dim: 2, workers: 1, perWorker: 2, noiseStd: NaN }), /lsrE2: noiseStd/],
+  ])("%s is E_CONFIG, not NaN labels", (_what, make, message) => {
+    expect(make).toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringMatching(message) }));
+  });
+});
