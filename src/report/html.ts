@@ -85,13 +85,18 @@ function paragraphs(text: string): string {
 }
 
 // The SVG is inlined as markup (that is the point of a self-contained page), so refuse what
-// would run code; the chart functions never emit either.
+// would run code: script and foreignObject elements, on… event-handler attributes and
+// javascript: URLs. The chart functions never emit any of them.
+// (attributes are matched inside tags only: a label such as "online = 5" is text, not code)
+const ACTIVE_SVG = /<script|<foreignobject|<[^>]*\son[a-z]+\s*=|<[^>]*javascript\s*:/i;
+
 function checkSvg(svg: string, heading: string): string {
   if (typeof svg !== "string" || !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg)) {
     throw new FedquantError("E_INPUT", `htmlReport: section "${heading}": svg must be an SVG document starting with <svg`);
   }
-  if (/<script|<foreignobject/i.test(svg)) {
-    throw new FedquantError("E_INPUT", `htmlReport: section "${heading}": svg contains <script> or <foreignObject>, refused`);
+  const active = ACTIVE_SVG.exec(svg);
+  if (active) {
+    throw new FedquantError("E_INPUT", `htmlReport: section "${heading}": svg contains active content at character ${active.index} (scripts, event handlers and javascript: URLs are refused)`);
   }
   return svg.replace(/^\s*<\?xml[^>]*>\s*/, "");
 }

@@ -45,6 +45,21 @@ describe("htmlReport", () => {
     );
   });
 
+  it.each([
+    ["an onload handler", '<svg onload="alert(1)"><rect/></svg>'],
+    ["an onclick handler on a child", '<svg><rect  onClick = "alert(1)"/></svg>'],
+    ["a javascript: link", '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>'],
+  ])("refuses an svg section with %s (code without a <script> element)", (_what, svg) => {
+    expect(() => htmlReport({ title: "t", config: {}, sections: [{ heading: "h", svg }] })).toThrow(
+      expect.objectContaining({ code: "E_INPUT", message: expect.stringMatching(/event handlers and javascript: URLs are refused/) }),
+    );
+  });
+
+  it("accepts an svg whose text merely reads like an attribute (\"online = 5\", \"javascript: no\")", () => {
+    const svg = "<svg><text>clients online = 5, javascript: no</text></svg>";
+    expect(htmlReport({ title: "t", config: {}, sections: [{ heading: "h", svg }] })).toContain(svg);
+  });
+
   it("refuses a config that cannot be shown as JSON", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
