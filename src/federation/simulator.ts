@@ -109,7 +109,7 @@ export function simulate(o: SimulationOptions): SimulationResult {
   const N = workers.length;
   const server = algo.createServer({ w0, clients: N, seed, hooks: o.serverHooks });
   const clients: AlgorithmClient[] = [];
-  const oracles = workers.map((d, i) => minibatchOracle(objective, d, seed, batch));
+  const oracles = workers.map((d) => minibatchOracle(objective, d, seed, batch));
   for (let i = 0; i < N; i++) {
     const hooks = typeof o.clientHooks === "function" ? o.clientHooks(i) : o.clientHooks;
     clients.push(algo.createClient({ id: i, w0, seed, hooks }));
