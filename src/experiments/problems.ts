@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { loadLibsvm, referenceDataset, splitIid, syntheticHeterogeneousLogistic, syntheticLsr, prependBias, standardize, makeDataset } from "../data/index.js";
 import { leastSquares, logistic, referenceSmoothness, type Dataset, type Objective } from "../models/index.js";
+import { buildLsrE2Problem } from "./e2-problem.js";
 import { computeOptimum, type Optimum } from "./optimum.js";
 
 export const ProblemSchema = z.discriminatedUnion("kind", [
@@ -33,6 +34,16 @@ export const ProblemSchema = z.discriminatedUnion("kind", [
     path: z.string(),
     workers: z.number().int().min(1).max(10_000).default(20),
   }).strict(),
+  // E2 (spec/experiments.md): K workers × m rows drawn with replacement from n; defaults = full size
+  z.object({
+    kind: z.literal("lsr-e2"),
+    n: z.number().int().min(2).max(1 << 24).default(2 ** 14),
+    dim: z.number().int().min(1).max(1 << 16).default(2 ** 9),
+    workers: z.number().int().min(1).max(10_000).default(32),
+    perWorker: z.number().int().min(1).max(1 << 24).default(2 ** 11),
+    seed: z.number().int().min(0).default(1),
+    noiseStd: z.number().min(0).default(0.5),
+  }).strict(),
 ]);
 export type ProblemConfig = z.infer<typeof ProblemSchema>;
 
@@ -49,12 +60,14 @@ export interface ProblemOptions { cacheDir?: string; log?: (msg: string) => void
 
 /** Build the problem and its optimum (cached under cacheDir by a hash of the config and data). */
 export function buildProblem(cfg: ProblemConfig, opts: ProblemOptions = {}): Problem {
+  // E2's exact optimum and spectrum come from its n base rows in seconds: nothing to cache
+  if (cfg.kind === "lsr-e2") return buildLsrE2Problem(cfg);
   const { objective, workers, L, description } = buildData(cfg);
   const optimum = cachedOptimum(cfg, objective, workers, L, opts);
   return { description, objective, workers, L, optimum };
 }
 
-function buildData(cfg: ProblemConfig): Omit<Problem, "optimum"> {
+function buildData(cfg: Exclude<ProblemConfig, { kind: "lsr-e2" }>): Omit<Problem, "optimum"> {
   switch (cfg.kind) {
     case "synthetic-logistic": {
       const { workers } = syntheticHeterogeneousLogistic(cfg);

@@ -4,6 +4,7 @@ import { registerCompressors } from "./compressors.js";
 import { registerJoin } from "./join.js";
 import { registerRun } from "./run.js";
 import { registerE3 } from "./e3.js";
+import { registerE2 } from "./e2.js";
 import { registerServe } from "./serve.js";
 import { registerSample } from "./sample.js";
 import { registerDistortion } from "./distortion.js";
@@ -13,6 +14,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerCompressors,
   registerRun,
+  registerE2,
   registerE3,
   registerServe,
   registerJoin,
