@@ -21,11 +21,13 @@ export interface RunOutput { problem: Problem; trajectories: Trajectory[]; files
 /** The algorithm config of one entry: the run's defaults, overridden by the entry. */
 export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number): AlgorithmConfig {
   const gamma = resolveGamma(entry.gamma ?? cfg.gamma, L);
-  // the run's default compressors go to the links an algorithm compresses by default
+  // The run's default compressors go to the links an algorithm compresses by default, except
+  // where the algorithm's name carries its compressor (dostovoq-sgd keeps dostovoq).
   const defaults = createAlgorithm(entry.name, { gamma }).config;
+  const takesRunDefault = (link: { name: string }) => link.name !== "identity" && !entry.name.includes(link.name);
   const c: AlgorithmConfig = { gamma, participation: cfg.participation };
-  const up = entry.up ?? (defaults.up.name !== "identity" ? cfg.up : undefined);
-  const down = entry.down ?? (defaults.down.name !== "identity" ? cfg.down : undefined);
+  const up = entry.up ?? (takesRunDefault(defaults.up) ? cfg.up : undefined);
+  const down = entry.down ?? (takesRunDefault(defaults.down) ? cfg.down : undefined);
   if (up) c.up = up;
   if (down) c.down = down;
   if (typeof entry.alpha === "number") c.alpha = entry.alpha;

@@ -50,6 +50,12 @@ describe("run config", () => {
     expect(art).toMatchObject({ gamma: 0.5, alpha: 0.3, up: { name: "qsgd" }, down: { name: "sign" } });
   });
 
+  it("an algorithm named after its compressor keeps it: dostovoq-sgd is not given the run's qsgd", () => {
+    const cfg = parseRunConfig(defaultRunConfig);
+    expect(algorithmConfig(cfg, { name: "dostovoq-sgd" }, 2).up).toBeUndefined();
+    expect(algorithmConfig(cfg, { name: "double-squeeze" }, 2).up).toEqual(cfg.up);
+  });
+
   it("E3 uses s = 1 both ways, and s = 2 with p = 0.5 under partial participation", () => {
     expect(e3Config("synthetic-lsr", "full-batch").up).toEqual({ name: "qsgd", params: { s: 1, norm: "linf" } });
     const partial = e3Config("synthetic-lsr", "partial");
