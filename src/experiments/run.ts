@@ -22,9 +22,9 @@ export interface RunOutput { problem: Problem; trajectories: Trajectory[]; files
 export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number): AlgorithmConfig {
   const gamma = resolveGamma(entry.gamma ?? cfg.gamma, L);
   // The run's default compressors go to the links an algorithm compresses by default, except
-  // where the algorithm's name carries its compressor (dostovoq-sgd keeps dostovoq).
+  // where the algorithm is named "<compressor>-…" (dostovoq-sgd keeps dostovoq).
   const defaults = createAlgorithm(entry.name, { gamma }).config;
-  const takesRunDefault = (link: { name: string }) => link.name !== "identity" && !entry.name.includes(link.name);
+  const takesRunDefault = (link: { name: string }) => link.name !== "identity" && !entry.name.startsWith(`${link.name}-`);
   const c: AlgorithmConfig = { gamma, participation: cfg.participation };
   const up = entry.up ?? (takesRunDefault(defaults.up) ? cfg.up : undefined);
   const down = entry.down ?? (takesRunDefault(defaults.down) ? cfg.down : undefined);
