@@ -2,71 +2,20 @@
 // MCM paper compares with; spec/optimization.md): Artemis where the server also keeps the exact
 // model, w_k = w_{k−1} − γ ĝ_k, while it sends C_down(ĝ_k) as Artemis does and each worker
 // moves its own view ŵ_k = ŵ_{k−1} − γ C_down(ĝ_k), where it computes its gradients (the
-// authors' non_degraded flag). Returning workers replay the updates they missed.
-import type { ClientInit } from "./client-base.js";
+// authors' non_degraded flag). Returning workers replay the updates they missed. Artemis'
+// parties (artemis.ts) with one change on the server: it moves along ĝ, not C_down(ĝ).
+import { ArtemisClient, ArtemisServer } from "./artemis.js";
 import { QSGD1 } from "./config.js";
-import type { PartyContext } from "./context.js";
-import { ClientMemory, ServerMemory } from "./memory.js";
-import type { ServerInit } from "./server-base.js";
-import { SharedDownlinkClient, SharedDownlinkServer } from "./shared.js";
 import type { AlgorithmSpec } from "./spec.js";
-import type { ClientId } from "./types.js";
-import { axpy, base64ToVec, vecToBase64 } from "./vec.js";
 
-export class ArtemisNdServer extends SharedDownlinkServer {
-  private readonly w: Float64Array;
-  private readonly mem: ServerMemory;
-  private readonly d: Float64Array;
-
-  constructor(ctx: PartyContext, init: ServerInit) {
-    super(ctx, init);
-    this.w = init.w0.slice();
-    this.d = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.c, this.u, ctx.dim, init.clients);
-  }
-
-  get model(): Float64Array { return this.w; }
-
-  protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    this.mem.aggregate(active, uplinks, this.d);
-    this.beforeApply(round, this.d);
-    this.sendShared(round, this.d);                  // the workers get C_down(ĝ)
-    axpy(this.w, -this.ctx.gamma, this.d);           // the server moves by the exact ĝ
-    this.mem.update(active, uplinks);
-    this.afterApply(round);
-  }
-
-  inspect(): Record<string, Float64Array> { return { model: this.w, ...this.mem.views() }; }
-  protected saveData(): Record<string, unknown> { return { w: vecToBase64(this.w), memory: this.mem.save(), history: this.saveHistory() }; }
-  protected loadData(s: Record<string, unknown>): void {
-    this.w.set(base64ToVec(s.w, this.dim, "server model"));
-    this.mem.load(s.memory, "server memory");
-    this.loadHistory(s.history);
-  }
+export class ArtemisNdServer extends ArtemisServer {
+  /** the server moves by the exact ĝ; the workers get C_down(ĝ) */
+  protected override serverDirection(_sent: Float32Array, exact: Float64Array): ArrayLike<number> { return exact; }
 }
 
-export class ArtemisNdClient extends SharedDownlinkClient {
-  private readonly view: Float64Array;
-  private readonly mem: ClientMemory;
-
-  constructor(ctx: PartyContext, init: ClientInit) {
-    super(ctx, init);
-    this.view = init.w0.slice();
-    this.mem = new ClientMemory(ctx.alpha, ctx.dim);
-  }
-
-  get model(): Float64Array { return this.view; }
-  protected applyShared(x: Float32Array): void { axpy(this.view, -this.ctx.gamma, x); }
-  protected uplinkVector(): void { this.mem.vector(this.grad, this.v); }
-  protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
-
-  inspect(): Record<string, Float64Array> { return this.mem.h ? { model: this.view, memory: this.mem.h } : { model: this.view }; }
-  protected saveData(): Record<string, unknown> { return { view: vecToBase64(this.view), memory: this.mem.save(), applied: this.applied }; }
-  protected loadData(s: Record<string, unknown>): void {
-    this.view.set(base64ToVec(s.view, this.dim, "client model view"));
-    this.mem.load(s.memory, "client memory");
-    this.loadApplied(s.applied);
-  }
+export class ArtemisNdClient extends ArtemisClient {
+  protected override readonly modelKey = "view";
+  protected override readonly modelName = "client model view";
 }
 
 export const artemisNd: AlgorithmSpec = {

@@ -3,7 +3,8 @@
 // paper's c Σ_{i∈S}(Δ^i + h^i), serverMemory "active-workers"); downlink C_down(ĝ); server and
 // workers all apply w ← w − γ C_down(ĝ), so every active worker holds the server's model
 // (returning workers replay the updates they missed). With α = 0 it is Bi-QSGD; with an
-// identity downlink it is DIANA (α ≠ 0) or QSGD (α = 0) — qsgd.ts, diana.ts, biqsgd.ts.
+// identity downlink it is DIANA (α ≠ 0) or QSGD (α = 0) — qsgd.ts, diana.ts, biqsgd.ts; with an
+// exact server model, Artemis-ND (artemis-nd.ts).
 import type { ClientInit } from "./client-base.js";
 import { QSGD1 } from "./config.js";
 import type { PartyContext } from "./context.js";
@@ -28,11 +29,14 @@ export class ArtemisServer extends SharedDownlinkServer {
 
   get model(): Float64Array { return this.w; }
 
+  /** The direction the server's model moves along: C_down(ĝ), the step every worker takes too. */
+  protected serverDirection(sent: Float32Array, _exact: Float64Array): ArrayLike<number> { return sent; }
+
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
     this.mem.aggregate(active, uplinks, this.d);
     this.beforeApply(round, this.d);
     const sent = this.sendShared(round, this.d);       // C_down(ĝ)
-    axpy(this.w, -this.ctx.gamma, sent);                // the step every worker takes too
+    axpy(this.w, -this.ctx.gamma, this.serverDirection(sent, this.d));
     this.mem.update(active, uplinks);
     this.afterApply(round);
   }
@@ -49,6 +53,9 @@ export class ArtemisServer extends SharedDownlinkServer {
 export class ArtemisClient extends SharedDownlinkClient {
   private readonly w: Float64Array;
   private readonly mem: ClientMemory;
+  /** the checkpoint key of the model, and what error messages call it */
+  protected readonly modelKey: string = "w";
+  protected readonly modelName: string = "client model";
 
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
@@ -62,9 +69,9 @@ export class ArtemisClient extends SharedDownlinkClient {
   protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
 
   inspect(): Record<string, Float64Array> { return this.mem.h ? { model: this.w, memory: this.mem.h } : { model: this.w }; }
-  protected saveData(): Record<string, unknown> { return { w: vecToBase64(this.w), memory: this.mem.save(), applied: this.applied }; }
+  protected saveData(): Record<string, unknown> { return { [this.modelKey]: vecToBase64(this.w), memory: this.mem.save(), applied: this.applied }; }
   protected loadData(d: Record<string, unknown>): void {
-    this.w.set(base64ToVec(d.w, this.dim, "client model"));
+    this.w.set(base64ToVec(d[this.modelKey], this.dim, this.modelName));
     this.mem.load(d.memory, "client memory");
     this.loadApplied(d.applied);
   }

@@ -21,6 +21,8 @@ export interface ConfigRules {
 const UNIVERSAL = ["gamma", "participation", "aggregate"] as const;
 export const IDENTITY: CompressorRef = { name: "identity", params: {} };
 export const QSGD1: CompressorRef = { name: "qsgd", params: { s: 1 } };
+/** The scaled sign (1 bit per coordinate), the error-feedback algorithms' default. */
+export const SIGN: CompressorRef = { name: "sign", params: { bucket: 0 } };
 
 function bad(algo: string, msg: string): never {
   throw new FedquantError("E_CONFIG", `${algo}: ${msg}`);

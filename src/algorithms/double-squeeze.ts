@@ -8,21 +8,22 @@
 // Error feedback needs a contractive compressor (E‖C(x) − x‖² ≤ (1 − δ)‖x‖², δ > 0): with an
 // unbiased one of ω ≥ 1 (QSGD s = 1 in any D ≥ 2) the error grows geometrically. Hence the
 // default is the paper's 1-bit compression (scaled sign); any compressor can be named.
+// Dist-EF-SGD (ef-sgd.ts) is the same machine with γ moved inside the compressed quantities.
 import type { ClientInit } from "./client-base.js";
+import { SIGN } from "./config.js";
 import type { PartyContext } from "./context.js";
 import type { ServerInit } from "./server-base.js";
 import { SharedDownlinkClient, SharedDownlinkServer } from "./shared.js";
 import type { AlgorithmSpec } from "./spec.js";
-import type { ClientId, CompressorRef } from "./types.js";
+import type { ClientId } from "./types.js";
 import { axpy, base64ToVec, vecToBase64 } from "./vec.js";
-
-
-const SIGN: CompressorRef = { name: "sign", params: { bucket: 0 } };
 
 export class DoubleSqueezeServer extends SharedDownlinkServer {
   private readonly x: Float64Array;
   private readonly delta: Float64Array;
   private readonly p: Float64Array;
+  /** the checkpoint key of the error δ */
+  protected readonly errorKey: string = "delta";
 
   constructor(ctx: PartyContext, init: ServerInit) {
     super(ctx, init);
@@ -33,22 +34,25 @@ export class DoubleSqueezeServer extends SharedDownlinkServer {
 
   get model(): Float64Array { return this.x; }
 
+  /** The factor of the model step x ← x − stepSize·v̄: γ, as the uplinks are gradients. */
+  protected stepSize(): number { return this.ctx.gamma; }
+
   protected update(round: number, _active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    const p = this.sumActive(this.p, uplinks), c = this.c, delta = this.delta;
-    for (let t = 0; t < p.length; t++) p[t] = c * p[t]!;        // v
-    this.beforeApply(round, p);
+    const p = this.weightedSum(this.p, uplinks), delta = this.delta; // v
+    const step = this.stepSize();
+    this.beforeApply(round, p, step);
     for (let t = 0; t < p.length; t++) p[t] += delta[t]!;       // v + δ
     const sent = this.sendShared(round, p);                      // v̄ = Q[v + δ]
     for (let t = 0; t < p.length; t++) delta[t] = p[t]! - sent[t]!;
-    axpy(this.x, -this.ctx.gamma, sent);
+    axpy(this.x, -step, sent);
     this.afterApply(round);
   }
 
   inspect(): Record<string, Float64Array> { return { model: this.x, error: this.delta }; }
-  protected saveData(): Record<string, unknown> { return { x: vecToBase64(this.x), delta: vecToBase64(this.delta), history: this.saveHistory() }; }
+  protected saveData(): Record<string, unknown> { return { x: vecToBase64(this.x), [this.errorKey]: vecToBase64(this.delta), history: this.saveHistory() }; }
   protected loadData(s: Record<string, unknown>): void {
     this.x.set(base64ToVec(s.x, this.dim, "server model"));
-    this.delta.set(base64ToVec(s.delta, this.dim, "server error"));
+    this.delta.set(base64ToVec(s[this.errorKey], this.dim, "server error"));
     this.loadHistory(s.history);
   }
 }
@@ -56,6 +60,8 @@ export class DoubleSqueezeServer extends SharedDownlinkServer {
 export class DoubleSqueezeClient extends SharedDownlinkClient {
   private readonly x: Float64Array;
   private readonly delta: Float64Array;
+  /** the checkpoint key of the error δ^i */
+  protected readonly errorKey: string = "delta";
 
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
@@ -64,10 +70,16 @@ export class DoubleSqueezeClient extends SharedDownlinkClient {
   }
 
   get model(): Float64Array { return this.x; }
-  protected applyShared(vbar: Float32Array): void { axpy(this.x, -this.ctx.gamma, vbar); }
+
+  /** The factor of the gradient in the compressed vector (1: the uplink is g + δ). */
+  protected gradientScale(): number { return 1; }
+  /** The factor of the model step x ← x − stepSize·v̄ (γ). */
+  protected stepSize(): number { return this.ctx.gamma; }
+
+  protected applyShared(vbar: Float32Array): void { axpy(this.x, -this.stepSize(), vbar); }
   protected uplinkVector(): void {
-    const v = this.v, g = this.grad, d = this.delta;
-    for (let t = 0; t < v.length; t++) v[t] = g[t]! + d[t]!;
+    const v = this.v, g = this.grad, d = this.delta, a = this.gradientScale();
+    for (let t = 0; t < v.length; t++) v[t] = a * g[t]! + d[t]!;
   }
   protected afterSend(_round: number, sent: () => Float32Array): void {
     const s = sent(), v = this.v, d = this.delta;
@@ -75,10 +87,10 @@ export class DoubleSqueezeClient extends SharedDownlinkClient {
   }
 
   inspect(): Record<string, Float64Array> { return { model: this.x, error: this.delta }; }
-  protected saveData(): Record<string, unknown> { return { x: vecToBase64(this.x), delta: vecToBase64(this.delta), applied: this.applied }; }
+  protected saveData(): Record<string, unknown> { return { x: vecToBase64(this.x), [this.errorKey]: vecToBase64(this.delta), applied: this.applied }; }
   protected loadData(s: Record<string, unknown>): void {
     this.x.set(base64ToVec(s.x, this.dim, "client model"));
-    this.delta.set(base64ToVec(s.delta, this.dim, "client error"));
+    this.delta.set(base64ToVec(s[this.errorKey], this.dim, "client error"));
     this.loadApplied(s.applied);
   }
 }

@@ -94,10 +94,12 @@ export abstract class ServerBase implements AlgorithmServer {
     return this.ctx.up.decode(env.sections[0]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id));
   }
 
-  /** d ← c·Σ_j uplinks[j] (+ extra per active client), the shared first step of every aggregate. */
-  protected sumActive(out: Float64Array, uplinks: readonly Float32Array[]): Float64Array {
+  /** out ← c·Σ_j uplinks[j]: the unbiased estimate of the mean (or sum) over all clients, without memory. */
+  protected weightedSum(out: Float64Array, uplinks: readonly Float32Array[]): Float64Array {
     out.fill(0);
     for (const x of uplinks) for (let t = 0; t < out.length; t++) out[t] += x[t]!;
+    const c = this.c;
+    for (let t = 0; t < out.length; t++) out[t] = c * out[t]!;
     return out;
   }
 

@@ -47,9 +47,7 @@ export class SgdServer extends ServerBase {
   }
 
   protected update(round: number, _active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    const d = this.sumActive(this.d, uplinks);
-    const c = this.c;
-    for (let t = 0; t < d.length; t++) d[t] = c * d[t]!;
+    const d = this.weightedSum(this.d, uplinks);
     this.beforeApply(round, d);
     if (this.byModel) {
       axpy(this.w, -this.ctx.gamma, d);

@@ -42,6 +42,22 @@ describe("checkpoints", () => {
     });
   }
 
+  // The field names are the checkpoint format (version 1): files written before a refactor must load after it.
+  it.each([
+    ["sgd", ["history", "latest", "w"], ["applied", "w"]],
+    ["artemis", ["history", "memory", "w"], ["applied", "memory", "w"]],
+    ["artemis-nd", ["history", "memory", "w"], ["applied", "memory", "view"]],
+    ["mcm", ["H", "history", "memory", "w"], ["H", "applied", "memory", "view"]],
+    ["rand-mcm", ["Hi", "memory", "w"], ["H", "memory", "view"]],
+    ["dore", ["e", "history", "memory", "x"], ["applied", "memory", "x"]],
+    ["double-squeeze", ["delta", "history", "x"], ["applied", "delta", "x"]],
+    ["ef-sgd", ["e", "history", "x"], ["applied", "e", "x"]],
+  ])("%s keeps its version-1 checkpoint fields", (name, serverKeys, clientKeys) => {
+    const a = algo(name, { gamma: 0.1 });
+    expect(Object.keys(a.createServer({ w0: [0, 0, 0], clients: 2, seed: 1 }).toJSON().data).sort()).toEqual(serverKeys);
+    expect(Object.keys(a.createClient({ id: 0, w0: [0, 0, 0], seed: 1 }).toJSON().data).sort()).toEqual(clientKeys);
+  });
+
   it("a checkpoint of another config, a truncated vector or a bad format is E_STATE", () => {
     const a = algo("artemis", { gamma: 0.1 });
     const s = a.createServer({ w0: [0, 0, 0], clients: 2, seed: 1 }).toJSON();
