@@ -10,7 +10,7 @@
 import type { ClientInit } from "./client-base.js";
 import { QSGD1 } from "./config.js";
 import type { PartyContext } from "./context.js";
-import { ClientMemory, ServerMemory } from "./memory.js";
+import { ClientMemory, DownlinkView, ServerMemory } from "./memory.js";
 import type { ServerInit } from "./server-base.js";
 import { SharedDownlinkClient, SharedDownlinkServer } from "./shared.js";
 import type { AlgorithmSpec } from "./spec.js";
@@ -59,37 +59,25 @@ export class McmServer extends SharedDownlinkServer {
 }
 
 export class McmClient extends SharedDownlinkClient {
-  /** ŵ: the compressed view of the central model where this worker computes gradients */
-  private readonly view: Float64Array;
-  private readonly H: Float64Array;
+  private readonly down: DownlinkView;
   private readonly mem: ClientMemory;
 
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
-    this.view = init.w0.slice();
-    this.H = init.w0.slice();
+    this.down = new DownlinkView(init.w0, ctx.alphaDown);
     this.mem = new ClientMemory(ctx.alpha, ctx.dim);
   }
 
-  get model(): Float64Array { return this.view; }
+  get model(): Float64Array { return this.down.view; }
 
-  protected applyShared(x: Float32Array): void {
-    const v = this.view, H = this.H, a = this.ctx.alphaDown;
-    for (let t = 0; t < v.length; t++) v[t] = H[t]! + x[t]!;   // ŵ_k = H_{k−1} + C_down(Ω_k)
-    axpy(H, a, x);                                              // H_k = H_{k−1} + α_down C_down(Ω_k)
-  }
+  protected applyShared(x: Float32Array): void { this.down.apply(x); }
   protected uplinkVector(): void { this.mem.vector(this.grad, this.v); }
   protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
 
-  inspect(): Record<string, Float64Array> {
-    return this.mem.h ? { model: this.view, downMemory: this.H, memory: this.mem.h } : { model: this.view, downMemory: this.H };
-  }
-  protected saveData(): Record<string, unknown> {
-    return { view: vecToBase64(this.view), H: vecToBase64(this.H), memory: this.mem.save(), applied: this.applied };
-  }
+  inspect(): Record<string, Float64Array> { return this.down.views(this.mem); }
+  protected saveData(): Record<string, unknown> { return { ...this.down.save(), memory: this.mem.save(), applied: this.applied }; }
   protected loadData(s: Record<string, unknown>): void {
-    this.view.set(base64ToVec(s.view, this.dim, "client model view"));
-    this.H.set(base64ToVec(s.H, this.dim, "client downlink memory"));
+    this.down.load(s);
     this.mem.load(s.memory, "client memory");
     this.loadApplied(s.applied);
   }

@@ -3,6 +3,7 @@
 // ĝ = c Σ_{i∈S} Δ^i + h with h = u Σ_i h^i (server memory "all-workers"), or
 // ĝ = c Σ_{i∈S} (Δ^i + h^i) (Artemis paper's partial-participation form, "active-workers").
 // With α = 0 nothing is allocated and ĝ = c Σ Δ^i exactly (the QSGD / SGD arithmetic).
+// Also the worker's side of MCM's downlink memory (Philippenko & Dieuleveut 2021), DownlinkView.
 import { FedquantError } from "../errors.js";
 import type { ClientId, ServerMemory as ServerMemoryMode } from "./types.js";
 import { axpy, base64ToVec, vecToBase64 } from "./vec.js";
@@ -104,5 +105,38 @@ export class ServerMemory {
     if (this.h) out.memory = this.h;
     if (this.hi) for (const [id, v] of this.hi) out[`memory${id}`] = v;
     return out;
+  }
+}
+
+/**
+ * A worker's compressed view of the central model and its downlink memory H (MCM, Rand-MCM;
+ * spec/optimization.md "MCM"): on receiving x = C_down(w_k − H_{k−1}),
+ * ŵ_k = H_{k−1} + x and H_k = H_{k−1} + α_down x. H_0 = ŵ_0 = w_0.
+ */
+export class DownlinkView {
+  /** ŵ: where the worker computes its gradients */
+  readonly view: Float64Array;
+  readonly H: Float64Array;
+
+  constructor(w0: Float64Array, private readonly alphaDown: number) {
+    this.view = w0.slice();
+    this.H = w0.slice();
+  }
+
+  apply(x: Float32Array): void {
+    const v = this.view, H = this.H;
+    for (let t = 0; t < v.length; t++) v[t] = H[t]! + x[t]!;
+    axpy(H, this.alphaDown, x);
+  }
+
+  /** inspect() entries of a worker that also keeps the uplink memory `mem` */
+  views(mem: ClientMemory): Record<string, Float64Array> {
+    return mem.h ? { model: this.view, downMemory: this.H, memory: mem.h } : { model: this.view, downMemory: this.H };
+  }
+
+  save(): { view: string; H: string } { return { view: vecToBase64(this.view), H: vecToBase64(this.H) }; }
+  load(s: Record<string, unknown>): void {
+    this.view.set(base64ToVec(s.view, this.view.length, "client model view"));
+    this.H.set(base64ToVec(s.H, this.H.length, "client downlink memory"));
   }
 }

@@ -10,7 +10,7 @@ import { ClientBase, type ClientInit } from "./client-base.js";
 import { QSGD1 } from "./config.js";
 import type { PartyContext } from "./context.js";
 import type { Section } from "./envelope.js";
-import { ClientMemory, ServerMemory } from "./memory.js";
+import { ClientMemory, DownlinkView, ServerMemory } from "./memory.js";
 import { ServerBase, type DownlinkPlan, type ServerInit } from "./server-base.js";
 import type { AlgorithmSpec } from "./spec.js";
 import { privateDownlinkStream } from "./streams.js";
@@ -78,18 +78,16 @@ export class RandMcmServer extends ServerBase {
 }
 
 export class RandMcmClient extends ClientBase {
-  private readonly view: Float64Array;
-  private readonly H: Float64Array;
+  private readonly down: DownlinkView;
   private readonly mem: ClientMemory;
 
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
-    this.view = init.w0.slice();
-    this.H = init.w0.slice();
+    this.down = new DownlinkView(init.w0, ctx.alphaDown);
     this.mem = new ClientMemory(ctx.alpha, ctx.dim);
   }
 
-  get model(): Float64Array { return this.view; }
+  get model(): Float64Array { return this.down.view; }
 
   protected prepareDownlink(round: number, sections: readonly Section[]): () => void {
     const want = round === 0 ? 0 : 1;
@@ -98,22 +96,16 @@ export class RandMcmClient extends ClientBase {
     }
     if (want === 0) return () => {};
     const x = this.ctx.down.decode(sections[0]!.bytes, this.ctx.dim, privateDownlinkStream(this.ctx.seed, round - 1, this.id));
-    return () => {
-      for (let t = 0; t < x.length; t++) this.view[t] = this.H[t]! + x[t]!;
-      axpy(this.H, this.ctx.alphaDown, x);
-    };
+    return () => { this.down.apply(x); };
   }
 
   protected uplinkVector(): void { this.mem.vector(this.grad, this.v); }
   protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
 
-  inspect(): Record<string, Float64Array> {
-    return this.mem.h ? { model: this.view, downMemory: this.H, memory: this.mem.h } : { model: this.view, downMemory: this.H };
-  }
-  protected saveData(): Record<string, unknown> { return { view: vecToBase64(this.view), H: vecToBase64(this.H), memory: this.mem.save() }; }
+  inspect(): Record<string, Float64Array> { return this.down.views(this.mem); }
+  protected saveData(): Record<string, unknown> { return { ...this.down.save(), memory: this.mem.save() }; }
   protected loadData(s: Record<string, unknown>): void {
-    this.view.set(base64ToVec(s.view, this.dim, "client model view"));
-    this.H.set(base64ToVec(s.H, this.dim, "client downlink memory"));
+    this.down.load(s);
     this.mem.load(s.memory, "client memory");
   }
 }
