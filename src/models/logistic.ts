@@ -1,8 +1,9 @@
 // Binary logistic regression, labels ±1: F(w) = (1/m) Σ_j log(1 + exp(−y_j x_jᵀw)) + (λ/2)‖w‖²
 // (spec/optimization.md "Models with exact gradients"; data/README step 7 with λ = 0).
 import { FedquantError } from "../errors.js";
-import { checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
-import { dotAt, gramMaxEigen, squaredNorm } from "./linalg.js";
+import { checkPositiveInt, checkRidge, checkShapes } from "./check.js";
+import { dotAt, gramMaxEigen } from "./linalg.js";
+import { exactMethods } from "./objective.js";
 import type { Classifier, Dataset, Smooth } from "./types.js";
 
 /**
@@ -59,28 +60,7 @@ export function logistic(options: LogisticOptions): Classifier & Smooth {
     dim: p,
     ridge,
     classes: 2,
-    lossSum(w, data, rows) {
-      checkShapes("logistic", p, p, w, data);
-      return sumLoss(w, data.X, data.y, rowCount("logistic", data, rows), rows);
-    },
-    gradSum(w, data, out, rows) {
-      checkShapes("logistic", p, p, w, data, out);
-      sumGrad(w, data.X, data.y, rowCount("logistic", data, rows), out, rows);
-      return out;
-    },
-    loss(w, data, rows) {
-      checkShapes("logistic", p, p, w, data);
-      const m = rowCount("logistic", data, rows);
-      return sumLoss(w, data.X, data.y, m, rows) / m + 0.5 * ridge * squaredNorm(w);
-    },
-    grad(w, data, out, rows) {
-      checkShapes("logistic", p, p, w, data, out);
-      const m = rowCount("logistic", data, rows);
-      sumGrad(w, data.X, data.y, m, out, rows);
-      const inv = 1 / m;
-      for (let j = 0; j < p; j++) out[j] = out[j]! * inv + ridge * w[j]!;
-      return out;
-    },
+    ...exactMethods("logistic", p, p, ridge, sumLoss, sumGrad),
     /** Hessian = (1/n) Σ σ(1−σ) x xᵀ + λI ≼ XᵀX/(4n) + λI since σ(1−σ) ≤ 1/4. */
     smoothness(data: Dataset) {
       if (data.p !== p) throw new FedquantError("E_DIM", `logistic: data has p = ${data.p}, expected ${p}`);

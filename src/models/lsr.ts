@@ -1,8 +1,9 @@
 // Least-squares regression F(w) = (1/2m) Σ_j (x_jᵀw − y_j)² + (λ/2)‖w‖² and its exact federated
 // optimum (spec/optimization.md "Models with exact gradients": LSR, excess loss F(w) − F(w*)).
 import { FedquantError } from "../errors.js";
-import { checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
-import { addGramUpper, cholesky, choleskySolve, dotAt, gramMaxEigen, squaredNorm, symmetrize } from "./linalg.js";
+import { checkPositiveInt, checkRidge } from "./check.js";
+import { addGramUpper, cholesky, choleskySolve, dotAt, gramMaxEigen, symmetrize } from "./linalg.js";
+import { exactMethods } from "./objective.js";
 import type { Dataset, ExactObjective, Smooth } from "./types.js";
 
 export interface LeastSquaresOptions { p: number; ridge?: number }
@@ -35,28 +36,7 @@ export function leastSquares(options: LeastSquaresOptions): ExactObjective & Smo
     name: "lsr",
     dim: p,
     ridge,
-    lossSum(w, data, rows) {
-      checkShapes("lsr", p, p, w, data);
-      return sumLoss(w, data.X, data.y, rowCount("lsr", data, rows), rows);
-    },
-    gradSum(w, data, out, rows) {
-      checkShapes("lsr", p, p, w, data, out);
-      sumGrad(w, data.X, data.y, rowCount("lsr", data, rows), out, rows);
-      return out;
-    },
-    loss(w, data, rows) {
-      checkShapes("lsr", p, p, w, data);
-      const m = rowCount("lsr", data, rows);
-      return sumLoss(w, data.X, data.y, m, rows) / m + 0.5 * ridge * squaredNorm(w);
-    },
-    grad(w, data, out, rows) {
-      checkShapes("lsr", p, p, w, data, out);
-      const m = rowCount("lsr", data, rows);
-      sumGrad(w, data.X, data.y, m, out, rows);
-      const inv = 1 / m;
-      for (let j = 0; j < p; j++) out[j] = out[j]! * inv + ridge * w[j]!;
-      return out;
-    },
+    ...exactMethods("lsr", p, p, ridge, sumLoss, sumGrad),
     /** The Hessian is XᵀX/n + λI, so L is exactly its largest eigenvalue. */
     smoothness(data) {
       if (data.p !== p) throw new FedquantError("E_DIM", `lsr: data has p = ${data.p}, expected ${p}`);

@@ -2,8 +2,9 @@
 // gradients"; the shallow Bayesian net of spec/experiments.md E4): z = W2 act(W1 x + b1) + b2.
 import { FedquantError } from "../errors.js";
 import type { RandomStream } from "../random/index.js";
-import { checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
-import { dotAt, squaredNorm } from "./linalg.js";
+import { checkPositiveInt, checkRidge, checkShapes } from "./check.js";
+import { dotAt } from "./linalg.js";
+import { exactMethods } from "./objective.js";
 import { classOf, logSumExp } from "./softmax.js";
 import type { Classifier } from "./types.js";
 
@@ -104,28 +105,7 @@ export function mlp(options: MlpOptions): MlpObjective {
     hidden: H,
     activation,
     layout,
-    lossSum(w, data, rows) {
-      checkShapes("mlp", dim, p, w, data);
-      return sumLoss(w, data.X, data.y, rowCount("mlp", data, rows), rows);
-    },
-    gradSum(w, data, out, rows) {
-      checkShapes("mlp", dim, p, w, data, out);
-      sumGrad(w, data.X, data.y, rowCount("mlp", data, rows), out, rows);
-      return out;
-    },
-    loss(w, data, rows) {
-      checkShapes("mlp", dim, p, w, data);
-      const m = rowCount("mlp", data, rows);
-      return sumLoss(w, data.X, data.y, m, rows) / m + 0.5 * ridge * squaredNorm(w);
-    },
-    grad(w, data, out, rows) {
-      checkShapes("mlp", dim, p, w, data, out);
-      const m = rowCount("mlp", data, rows);
-      sumGrad(w, data.X, data.y, m, out, rows);
-      const inv = 1 / m;
-      for (let j = 0; j < dim; j++) out[j] = out[j]! * inv + ridge * w[j]!;
-      return out;
-    },
+    ...exactMethods("mlp", dim, p, ridge, sumLoss, sumGrad),
     // No smoothness(): the MLP loss is not globally L-smooth in closed form.
     predictProba(w, data) {
       checkShapes("mlp", dim, p, w, data);

@@ -1,8 +1,9 @@
 // Multinomial (softmax) regression: F(W) = (1/m) Σ_j [log Σ_c exp(W_c·x_j) − W_{y_j}·x_j] + (λ/2)‖W‖²
 // (spec/optimization.md "Models with exact gradients": softmax regression).
 import { FedquantError } from "../errors.js";
-import { badClassLabel, checkPositiveInt, checkRidge, checkShapes, rowCount } from "./check.js";
-import { dotAt, gramMaxEigen, squaredNorm } from "./linalg.js";
+import { badClassLabel, checkPositiveInt, checkRidge, checkShapes } from "./check.js";
+import { dotAt, gramMaxEigen } from "./linalg.js";
+import { exactMethods } from "./objective.js";
 import type { Classifier, Dataset, Smooth } from "./types.js";
 
 /** log Σ_c exp(z_c) over z[0..C), shifted by the max so no exp overflows. */
@@ -68,28 +69,7 @@ export function softmax(options: SoftmaxOptions): Classifier & Smooth {
     dim,
     ridge,
     classes: C,
-    lossSum(w, data, rows) {
-      checkShapes("softmax", dim, p, w, data);
-      return sumLoss(w, data.X, data.y, rowCount("softmax", data, rows), rows);
-    },
-    gradSum(w, data, out, rows) {
-      checkShapes("softmax", dim, p, w, data, out);
-      sumGrad(w, data.X, data.y, rowCount("softmax", data, rows), out, rows);
-      return out;
-    },
-    loss(w, data, rows) {
-      checkShapes("softmax", dim, p, w, data);
-      const m = rowCount("softmax", data, rows);
-      return sumLoss(w, data.X, data.y, m, rows) / m + 0.5 * ridge * squaredNorm(w);
-    },
-    grad(w, data, out, rows) {
-      checkShapes("softmax", dim, p, w, data, out);
-      const m = rowCount("softmax", data, rows);
-      sumGrad(w, data.X, data.y, m, out, rows);
-      const inv = 1 / m;
-      for (let j = 0; j < dim; j++) out[j] = out[j]! * inv + ridge * w[j]!;
-      return out;
-    },
+    ...exactMethods("softmax", dim, p, ridge, sumLoss, sumGrad),
     /**
      * Hessian = (1/n) Σ (diag π − ππᵀ) ⊗ x xᵀ + λI. By Gershgorin, row c of diag π − ππᵀ has
      * diagonal π_c(1−π_c) and off-diagonal mass π_c(1−π_c), so its eigenvalues are ≤ 1/2:
