@@ -53,7 +53,7 @@ async function bytesOf(src: WasmSource): Promise<Uint8Array | ArrayBuffer> {
     if (isNode && (url === null || url.protocol === "file:")) {
       const nodePath = "./node.js";
       const { readWasm } = (await import(/* @vite-ignore */ nodePath)) as typeof import("./node.js");
-      return await readWasm(url ?? new URL(`file://${src as string}`));
+      return await readWasm(url ?? (src as string));
     }
     const res = await fetch(url ?? (src as string));
     if (!res.ok) throw new Error(`HTTP ${res.status}`);

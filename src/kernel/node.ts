@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
-export async function readWasm(url: URL): Promise<Uint8Array> {
-  return readFile(fileURLToPath(url));
+/** A file: URL, or a file path (relative paths resolve against the working directory). */
+export async function readWasm(where: URL | string): Promise<Uint8Array> {
+  return readFile(typeof where === "string" ? where : fileURLToPath(where));
 }
