@@ -1,6 +1,6 @@
 // Philox4x32-10 counter-based RNG and its f32 uniform/normal conversions (spec/random.md;
 // Salmon et al. 2011). SIMD path: 4 blocks in the 4 lanes, transposed back to stream order, so
-// the output is bit-identical to the scalar path and to the TS twin (src/kernel/twin/philox.ts).
+// the output is bit-identical to the scalar path and to the TS twin (src/random/philox.ts).
 import { logPos, sinCosTurns, logPosSimd, sinCosTurnsSimd } from "./mathf";
 import * as trig from "./mathf";
 
