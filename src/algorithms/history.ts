@@ -5,7 +5,7 @@
 import { FedquantError } from "../errors.js";
 import type { Section } from "./envelope.js";
 import type { ClientId } from "./types.js";
-import { base64ToBytes, bytesToBase64 } from "./vec.js";
+import { base64ToBytes, bytesToBase64, perClient } from "./vec.js";
 
 export class DownlinkHistory {
   /** round → the shared downlink message carrying that round's update */
@@ -57,11 +57,11 @@ export class DownlinkHistory {
   load(state: unknown, round: number): void {
     const s = state as { next?: unknown; messages?: unknown };
     if (!s || !Array.isArray(s.next) || !Array.isArray(s.messages)) throw new FedquantError("E_STATE", "checkpoint history must have next and messages arrays");
-    for (const e of s.next) {
-      if (!Array.isArray(e) || !this.next.has(e[0]) || !Number.isInteger(e[1]) || e[1] < 0 || e[1] > round) {
-        throw new FedquantError("E_STATE", `checkpoint history entry ${JSON.stringify(e)} is not [known client, round ≤ ${round}]`);
+    for (const [id, r] of perClient(s.next, [...this.next.keys()], "checkpoint history")) {
+      if (!Number.isInteger(r) || (r as number) < 0 || (r as number) > round) {
+        throw new FedquantError("E_STATE", `checkpoint history entry [${id}, ${JSON.stringify(r)}] is not [known client, round ≤ ${round}]`);
       }
-      this.next.set(e[0], e[1]);
+      this.next.set(id, r as number);
     }
     this.messages.clear();
     for (const e of s.messages) {

@@ -6,7 +6,7 @@
 // Also the worker's side of MCM's downlink memory (Philippenko & Dieuleveut 2021), DownlinkView.
 import { FedquantError } from "../errors.js";
 import type { ClientId, ServerMemory as ServerMemoryMode } from "./types.js";
-import { axpy, base64ToVec, vecToBase64 } from "./vec.js";
+import { axpy, base64ToVec, perClient, vecToBase64 } from "./vec.js";
 
 export class ClientMemory {
   readonly h: Float64Array | null;
@@ -91,11 +91,8 @@ export class ServerMemory {
       if (!o || o.h === undefined) throw new FedquantError("E_STATE", `${what}: missing the server memory h`);
       this.h.set(base64ToVec(o.h, this.h.length, `${what}.h`));
     } else if (this.hi) {
-      if (!o || !Array.isArray(o.hi) || o.hi.length !== this.hi.size) throw new FedquantError("E_STATE", `${what}: expected one memory per client`);
-      for (const e of o.hi as unknown[]) {
-        if (!Array.isArray(e) || !this.hi.has(e[0])) throw new FedquantError("E_STATE", `${what}: memory entry for an unknown client`);
-        this.hi.get(e[0])!.set(base64ToVec(e[1], this.acc.length, `${what}.hi[${e[0]}]`));
-      }
+      if (!o || !Array.isArray(o.hi)) throw new FedquantError("E_STATE", `${what}: expected one memory per client`);
+      for (const [id, v] of perClient(o.hi, [...this.hi.keys()], what)) this.hi.get(id)!.set(base64ToVec(v, this.acc.length, `${what}.hi[${id}]`));
     } else if (o !== null && o !== undefined) throw new FedquantError("E_STATE", `${what}: this algorithm keeps no uplink memory (α = 0)`);
   }
 

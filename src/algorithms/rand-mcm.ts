@@ -15,7 +15,7 @@ import { ServerBase, type DownlinkPlan, type ServerInit } from "./server-base.js
 import type { AlgorithmSpec } from "./spec.js";
 import { privateDownlinkStream } from "./streams.js";
 import type { ClientId } from "./types.js";
-import { axpy, base64ToVec, toF32, vecToBase64 } from "./vec.js";
+import { axpy, base64ToVec, perClient, toF32, vecToBase64 } from "./vec.js";
 
 export class RandMcmServer extends ServerBase {
   private readonly w: Float64Array;
@@ -68,11 +68,8 @@ export class RandMcmServer extends ServerBase {
   }
   protected loadData(s: Record<string, unknown>): void {
     this.w.set(base64ToVec(s.w, this.dim, "server model"));
-    if (!Array.isArray(s.Hi) || s.Hi.length !== this.Hi.size) throw new FedquantError("E_STATE", "checkpoint Hi must hold one downlink memory per client");
-    for (const e of s.Hi as unknown[]) {
-      if (!Array.isArray(e) || !this.Hi.has(e[0])) throw new FedquantError("E_STATE", "checkpoint Hi entry for an unknown client");
-      this.Hi.get(e[0])!.set(base64ToVec(e[1], this.dim, `downlink memory of client ${e[0]}`));
-    }
+    if (!Array.isArray(s.Hi)) throw new FedquantError("E_STATE", "checkpoint Hi must hold one downlink memory per client");
+    for (const [id, v] of perClient(s.Hi, [...this.Hi.keys()], "checkpoint Hi")) this.Hi.get(id)!.set(base64ToVec(v, this.dim, `downlink memory of client ${id}`));
     this.mem.load(s.memory, "server memory");
   }
 }

@@ -1,6 +1,7 @@
 // Float64 vector helpers of the algorithms (model state is f64; only what is sent becomes f32),
 // and exact base64 of float64 bytes for JSON checkpoints (pure TS: runs in browsers too).
 import { FedquantError } from "../errors.js";
+import type { ClientId } from "./types.js";
 
 /** A finite Float64Array copy of an initial model. */
 export function initialModel(w0: ArrayLike<number>, what = "w0"): Float64Array {
@@ -84,4 +85,19 @@ export function base64ToVec(s: unknown, dim: number, what: string): Float64Array
   new Uint8Array(v.buffer).set(b);
   for (let i = 0; i < dim; i++) if (!Number.isFinite(v[i]!)) throw new FedquantError("E_STATE", `${what}[${i}] = ${v[i]} is not finite`);
   return v;
+}
+
+/**
+ * Checkpoint entries [client id, value], exactly one for each of `clients` (a duplicate would
+ * leave another client's vector silently at its initial value).
+ */
+export function perClient(entries: readonly unknown[], clients: readonly ClientId[], what: string): [ClientId, unknown][] {
+  const seen = new Set<ClientId>();
+  for (const e of entries) {
+    if (!Array.isArray(e) || !clients.includes(e[0])) throw new FedquantError("E_STATE", `${what}: entry for an unknown client`);
+    if (seen.has(e[0])) throw new FedquantError("E_STATE", `${what}: two entries for client ${e[0]}`);
+    seen.add(e[0]);
+  }
+  if (seen.size !== clients.length) throw new FedquantError("E_STATE", `${what}: expected one entry per client (${clients.length}), found ${seen.size}`);
+  return entries as [ClientId, unknown][];
 }

@@ -58,6 +58,20 @@ describe("checkpoints", () => {
     expect(Object.keys(a.createClient({ id: 0, w0: [0, 0, 0], seed: 1 }).toJSON().data).sort()).toEqual(clientKeys);
   });
 
+  // A per-client list with one client twice and another missing has the right length: it must not
+  // load, or the missing client's vector would silently stay at its initial value.
+  it.each([
+    ["artemis active-workers memory", "artemis", { serverMemory: "active-workers" }, (d: Record<string, unknown>) => (d.memory as { hi: unknown[][] }).hi],
+    ["rand-mcm downlink memories", "rand-mcm", {}, (d: Record<string, unknown>) => d.Hi as unknown[][]],
+    ["artemis catch-up history", "artemis", {}, (d: Record<string, unknown>) => (d.history as { next: unknown[][] }).next],
+  ])("a checkpoint listing one client twice in its %s is E_STATE", (_what, name, cfg, list) => {
+    const a = algo(name, { gamma: 0.1, ...cfg });
+    const state = JSON.parse(JSON.stringify(a.createServer({ w0: [0, 0, 0], clients: 2, seed: 1 }).toJSON()));
+    const entries = list(state.data);
+    entries[1] = [entries[0]![0], ...entries[1]!.slice(1)];
+    expect(() => a.restoreServer(state)).toThrow(expect.objectContaining({ code: "E_STATE", message: expect.stringMatching(/two entries for client 0/) }));
+  });
+
   it("a checkpoint of another config, a truncated vector or a bad format is E_STATE", () => {
     const a = algo("artemis", { gamma: 0.1 });
     const s = a.createServer({ w0: [0, 0, 0], clients: 2, seed: 1 }).toJSON();
