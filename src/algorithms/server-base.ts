@@ -125,8 +125,8 @@ export abstract class ServerBase implements AlgorithmServer {
       throw new FedquantError("E_STATE", `checkpoint config ${JSON.stringify(state.config)} differs from this algorithm's ${JSON.stringify(this.ctx.config)}`);
     }
     if (!Number.isInteger(state.round) || state.round < 0) throw new FedquantError("E_STATE", `checkpoint round must be an integer ≥ 0, got ${state.round}`);
-    if (state.pending !== null && (!Array.isArray(state.pending) || state.pending.some((id) => !this.clients.includes(id)))) {
-      throw new FedquantError("E_STATE", "checkpoint pending must be null or a list of known client ids");
+    if (state.pending !== null && (!Array.isArray(state.pending) || state.pending.some((id) => !this.clients.includes(id)) || new Set(state.pending).size !== state.pending.length)) {
+      throw new FedquantError("E_STATE", "checkpoint pending must be null or a list of distinct known client ids");
     }
     if (state.data === null || typeof state.data !== "object") throw new FedquantError("E_STATE", "checkpoint data must be an object");
     this.nextRound = state.round;

@@ -72,6 +72,14 @@ describe("checkpoints", () => {
     expect(() => a.restoreServer(state)).toThrow(expect.objectContaining({ code: "E_STATE", message: expect.stringMatching(/two entries for client 0/) }));
   });
 
+  it("a checkpoint whose round in progress lists a client twice is E_STATE (its uplink would count twice)", () => {
+    const a = algo("artemis", { gamma: 0.1 });
+    const server = a.createServer({ w0: [0, 0, 0], clients: 2, seed: 1 });
+    server.broadcast(0);
+    const state = { ...server.toJSON(), pending: [0, 0] };
+    expect(() => a.restoreServer(state)).toThrow(/E_STATE.*distinct known client ids/);
+  });
+
   it("a checkpoint of another config, a truncated vector or a bad format is E_STATE", () => {
     const a = algo("artemis", { gamma: 0.1 });
     const s = a.createServer({ w0: [0, 0, 0], clients: 2, seed: 1 }).toJSON();
