@@ -61,7 +61,7 @@ describe("checkpoints", () => {
   // A per-client list with one client twice and another missing has the right length: it must not
   // load, or the missing client's vector would silently stay at its initial value.
   it.each([
-    ["artemis active-workers memory", "artemis", { serverMemory: "active-workers" }, (d: Record<string, unknown>) => (d.memory as { hi: unknown[][] }).hi],
+    ["artemis active-workers memory", "artemis", { serverMemory: "active-workers" as const }, (d: Record<string, unknown>) => (d.memory as { hi: unknown[][] }).hi],
     ["rand-mcm downlink memories", "rand-mcm", {}, (d: Record<string, unknown>) => d.Hi as unknown[][]],
     ["artemis catch-up history", "artemis", {}, (d: Record<string, unknown>) => (d.history as { next: unknown[][] }).next],
   ])("a checkpoint listing one client twice in its %s is E_STATE", (_what, name, cfg, list) => {
