@@ -45,7 +45,7 @@ const Common = {
   traceEvery: z.number().int().min(1).default(10),
   checkpointEvery: z.number().int().min(1).default(500),
   dtype: z.enum(["float64", "float32"]).default("float64"),
-  /** ESS / R̂ on at most this many coordinates (the first ones) */
+  /** ESS / R̂ on at most this many coordinates (the first ones; e4-bnn: the output layer's) */
   diagnosticCoordinates: z.number().int().min(1).default(100),
 };
 

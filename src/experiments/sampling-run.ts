@@ -100,7 +100,7 @@ export interface ChainOutcome {
   bits: BitTotals;
   observers: Observer[];
   samplesPath: string;
-  /** wall time of this invocation (a resumed chain counts only what it ran now) */
+  /** wall-clock seconds of the chain over every invocation (from its checkpoints) */
   seconds: number;
   resumedFrom?: number;
 }
@@ -121,6 +121,8 @@ export interface RunChainsOptions {
   samples?: number;
   burnIn?: number;
   thin?: number;
+  /** coordinates for ESS / R̂ (default: the first cfg.diagnosticCoordinates) */
+  coords?: number[];
 }
 
 export function runChains(run: SamplerRun, o: RunChainsOptions): RunOutcome {
@@ -134,7 +136,6 @@ export function runChains(run: SamplerRun, o: RunChainsOptions): RunOutcome {
     for (let c = 0; c < cfg.chains; c++) {
       const chain: Chain = alg.init({ seed: cfg.seed, chain: c, theta0: o.init(c) });
       const observers = o.observers(c);
-      const t0 = performance.now();
       let last = 0;
       const res = runToDisk({
         chain, samples, burnIn, thin, dir: join(o.out, run.slug), name: `chain-${c}`, dtype: cfg.dtype,
@@ -144,12 +145,12 @@ export function runChains(run: SamplerRun, o: RunChainsOptions): RunOutcome {
       if (res.resumedFrom !== undefined) bar?.tick(steps - last);
       chains.push({
         chain: c, final: chain, welford: res.welford, bits: { ...chain.bits }, observers, samplesPath: res.samplesPath,
-        seconds: (performance.now() - t0) / 1000, ...(res.resumedFrom !== undefined ? { resumedFrom: res.resumedFrom } : {}),
+        seconds: res.seconds, ...(res.resumedFrom !== undefined ? { resumedFrom: res.resumedFrom } : {}),
       });
     }
   } finally { bar?.stop(); }
   const draws = chains.map((c) => readSamples(c.samplesPath).rows);
   const d = draws[0]![0]!.length;
-  const coords = Array.from({ length: Math.min(d, cfg.diagnosticCoordinates) }, (_, j) => j);
+  const coords = o.coords ?? Array.from({ length: Math.min(d, cfg.diagnosticCoordinates) }, (_, j) => j);
   return { run, chains, diagnostics: diagnose(draws, coords), stepsPerChain: steps };
 }

@@ -48,6 +48,8 @@ export interface RunToDiskResult {
   welford: Welford;
   /** the step the run resumed from (undefined for a fresh run) */
   resumedFrom?: number;
+  /** wall-clock seconds spent on this chain, over every invocation (checkpointed) */
+  seconds: number;
 }
 
 export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
@@ -62,7 +64,8 @@ export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
   const last = roundOfSample(samples - 1, burnIn, thin);
 
   try { mkdirSync(o.dir, { recursive: true }); } catch (e) { throw new FedquantError("E_IO", `cannot create ${o.dir}: ${(e as Error).message}`, { cause: e }); }
-  let writer: SampleWriter, kept = 0, resumedFrom: number | undefined;
+  let writer: SampleWriter, kept = 0, resumedFrom: number | undefined, before = 0;
+  const t0 = performance.now();
   const saved = o.resume ? readIfExists(checkpointPath) : undefined;
   if (saved) {
     const s = decodeState(saved);
@@ -76,6 +79,7 @@ export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
       ob.load(obs[ob.name]!);
     }
     kept = s.kept as number;
+    before = typeof s.seconds === "number" ? s.seconds : 0;
     writer = SampleWriter.resume(samplesPath, chain.dim, dtype, s.offset as number);
     resumedFrom = chain.round;
   } else {
@@ -88,7 +92,7 @@ export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
     const obs: ChainState = {};
     for (const ob of observers) obs[ob.name] = ob.save();
     writeAtomic(checkpointPath, encodeState({
-      fingerprint, samples, burnIn, thin, dtype, kept, offset: writer.offset,
+      fingerprint, samples, burnIn, thin, dtype, kept, offset: writer.offset, seconds: before + (performance.now() - t0) / 1000,
       chain: chain.save(), welford: welford.save(), observers: obs,
     }));
   };
@@ -111,5 +115,6 @@ export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
   } finally {
     writer.close();
   }
-  return { samplesPath, checkpointPath, kept, welford, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+  const seconds = saved && chain.round === last && resumedFrom === last ? before : before + (performance.now() - t0) / 1000;
+  return { samplesPath, checkpointPath, kept, welford, seconds, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
 }
