@@ -75,6 +75,15 @@ const Logistic = z.object({
     perClient: z.number().int().min(1).default(200),
   }).strict(),
   priorVariance: z.number().positive(),
+  /**
+   * θ* for QLSD* (and init.from "mode"): "federated" = federated full-batch gradient descent on U/N
+   * (the algorithms' "sgd", γ = 1/max_i L_i, uncompressed) for `rounds` rounds; "full-batch" = findMode
+   * on the pooled data (the fallback the spec allows)
+   */
+  mode: z.object({
+    optimizer: z.enum(["federated", "full-batch"]).default("full-batch"),
+    rounds: z.number().int().min(1).default(500),
+  }).strict().default({ optimizer: "full-batch", rounds: 500 }),
   /** the long full-data MALA chain that serves as the reference posterior */
   reference: z.object({
     samples: z.number().int().min(10),
