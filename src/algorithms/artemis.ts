@@ -24,7 +24,7 @@ export class ArtemisServer extends SharedDownlinkServer {
     super(ctx, init);
     this.w = init.w0.slice();
     this.d = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.c, this.u, ctx.dim, init.clients);
+    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
   }
 
   get model(): Float64Array { return this.w; }
@@ -33,7 +33,7 @@ export class ArtemisServer extends SharedDownlinkServer {
   protected serverDirection(sent: Float32Array, _exact: Float64Array): ArrayLike<number> { return sent; }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    this.mem.aggregate(active, uplinks, this.d);
+    this.mem.aggregate(active, uplinks, this.d, this.c);
     this.beforeApply(round, this.d);
     const sent = this.sendShared(round, this.d);       // C_down(ĝ)
     axpy(this.w, -this.ctx.gamma, this.serverDirection(sent, this.d));

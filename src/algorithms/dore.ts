@@ -42,14 +42,14 @@ export class DoreServer extends SharedDownlinkServer {
     this.e = new Float64Array(ctx.dim);
     this.q = new Float64Array(ctx.dim);
     this.d = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.c, this.u, ctx.dim, init.clients);
+    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
   }
 
   get model(): Float64Array { return this.x; }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
     const { gamma } = this.ctx, eta = doreEta(this.ctx), beta = this.ctx.config.beta ?? 1;
-    this.mem.aggregate(active, uplinks, this.d);
+    this.mem.aggregate(active, uplinks, this.d, this.c);
     this.beforeApply(round, this.d);
     const q = this.q, e = this.e, d = this.d;
     for (let t = 0; t < q.length; t++) q[t] = eta * e[t]! - gamma * d[t]!;

@@ -76,6 +76,12 @@ export class DownlinkHistory {
 
 /** A client's check of a catch-up: sections must be rounds from … round−1, slot 0, in order. */
 export function expectContiguous(sections: readonly Section[], from: number, round: number, client: ClientId): void {
+  if (sections.length > 0 && sections[0]!.round < from) {
+    // the server never saw this client's uplink of a round whose downlink it applied (absent
+    // with receive(…, { allowAbsent })): its memories moved too, so skipping would not be enough
+    throw new FedquantError("E_PROTOCOL", `client ${client} has applied rounds < ${from}, but the downlink of round ${round} starts at round ${sections[0]!.round}: ` +
+      "the server did not use this client's uplink of a later round; restore the client's state from before that step");
+  }
   if (sections.length !== round - from) {
     throw new FedquantError("E_PROTOCOL", `client ${client} has applied rounds < ${from}; the downlink of round ${round} must carry ${round - from} update(s), it carries ${sections.length}`);
   }

@@ -2,7 +2,7 @@
 // exchanging encoded envelopes (docs/algorithms.md). Re-exports only.
 export type {
   Algorithm, AlgorithmClient, AlgorithmConfig, AlgorithmServer, Aggregate, ClientHooks, ClientId, ClientOptions, ClientState,
-  CompressorChoice, CompressorRef, GradientOracle, OracleContext, Participation, ParticipationSpec, ResolvedConfig, Seed,
+  CompressorChoice, CompressorRef, GradientOracle, OracleContext, Participation, ParticipationSpec, ReceiveOptions, ResolvedConfig, Seed,
   ServerHooks, ServerMemory, ServerOptions, ServerState,
 } from "./types.js";
 export { createAlgorithm, algorithmFromState, algorithmNames, algorithmSummary, registerAlgorithm, registerAlias } from "./registry.js";
@@ -10,4 +10,4 @@ export type { AlgorithmSpec } from "./spec.js";
 export { readEnvelope, writeEnvelope, envelopeBits, Direction, ENVELOPE_VERSION } from "./envelope.js";
 export type { Envelope, EnvelopeExpectation, Section } from "./envelope.js";
 export { uplinkStream, downlinkStream, privateDownlinkStream, participationStream, toSeed } from "./streams.js";
-export { sampleActive, activeWeight } from "./participation.js";
+export { sampleActive, activeWeight, responderWeight } from "./participation.js";

@@ -30,13 +30,13 @@ export class McmServer extends SharedDownlinkServer {
     this.H = init.w0.slice();
     this.d = new Float64Array(ctx.dim);
     this.omega = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.c, this.u, ctx.dim, init.clients);
+    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
   }
 
   get model(): Float64Array { return this.w; }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    this.mem.aggregate(active, uplinks, this.d);
+    this.mem.aggregate(active, uplinks, this.d, this.c);
     this.beforeApply(round, this.d);
     axpy(this.w, -this.ctx.gamma, this.d);              // the central model is never degraded
     subInto(this.omega, this.w, this.H);                 // Ω_k = w_k − H_{k−1}

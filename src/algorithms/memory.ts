@@ -44,15 +44,15 @@ export class ServerMemory {
   readonly hi: Map<ClientId, Float64Array> | null;
   private readonly acc: Float64Array;
 
-  constructor(readonly mode: ServerMemoryMode, readonly alpha: number, private readonly c: number, private readonly u: number, dim: number, clients: readonly ClientId[]) {
+  constructor(readonly mode: ServerMemoryMode, readonly alpha: number, private readonly u: number, dim: number, clients: readonly ClientId[]) {
     const on = alpha > 0;
     this.h = on && mode === "all-workers" ? new Float64Array(dim) : null;
     this.hi = on && mode === "active-workers" ? new Map(clients.map((id) => [id, new Float64Array(dim)])) : null;
     this.acc = new Float64Array(dim);
   }
 
-  /** d ← ĝ of the uplinks of `active` (same order). */
-  aggregate(active: readonly ClientId[], uplinks: readonly Float32Array[], d: Float64Array): void {
+  /** d ← ĝ of the uplinks of `active` (same order), c the round's active-client weight. */
+  aggregate(active: readonly ClientId[], uplinks: readonly Float32Array[], d: Float64Array, c: number): void {
     const acc = this.acc, n = acc.length;
     acc.fill(0);
     if (this.hi !== null) {
@@ -63,7 +63,6 @@ export class ServerMemory {
     } else {
       for (const x of uplinks) for (let t = 0; t < n; t++) acc[t] += x[t]!;
     }
-    const c = this.c;
     for (let t = 0; t < n; t++) d[t] = c * acc[t]!;
     if (this.h !== null) for (let t = 0; t < n; t++) d[t] += this.h[t]!;
   }

@@ -26,6 +26,24 @@ export function activeWeight(spec: Participation, n: number, aggregate: Aggregat
   return aggregate === "sum" ? 1 / inclusion : 1 / (inclusion * n);
 }
 
+/**
+ * c for a round closed with `answered` of the `drawn` clients (receive with allowAbsent): the
+ * weight of a round in which the absent clients had not been drawn.
+ * - Bernoulli: inclusions are independent, so for a set A of clients able to answer (independent
+ *   of the draw) S_k ∩ A is itself a Bernoulli(p) sample of A, and E[c Σ_{i∈S∩A} x_i | A] =
+ *   (1/N) Σ_{i∈A} x_i with the same c = 1/(pN). Keeping c also keeps h = u Σ_i h^i exact, so with a
+ *   memory the absent clients are represented by their last h^i (ĝ is unbiased for
+ *   (1/N)(Σ_{i∈A} g^i + Σ_{i∉A} h^i)). Renormalising by |answered| would make c random and bias ĝ.
+ * - Fixed m: the round becomes a draw of m' = |answered| clients; if who fails is independent of
+ *   who it is, the responders are a uniform m'-subset, and c = 1/m' (b/m' for "sum") is unbiased
+ *   conditionally on m'. m' = 0: c = 0 (nothing to weigh, ĝ = h).
+ */
+export function responderWeight(spec: Participation, n: number, aggregate: Aggregate, drawn: number, answered: number): number {
+  if (answered === drawn || spec.kind === "bernoulli") return activeWeight(spec, n, aggregate);
+  if (answered === 0) return 0;
+  return activeWeight({ kind: "fixed", m: answered }, n, aggregate);
+}
+
 /** u with h = u Σ_i h^i: the server memory estimates the same quantity as the aggregate. */
 export function memoryWeight(n: number, aggregate: Aggregate): number {
   return aggregate === "sum" ? 1 : 1 / n;

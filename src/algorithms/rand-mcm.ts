@@ -30,28 +30,29 @@ export class RandMcmServer extends ServerBase {
     this.Hi = new Map(init.clients.map((id) => [id, init.w0.slice()]));
     this.d = new Float64Array(ctx.dim);
     this.omega = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.c, this.u, ctx.dim, init.clients);
+    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
   }
 
   get model(): Float64Array { return this.w; }
 
   protected downlink(round: number, active: readonly ClientId[]): DownlinkPlan {
     const sections = new Map<ClientId, Section[]>();
-    const moves: [Float64Array, Float32Array][] = [];
+    const moves = new Map<ClientId, Float32Array>();
     if (round > 0) {
       for (const id of active) {
         const H = this.Hi.get(id)!;
         for (let t = 0; t < H.length; t++) this.omega[t] = this.w[t]! - H[t]!;
         const msg = this.ctx.down.encode(toF32(this.omega, this.f32), privateDownlinkStream(this.ctx.seed, round - 1, id));
         sections.set(id, [{ round: round - 1, slot: 0, bytes: msg }]);
-        moves.push([H, this.ctx.down.decode(msg, this.ctx.dim)]);
+        moves.set(id, this.ctx.down.decode(msg, this.ctx.dim));
       }
     }
-    return { sections, commit: () => { for (const [H, x] of moves) axpy(H, this.ctx.alphaDown, x); } };
+    // H^i moves only for a client that answered: an absent one rewinds its step, H^i included
+    return { sections, commit: (answered) => { for (const id of answered) { const x = moves.get(id); if (x) axpy(this.Hi.get(id)!, this.ctx.alphaDown, x); } } };
   }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    this.mem.aggregate(active, uplinks, this.d);
+    this.mem.aggregate(active, uplinks, this.d, this.c);
     this.beforeApply(round, this.d);
     axpy(this.w, -this.ctx.gamma, this.d);
     this.mem.update(active, uplinks);

@@ -3,10 +3,10 @@
 // expected stream, checkpoints. An algorithm supplies only its downlink and its update.
 import { FedquantError } from "../errors.js";
 import { readEnvelope, writeEnvelope, type Section } from "./envelope.js";
-import { activeWeight, checkParticipation, memoryWeight, sampleActive } from "./participation.js";
+import { activeWeight, checkParticipation, memoryWeight, responderWeight, sampleActive } from "./participation.js";
 import type { PartyContext } from "./context.js";
 import { uplinkStream } from "./streams.js";
-import type { AlgorithmServer, ClientId, ServerHooks, ServerState } from "./types.js";
+import type { AlgorithmServer, ClientId, ReceiveOptions, ServerHooks, ServerState } from "./types.js";
 import { configKey } from "./config.js";
 
 export interface ServerInit {
@@ -15,20 +15,31 @@ export interface ServerInit {
   hooks: ServerHooks;
 }
 
-/** What an algorithm's downlink step returns: sections per active client, and the state change to make once all are built. */
+/**
+ * What an algorithm's downlink step returns: sections per active client, and the state change
+ * that delivery makes (catch-up positions, Rand-MCM's H^i). The change is made in receive(), for
+ * the clients that answered only: a client whose uplink never came is treated as not drawn, so
+ * the server must not assume it applied (and kept) what it was sent.
+ */
 export interface DownlinkPlan {
   sections: Map<ClientId, Section[]>;
-  commit(): void;
+  commit(answered: readonly ClientId[]): void;
 }
 
 export abstract class ServerBase implements AlgorithmServer {
   readonly clients: readonly ClientId[];
   protected hooks: ServerHooks;
-  /** the active-client weight c and the memory weight u of participation.ts */
-  protected readonly c: number;
+  /** the memory weight u of participation.ts */
   protected readonly u: number;
+  /** the active-client weight c of a round where every drawn client answers, and of the round being closed */
+  private readonly fullWeight: number;
+  private roundWeight: number;
   private nextRound = 0;
   private active: ClientId[] | null = null;
+  /** the downlink of the round in progress (null after a restore: rebuilt, it is deterministic) */
+  private plan: DownlinkPlan | null = null;
+  /** the clients whose uplinks are being aggregated (what the hooks see as `active`) */
+  private answering: readonly ClientId[] | null = null;
   /** f32 scratch for what is sent */
   protected readonly f32: Float32Array;
 
@@ -36,7 +47,8 @@ export abstract class ServerBase implements AlgorithmServer {
     this.clients = init.clients;
     this.hooks = init.hooks;
     checkParticipation(ctx.config.participation, init.clients.length);
-    this.c = activeWeight(ctx.config.participation, init.clients.length, ctx.config.aggregate);
+    this.fullWeight = activeWeight(ctx.config.participation, init.clients.length, ctx.config.aggregate);
+    this.roundWeight = this.fullWeight;
     this.u = memoryWeight(init.clients.length, ctx.config.aggregate);
     this.f32 = new Float32Array(ctx.dim);
   }
@@ -45,9 +57,11 @@ export abstract class ServerBase implements AlgorithmServer {
   get dim(): number { return this.ctx.dim; }
   get round(): number { return this.nextRound; }
   get pending(): readonly ClientId[] | null { return this.active; }
+  /** c of participation.ts for the round being aggregated: 1/(pN), 1/m (or 1/m' with absent clients) … */
+  protected get c(): number { return this.roundWeight; }
   abstract get model(): Float64Array;
 
-  /** Sections for each active client of round k (k ≥ 0) — build everything before committing. */
+  /** Sections for each active client of round k (k ≥ 0); must not change state (it is rebuilt after a restore). */
   protected abstract downlink(round: number, active: readonly ClientId[]): DownlinkPlan;
   /** Aggregate the decoded uplinks (in the order of `active`), move the model, prepare round k's downlink. */
   protected abstract update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void;
@@ -64,24 +78,37 @@ export abstract class ServerBase implements AlgorithmServer {
     for (const id of active) {
       out.set(id, writeEnvelope({ direction: "down", algorithm: this.ctx.id, client: id, round, sections: plan.sections.get(id) ?? [] }));
     }
-    plan.commit();
+    this.plan = plan;
     this.active = active;
     return out;
   }
 
-  receive(round: number, uplinks: ReadonlyMap<ClientId, Uint8Array>): void {
+  receive(round: number, uplinks: ReadonlyMap<ClientId, Uint8Array>, opts: ReceiveOptions = {}): void {
     const active = this.active;
     if (active === null) throw new FedquantError("E_PROTOCOL", `receive(${round}) without broadcast: the server is at round ${this.nextRound}`);
     if (round !== this.nextRound) throw new FedquantError("E_PROTOCOL", `receive(${round}) but round ${this.nextRound} is in progress`);
     if (!(uplinks instanceof Map)) throw new FedquantError("E_PROTOCOL", "uplinks must be a Map from client id to bytes");
-    const missing = active.filter((id) => !uplinks.has(id));
+    const missing = opts.allowAbsent === true ? [] : active.filter((id) => !uplinks.has(id));
     const unexpected = [...uplinks.keys()].filter((id) => !active.includes(id));
     if (missing.length > 0 || unexpected.length > 0) {
-      throw new FedquantError("E_PROTOCOL", `round ${round} needs uplinks from exactly the ${active.length} active clients` +
-        (missing.length ? `; missing ${missing.join(", ")}` : "") + (unexpected.length ? `; not active: ${unexpected.join(", ")}` : ""));
+      throw new FedquantError("E_PROTOCOL", `round ${round} needs uplinks from ${opts.allowAbsent ? "a subset of" : "exactly"} the ${active.length} active clients` +
+        (missing.length ? `; missing ${missing.join(", ")} (receive(k, uplinks, { allowAbsent: true }) closes the round without them)` : "") +
+        (unexpected.length ? `; not active: ${unexpected.join(", ")}` : ""));
     }
-    const decoded = active.map((id) => this.decodeUplink(round, id, uplinks.get(id)!));
-    this.update(round, active, decoded);
+    // the responders, in the order of the draw; decode all before changing anything
+    const answered = active.filter((id) => uplinks.has(id));
+    const decoded = answered.map((id) => this.decodeUplink(round, id, uplinks.get(id)!));
+    const plan = this.plan ?? this.downlink(round, active);
+    this.roundWeight = responderWeight(this.ctx.config.participation, this.clients.length, this.ctx.config.aggregate, active.length, answered.length);
+    this.answering = answered;
+    try {
+      plan.commit(answered);
+      this.update(round, answered, decoded);
+    } finally {
+      this.roundWeight = this.fullWeight;
+      this.answering = null;
+    }
+    this.plan = null;
     this.active = null;
     this.nextRound = round + 1;
   }
@@ -104,11 +131,11 @@ export abstract class ServerBase implements AlgorithmServer {
   }
 
   protected beforeApply(round: number, d: Float64Array, gamma = this.ctx.gamma): void {
-    this.hooks.beforeApply?.(d, { round, model: this.model, gamma, active: this.active ?? [] });
+    this.hooks.beforeApply?.(d, { round, model: this.model, gamma, active: this.answering ?? this.active ?? [] });
   }
 
   protected afterApply(round: number): void {
-    this.hooks.afterApply?.({ round, model: this.model, active: this.active ?? [] });
+    this.hooks.afterApply?.({ round, model: this.model, active: this.answering ?? this.active ?? [] });
   }
 
   toJSON(): ServerState {
@@ -131,6 +158,7 @@ export abstract class ServerBase implements AlgorithmServer {
     if (state.data === null || typeof state.data !== "object") throw new FedquantError("E_STATE", "checkpoint data must be an object");
     this.nextRound = state.round;
     this.active = state.pending ? [...state.pending] : null;
+    this.plan = null;
     this.loadData(state.data);
     return this;
   }

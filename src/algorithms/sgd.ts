@@ -43,7 +43,7 @@ export class SgdServer extends ServerBase {
       return { sections, commit: () => {} };
     }
     for (const id of active) sections.set(id, this.history.sectionsFor(id, round));
-    return { sections, commit: () => { for (const id of active) this.history.delivered(id, round); this.history.prune(); } };
+    return { sections, commit: (answered) => { for (const id of answered) this.history.delivered(id, round); this.history.prune(); } };
   }
 
   protected update(round: number, _active: readonly ClientId[], uplinks: readonly Float32Array[]): void {

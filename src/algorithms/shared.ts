@@ -26,8 +26,8 @@ export abstract class SharedDownlinkServer extends ServerBase {
     for (const id of active) sections.set(id, this.history.sectionsFor(id, round));
     return {
       sections,
-      commit: () => {
-        for (const id of active) this.history.delivered(id, round);
+      commit: (answered) => {
+        for (const id of answered) this.history.delivered(id, round);
         this.history.prune();
       },
     };

@@ -128,10 +128,22 @@ export interface ClientOptions {
   hooks?: ClientHooks;
 }
 
+export interface ReceiveOptions {
+  /**
+   * Close the round with the uplinks of any subset of the clients broadcast(k) addressed (a
+   * deadline passed, a client vanished). The missing ones are treated exactly as if they had not
+   * been drawn: no weight in the aggregate, memories and catch-up position unchanged — so the
+   * client must also forget that round (restore its state from before its step). Default false:
+   * a missing uplink is E_PROTOCOL.
+   */
+  allowAbsent?: boolean;
+}
+
 /**
  * The server's round protocol, rounds numbered 0, 1, 2, … :
  *   broadcast(k) → one downlink envelope per active client of round k (k = server.round);
- *   receive(k, uplinks) with exactly one uplink envelope per client broadcast(k) addressed.
+ *   receive(k, uplinks) with exactly one uplink envelope per client broadcast(k) addressed, or,
+ *   with { allowAbsent: true }, from any subset of them: the others are treated as not drawn.
  * A downlink of round k carries the updates of rounds < k the client has not applied yet
  * (catch-up for returning workers), so every active client holds the shared state.
  */
@@ -144,7 +156,7 @@ export interface AlgorithmServer {
   /** the active clients of the round in progress (between broadcast and receive), else null */
   readonly pending: readonly ClientId[] | null;
   broadcast(round: number): Map<ClientId, Uint8Array>;
-  receive(round: number, uplinks: ReadonlyMap<ClientId, Uint8Array>): void;
+  receive(round: number, uplinks: ReadonlyMap<ClientId, Uint8Array>, opts?: ReceiveOptions): void;
   /** the server's model (a live view: copy it to keep it) */
   readonly model: Float64Array;
   /** live views of the server's internal vectors by name (model, memory, error, …), for tests and diagnostics */
