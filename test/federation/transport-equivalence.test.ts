@@ -1,6 +1,9 @@
 // Equivalence: one session run over loopback WebSockets (server + clients driving the
 // algorithms' state machines) and the in-process simulator, from the same config and seed,
-// give the same trajectory bit for bit — losses, final model, and bits per round.
+// give the same trajectory bit for bit — losses, final model, and bits per round. With a client in
+// trouble (connection cut, deadline missed): either the round is run again (absent: "repeat") and
+// the trajectory is still the simulator's, or it closes without that client (absent: "skip",
+// the default) and the trajectory is the in-process one with the same absences.
 import { createServer, connect, type Socket } from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ready } from "../../src/kernel/index.js";
@@ -10,6 +13,9 @@ import { serveFederation, type FederationServer } from "../../src/federation/tra
 import { joinFederationNode } from "../../src/federation/transport/client-node.js";
 import type { RoundReport } from "../../src/federation/transport/coordinator.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
+import { minibatchOracle } from "../../src/federation/simulator-oracle.js";
+import { federatedLoss } from "../../src/models/index.js";
+import type { ClientId } from "../../src/algorithms/index.js";
 
 beforeAll(async () => { await ready(); });
 const servers: FederationServer[] = [];
@@ -44,17 +50,20 @@ interface Trouble {
 }
 
 /** Runs the session over loopback WebSockets, optionally with one client in trouble. */
-async function overNetwork(session: SessionSpec, trouble?: Trouble): Promise<{ reports: RoundReport[]; finalW: Float64Array; initialLoss: number; repeats: number; lates: number }> {
-  const driver = await createAlgorithmRoundDriver(session);
+async function overNetwork(session: SessionSpec, trouble?: Trouble, absent: "skip" | "repeat" = "skip"): Promise<{ reports: RoundReport[]; finalW: Float64Array; initialLoss: number; repeats: number; lates: number }> {
+  const driver = await createAlgorithmRoundDriver(session, { absent });
   const n = driver.problem.shards.length;
   const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
   let repeats = 0, lates = 0;
-  // a step waiting here resumes at the next round the server abandons (so it is surely late)
+  // a step waiting here resumes once the server gave up on a round (so it is surely late)
   const waiting: (() => void)[] = [];
   const srv = await serveFederation(driver, {
     tokens, deadlineMs: trouble?.kind === "late" ? 200 : 60_000, maxFrameBytes: 1 << 22,
+    // absent: skip does not wait for a cut client: slow the rounds so it is back before the end
+    roundGapMs: trouble?.kind === "cut" && absent === "skip" ? 25 : 0,
     log: (e) => {
-      if (e.event === "repeat") { repeats++; for (const w of waiting.splice(0)) w(); }
+      if (e.event === "repeat") repeats++;
+      if (e.event === "deadline") for (const w of waiting.splice(0)) w();
       if (e.event === "late") lates++;
     },
   });
@@ -93,6 +102,26 @@ async function inProcess(session: SessionSpec) {
   });
 }
 
+/** The same session in-process, with the absences the network run reported: receive(…, { allowAbsent }). */
+async function replayWithAbsences(session: SessionSpec, reports: RoundReport[]): Promise<{ finalW: Float64Array; losses: number[] }> {
+  const driver = await createAlgorithmRoundDriver(session, { evaluate: false });
+  const { algorithm, seed, batchSize } = driver.checked;
+  const { shards, objective, dim } = driver.problem;
+  const w0 = new Float64Array(dim);
+  const server = algorithm.createServer({ w0, clients: shards.length, seed });
+  const clients = shards.map((_, i) => algorithm.createClient({ id: i, w0, seed }));
+  const oracles = shards.map((s) => minibatchOracle(objective, s, seed, batchSize));
+  const losses: number[] = [];
+  for (const r of reports) {
+    const down = server.broadcast(r.round);
+    expect([...down.keys()]).toEqual(r.invited);
+    const up = new Map<ClientId, Uint8Array>(r.participants.map((id) => [id, clients[id]!.step(r.round, down.get(id)!, oracles[id]!)]));
+    server.receive(r.round, up, { allowAbsent: true });
+    losses.push(federatedLoss(objective, server.model, shards));
+  }
+  return { finalW: server.model.slice(), losses };
+}
+
 const diffs = (cum: number[]): number[] => cum.slice(1).map((v, k) => v - cum[k]!);
 
 const sessions: [string, SessionSpec][] = [
@@ -118,27 +147,54 @@ describe("network run = simulator run", () => {
     expect(net.reports.map((r) => r.participants.length)).toEqual(sim.activeClients.slice(1));
   });
 
-  it("keeps the simulator's trajectory when a client loses its connection mid-round and rejoins", async () => {
-    // the algorithms need every drawn client, so the round is rolled back and run again once the
-    // client is back; the client rewinds its own step: nothing of the lost attempt remains
+  it("absent: repeat keeps the simulator's trajectory when a client loses its connection mid-round and rejoins", async () => {
+    // the round is rolled back and run again once the client is back; the client rewinds its own
+    // step: nothing of the lost attempt remains
     const session = sessions[0]![1];
-    const net = await overNetwork(session, { client: 1, round: 4, kind: "cut" });
+    const net = await overNetwork(session, { client: 1, round: 4, kind: "cut" }, "repeat");
     const sim = await inProcess(session);
     expect(net.repeats).toBeGreaterThan(0);
     expect(net.reports.map((r) => r.outcome.loss)).toEqual(sim.loss.slice(1));
     expect(net.finalW).toEqual(sim.finalW);
   });
 
-  it("keeps the simulator's trajectory when a client misses a deadline, ignoring its late uplink", async () => {
+  it("absent: repeat keeps the simulator's trajectory when a client misses a deadline, ignoring its late uplink", async () => {
     // 200 ms deadline: the round is abandoned without client 2, its late answer is ignored, the
     // round runs again and client 2 (rewound) answers the new attempt. Slow honest clients on a
     // busy machine may cause more repeats: they cannot change the trajectory either
     const session = sessions[1]![1];
-    const net = await overNetwork(session, { client: 2, round: 3, kind: "late" });
+    const net = await overNetwork(session, { client: 2, round: 3, kind: "late" }, "repeat");
     const sim = await inProcess(session);
     expect(net.repeats).toBeGreaterThan(0);
     expect(net.lates).toBeGreaterThan(0);
     expect(net.reports.map((r) => r.outcome.loss)).toEqual(sim.loss.slice(1));
     expect(net.finalW).toEqual(sim.finalW);
+  });
+
+  it("absent: skip closes the round without a client whose connection was cut; it rewinds, rejoins and catches up", async () => {
+    const session = sessions[0]![1];
+    const net = await overNetwork(session, { client: 1, round: 4, kind: "cut" });
+    expect(net.repeats).toBe(0);
+    expect(net.reports).toHaveLength(session.rounds);
+    const missed = net.reports.filter((r) => r.absent.includes(1));
+    expect(missed.length).toBeGreaterThan(0);
+    // it answers again after its absence (its catch-up decoded and applied, or the server would drop it)
+    expect(net.reports.some((r) => r.round > missed[0]!.round && r.participants.includes(1))).toBe(true);
+    const ref = await replayWithAbsences(session, net.reports);
+    expect(net.reports.map((r) => r.outcome.loss)).toEqual(ref.losses);
+    expect(net.finalW).toEqual(ref.finalW);
+  });
+
+  it("absent: skip closes the round at the deadline without a late client, whose late uplink is ignored", async () => {
+    const session = sessions[1]![1];
+    const net = await overNetwork(session, { client: 2, round: 3, kind: "late" });
+    expect(net.repeats).toBe(0);
+    expect(net.lates).toBeGreaterThan(0);
+    expect(net.reports).toHaveLength(session.rounds);
+    expect(net.reports[3]!.absent).toContain(2);
+    expect(net.reports.at(-1)!.participants).toContain(2);
+    const ref = await replayWithAbsences(session, net.reports);
+    expect(net.reports.map((r) => r.outcome.loss)).toEqual(ref.losses);
+    expect(net.finalW).toEqual(ref.finalW);
   });
 });

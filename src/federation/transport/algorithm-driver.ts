@@ -14,13 +14,22 @@ export interface AlgorithmDriverOptions {
   loadDigits?: DigitsLoader;
   /** Compute F(w) over every shard after each round (default true; the server holds the data in experiments). */
   evaluate?: boolean;
+  /**
+   * A drawn client that did not answer (deadline passed, disconnected, dropped):
+   * - "skip" (default): the round closes with the others, the absent ones are treated as not
+   *   drawn (`receive(k, uplinks, { allowAbsent: true })`) and catch up when they come back;
+   * - "repeat": the server goes back to before broadcast(k) and the round runs again when a
+   *   client (re)joins — the trajectory stays the simulator's, but a client that never comes
+   *   back stalls the session.
+   */
+  absent?: "skip" | "repeat";
 }
 
 export interface AlgorithmRoundDriver extends RoundDriver {
   readonly session: (client: number) => unknown;
   readonly problem: Problem;
   readonly checked: Session;
-  /** the live server state machine (replaced when a round is rolled back) */
+  /** the live server state machine (replaced when a round is rolled back, absent: "repeat") */
   readonly server: AlgorithmServer;
   /** F(w_0), before any round */
   readonly initialLoss: number | undefined;
@@ -38,6 +47,8 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
   let server = algo.createServer({ w0, clients, seed });
   let beforeOpen: ServerState | undefined;
   const evaluate = opts.evaluate ?? true;
+  const absent = opts.absent ?? "skip";
+  if (absent !== "skip" && absent !== "repeat") throw new FedquantError("E_CONFIG", `absent must be "skip" or "repeat", got ${JSON.stringify(absent)}`);
   const loss = (): number => federatedLoss(problem.objective, server.model, problem.shards);
   const upDecoder = algo.up;
 
@@ -49,8 +60,8 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
     initialLoss: evaluate ? loss() : undefined,
     session: () => checked.spec,
     open(round): RoundPlan {
-      // the whole server state before broadcast: if the round cannot complete, we return to it
-      beforeOpen = server.toJSON();
+      // "repeat": the whole server state before broadcast, to return to if the round cannot complete
+      if (absent === "repeat") beforeOpen = server.toJSON();
       return { downlinks: server.broadcast(round) };
     },
     check(round, client, uplink) {
@@ -64,14 +75,15 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
     close(round, uplinks): RoundOutcome | RepeatRound {
       const drawn = server.pending ?? [];
       const missing = drawn.filter((id) => !uplinks.has(id));
-      if (missing.length > 0) {
-        // src/algorithms' servers need an uplink from every client they drew (docs/algorithms.md
-        // "Network transport"): go back to before broadcast(round) and run the round again
+      if (missing.length > 0 && absent === "repeat") {
         server = algo.restoreServer(beforeOpen!);
-        return { repeat: `${algo.name} needs every client it drew for round ${round}; no uplink from client(s) ${missing.join(", ")}` };
+        return { repeat: `${algo.name} runs round ${round} again: no uplink from client(s) ${missing.join(", ")} (absent: "repeat")` };
       }
-      server.receive(round, uplinks);
-      return evaluate ? { loss: loss(), participants: uplinks.size } : { participants: uplinks.size };
+      // the missing clients are treated as not drawn (their memories and catch-up position stay);
+      // the Participant rewinds a step whose uplink the server did not use, so both sides agree
+      server.receive(round, uplinks, { allowAbsent: true });
+      const counts = { participants: uplinks.size, absent: missing.length };
+      return evaluate ? { loss: loss(), ...counts } : counts;
     },
     bits: envelopePayloadBits,
     summary: () => ({ algorithm: algo.name, rounds: server.round, loss: evaluate ? loss() : null }),
