@@ -8,6 +8,8 @@ import { escapeXml } from "./escape.js";
 /** The look shared by every fedquant chart (white background so SVGs read well in any viewer). */
 export const baseConfig = {
   background: "white",
+  // headless text widths are estimates; real fonts run wider, so leave room right of the legend
+  padding: { left: 5, top: 5, bottom: 5, right: 60 },
   font: "Helvetica, Arial, sans-serif",
   title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: "#555", anchor: "start", offset: 8 },
   axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: "normal", gridColor: "#e6e6e6" },
