@@ -25,8 +25,9 @@ for (const s of suites) {
   if (only && s.name !== only) continue;
   rows.push(...await s.run({ quick }));
 }
-const header = ["suite", "group", "variant", "throughput", "unit", "× baseline"];
-const table = rows.map((r) => [r.suite, r.group, r.variant, fmt(r.throughput), r.unit, `${r.ratio.toFixed(2)}×`]);
+const header = ["suite", "group", "variant", "throughput", "unit", "× baseline", "notes"];
+const notes = (r: Row) => Object.entries(r.extra ?? {}).map(([k, v]) => `${k}=${typeof v === "number" ? Number(v.toPrecision(4)) : v}`).join(" ");
+const table = rows.map((r) => [r.suite, r.group, r.variant, fmt(r.throughput), r.unit, `${r.ratio.toFixed(2)}×`, notes(r)]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
 const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
 console.log(line(header));
