@@ -33,10 +33,12 @@ export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] 
   });
 }
 
-export function summaryTable(rows: RunSummaryRow[], target: number): Table {
+/** `floor`: F − F* below it is float64 rounding of F (possibly negative), shown as such. */
+export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): Table {
+  const excess = (e: number): string | number => (e < floor ? `< ${floor.toExponential(0)} (float64 floor)` : e);
   return {
     columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds"],
-    rows: rows.map((r) => [r.label, r.finalExcess, r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
+    rows: rows.map((r) => [r.label, excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
   };
 }
 
@@ -72,7 +74,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   await add("excess-vs-bits-down.svg", "excess loss against downlink bits", "downlink bits", true, (t) => t.bitsDown);
   const files = [results.json, results.csv];
   for (const f of figures) files.push(await writeSvg(dir, f.file, f.svg));
-  const table = summaryTable(summarize(trajs, cfg.target), cfg.target);
+  const table = summaryTable(summarize(trajs, cfg.target), cfg.target, floor);
   files.push(await writeHtmlReport(dir, "report.html", htmlReport({
     title: `fedquant run — ${cfg.name}`,
     intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}. Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`,

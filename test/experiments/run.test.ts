@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { defaultRunConfig } from "../../src/experiments/defaults.js";
 import { e3Config } from "../../src/experiments/e3.js";
 import { parseRunConfig, resolveGamma } from "../../src/experiments/run-config.js";
-import { summarize } from "../../src/experiments/run-report.js";
+import { summarize, summaryTable } from "../../src/experiments/run-report.js";
 import { algorithmConfig, runExperiment } from "../../src/experiments/run.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-run-"));
@@ -73,6 +73,12 @@ describe("summary", () => {
     ], 1e-4);
     expect(rows[0]).toMatchObject({ bitsToTarget: 10, finalExcess: 1e-6, bitsTotal: 20 });
     expect(rows[1]!.bitsToTarget).toBeNull();
+  });
+
+  it("shows an excess loss below the float64 floor (even a negative one) as such, not as a number", () => {
+    const t = summaryTable([{ label: "a", finalExcess: -2e-16, bitsToTarget: 5, bitsTotal: 9, wireBitsTotal: 9, seconds: 1 }], 1e-4, 6e-16);
+    expect(t.rows[0]![1]).toBe("< 6e-16 (float64 floor)");
+    expect(summaryTable([{ label: "b", finalExcess: 3e-3, bitsToTarget: null, bitsTotal: 9, wireBitsTotal: 9, seconds: 1 }], 1e-4, 6e-16).rows[0]![1]).toBe(3e-3);
   });
 });
 
