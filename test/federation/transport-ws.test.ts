@@ -106,4 +106,19 @@ describe("round protocol over loopback WebSockets", () => {
     await expect(m.result).rejects.toThrow(/wrong token.*4001/);
     expect(logs.filter((e) => e.event === "rejected")).toHaveLength(1);
   });
+
+  it("retries a server that refuses the connection, then gives up with E_PROTOCOL instead of crashing", async () => {
+    // a port that was just free: nothing listens there, so every attempt is refused (ECONNREFUSED)
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+    const port = (s.address() as { port: number }).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const m = joinFederationNode(`ws://127.0.0.1:${port}`, { token: "secret-0", factory: toyFactory(), retries: 1, retryDelayMs: 10 });
+    await expect(m.result).rejects.toMatchObject({ code: "E_PROTOCOL", message: expect.stringMatching(/gave up after 2 failed attempts: could not connect/) });
+  });
+
+  it("rejects a malformed address with E_CONFIG", async () => {
+    const m = joinFederationNode("ws://[zz", { token: "secret-0", factory: toyFactory(), retries: 0 });
+    await expect(m.result).rejects.toMatchObject({ code: "E_CONFIG" });
+  });
 });

@@ -42,7 +42,11 @@ export function joinFederation(url: string, opts: JoinOptions): Membership {
     let lastWhy = "";
     for (;;) {
       if (left) throw new FedquantError("E_STATE", "left the federation before it finished");
-      const ws = new WS(url);
+      let ws: WebSocketLike;
+      // the constructor throws on a malformed address (browsers and `ws` alike): a user error, not a crash
+      try { ws = new WS(url); } catch (e) {
+        throw new FedquantError("E_CONFIG", `cannot connect to ${JSON.stringify(url)}: ${(e as Error).message}`, { cause: e });
+      }
       current = ws;
       // listeners must exist before the socket can open: the link is made right away
       const link = linkOverWebSocket(ws, url);

@@ -69,6 +69,9 @@ export function linkOverWebSocket(ws: WebSocketLike, peer = "server"): Link {
     const d = ev.data;
     onFrame(d instanceof ArrayBuffer ? new Uint8Array(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(0));
   });
+  // a failed connection (refused, reset) fires "error" and then "close"; the close is what we act
+  // on, but `ws` is a Node EventEmitter and throws an "error" nobody listens to, killing the process
+  ws.addEventListener("error", () => {});
   ws.addEventListener("close", (ev) => {
     if (closed) return;
     closed = true;
