@@ -128,4 +128,15 @@ describe("round protocol over in-memory links", () => {
     expect(coord.state).toBe("stopped");
     expect(logs.find((e) => e.event === "failed")?.message).toMatch(/round 2 could not be opened: driver bug/);
   });
+
+  it.each([
+    ["a fractional deadline (it travels as a u32 in every ROUND frame)", { deadlineMs: 1500.5 }, /deadlineMs/],
+    ["a deadline past setTimeout's 2^31 − 1 ms (it would fire at once)", { deadlineMs: 2 ** 31 }, /deadlineMs/],
+    ["a negative pace between rounds", { roundGapMs: -1 }, /roundGapMs/],
+    ["no bound on frame sizes", { maxFrameBytes: undefined }, /maxFrameBytes/],
+  ])("refuses %s with E_CONFIG before any client joins", (_what, bad, message) => {
+    const opts = { tokens: tokens(1), deadlineMs: 1000, maxFrameBytes: 1 << 20, ...bad } as ConstructorParameters<typeof Coordinator>[1];
+    expect(() => new Coordinator(toyServer({ clients: 1, dim: 2, rounds: 1, seed: 1 }), opts)).toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringMatching(message) }));
+  });
 });
+

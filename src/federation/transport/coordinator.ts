@@ -72,6 +72,8 @@ type Phase = "waiting" | "open" | "between" | "paused" | "finished" | "stopped";
 const utf8 = new TextEncoder();
 /** A late uplink more than this many round openings old is a protocol error, not slowness. */
 const MAX_LATE_ATTEMPTS = 64;
+/** setTimeout's largest delay (a signed 32-bit count of ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Compare a presented token with a secret without an early exit (no timing oracle on the prefix). */
 function sameToken(secret: Uint8Array, presented: Uint8Array): boolean {
@@ -121,11 +123,23 @@ export class Coordinator {
     const pos = (name: string, v: number | undefined, min: number): void => {
       if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw new FedquantError("E_CONFIG", `${name} must be a number ≥ ${min}, got ${v}`);
     };
-    pos("deadlineMs", opts.deadlineMs, 1);
+    // a delay above 2^31 − 1 ms makes setTimeout fire at once; the deadline also travels as a u32
+    // in every ROUND frame, so a fractional one would fail the first send instead of the config
+    const ms = (name: string, v: number | undefined, min: number): void => {
+      if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= MAX_TIMER_MS)) {
+        throw new FedquantError("E_CONFIG", `${name} must be an integer number of ms in [${min}, ${MAX_TIMER_MS}], got ${v}`);
+      }
+    };
+    if (opts.deadlineMs === undefined) throw new FedquantError("E_CONFIG", "deadlineMs is required");
+    if (opts.maxFrameBytes === undefined) throw new FedquantError("E_CONFIG", "maxFrameBytes is required (the bound on untrusted frames)");
+    ms("deadlineMs", opts.deadlineMs, 1);
+    ms("roundGapMs", opts.roundGapMs, 0);
+    ms("startTimeoutMs", opts.startTimeoutMs, 0);
+    ms("handshakeMs", opts.handshakeMs, 1);
     pos("maxFrameBytes", opts.maxFrameBytes, 64);
     pos("quorum", opts.quorum, 1);
-    pos("roundGapMs", opts.roundGapMs, 0);
     pos("minClients", opts.minClients, 1);
+    pos("maxPending", opts.maxPending, 1);
     if ((opts.minClients ?? n) > n) throw new FedquantError("E_CONFIG", `minClients ${opts.minClients} exceeds the ${n} clients`);
     if (!(Number.isInteger(driver.rounds) && driver.rounds >= 1)) throw new FedquantError("E_CONFIG", `rounds must be an integer ≥ 1, got ${driver.rounds}`);
     this.finished = new Promise((res, rej) => { this.resolveDone = res; this.rejectDone = rej; });
