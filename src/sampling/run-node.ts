@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { FedquantError } from "../errors.js";
 import { checkSampleOptions, isKept, roundOfSample, type Chain, type ChainState, type Sample } from "./chain.js";
 import { readIfExists, removeIfExists, writeAtomic } from "./checkpoint-node.js";
-import { SampleWriter, type SampleDtype } from "./samples-file-node.js";
+import { SAMPLES_HEADER_BYTES, SampleWriter, type SampleDtype } from "./samples-file-node.js";
 import { decodeState, encodeState } from "./state-codec.js";
 import { Welford } from "./welford.js";
 
@@ -78,9 +78,15 @@ export function runToDisk(o: RunToDiskOptions): RunToDiskResult {
       if (!obs[ob.name]) throw new FedquantError("E_STATE", `cannot resume: the checkpoint has no state for observer "${ob.name}"`);
       ob.load(obs[ob.name]!);
     }
+    // the offset decides where the samples file is cut: a damaged one must not truncate the header
+    // or leave a torn row, so it has to be exactly the end of the checkpoint's `kept` rows
+    const rowBytes = chain.dim * (dtype === "float64" ? 8 : 4);
+    if (!(Number.isInteger(s.kept) && (s.kept as number) >= 0 && (s.kept as number) <= samples && s.offset === SAMPLES_HEADER_BYTES + (s.kept as number) * rowBytes)) {
+      throw new FedquantError("E_STATE", `cannot resume: ${checkpointPath} is damaged (kept ${String(s.kept)} rows at byte offset ${String(s.offset)}; rows are ${rowBytes} bytes after a ${SAMPLES_HEADER_BYTES}-byte header)`);
+    }
     kept = s.kept as number;
     before = typeof s.seconds === "number" ? s.seconds : 0;
-    writer = SampleWriter.resume(samplesPath, chain.dim, dtype, s.offset as number);
+    writer = SampleWriter.resume(samplesPath, chain.dim, dtype, s.offset);
     resumedFrom = chain.round;
   } else {
     removeIfExists(checkpointPath);

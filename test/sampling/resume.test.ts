@@ -1,13 +1,14 @@
 // Kill and resume (spec/langevin.md "Output"): a run stopped mid-way and resumed from its last
 // checkpoint writes byte for byte the samples file of an uninterrupted run, because every stream
 // of step k is re-derived from (seed, purpose, k, worker) and the checkpoint holds all the rest.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCompressor } from "../../src/compressors/index.js";
 import { ready } from "../../src/kernel/index.js";
 import { qlsdPlusPlus, readSamples, runToDisk, type Observer, type Sample } from "../../src/sampling/index.js";
+import { decodeState, encodeState } from "../../src/sampling/state-codec.js";
 import { logisticModel } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "fq-resume-"));
@@ -73,6 +74,19 @@ describe("a killed run resumed from its checkpoint", () => {
       chain: algorithm().init({ seed: 9 }), ...plan, dir, checkpointEvery: 40, resume: true, fingerprint: "another configuration",
     })).toThrow(/E_STATE.*another configuration/);
   });
+});
+
+it("refuses (E_STATE) a checkpoint whose samples-file offset is damaged, before cutting the file", () => {
+  const dir = mkdtempSync(join(root, "damaged-"));
+  expect(() => run(dir, { killAt: 90 })).toThrow(/killed/);
+  const ckpt = join(dir, "chain.ckpt"), samples = join(dir, "chain.samples");
+  const state = decodeState(readFileSync(ckpt));
+  const before = readFileSync(samples);
+  for (const offset of [-8, 3, (state.offset as number) + 1]) {
+    writeFileSync(ckpt, encodeState({ ...state, offset }));
+    expect(() => run(dir, { resume: true })).toThrow(/E_STATE.*damaged/);
+    expect(readFileSync(samples).equals(before)).toBe(true);
+  }
 });
 
 it("leaves no temporary checkpoint file behind", () => {
