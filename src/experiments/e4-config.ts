@@ -154,6 +154,9 @@ export function parseE4Config(json: unknown, options: { quick?: boolean; source?
     throw new FedquantError("E_CONFIG", `${source}${options.quick ? " (with its quick overrides)" : ""} is not a valid E4 config:\n${issues}`);
   }
   const cfg = r.data;
+  // traces are what the report plots: with fewer kept samples than one trace step every chart is
+  // empty, and the run would only fail at the report, after all the sampling
+  if (cfg.traceEvery > cfg.samples) throw new FedquantError("E_CONFIG", `${source}: traceEvery (${cfg.traceEvery}) must be at most samples (${cfg.samples}), or the traces have no point`);
   if (cfg.experiment === "e4-bnn" && cfg.data.test >= cfg.data.count) throw new FedquantError("E_CONFIG", `${source}: data.test (${cfg.data.test}) must be smaller than data.count (${cfg.data.count})`);
   if (cfg.experiment === "e4-logistic" && cfg.data.kind === "opposite" && cfg.data.dim !== 2) throw new FedquantError("E_CONFIG", `${source}: data.kind "opposite" is two-dimensional; data.dim must be 2, got ${cfg.data.dim}`);
   if (cfg.experiment !== "e4-bnn" && cfg.init.from === "sgd") throw new FedquantError("E_CONFIG", `${source}: init.from "sgd" is for e4-bnn; use "zero" or "mode"`);

@@ -38,6 +38,8 @@ describe("E4 config validation (E_CONFIG)", () => {
     expect(() => parseE4Config({ ...base, stepSize: -1 })).toThrow(/E_CONFIG[\s\S]*stepSize/);
     expect(() => parseE4Config({ ...base, samplers: [{ algorithm: "qlsd9" }] })).toThrow(/E_CONFIG[\s\S]*samplers\.0\.algorithm/);
     expect(() => parseE4Config({ ...base, bogus: 1 })).toThrow(/E_CONFIG[\s\S]*bogus/);
+    // before any sampling: otherwise the run only fails at its report, with empty trace charts
+    expect(() => parseE4Config({ ...base, samples: 5, traceEvery: 10 })).toThrow(/E_CONFIG[\s\S]*traceEvery \(10\) must be at most samples \(5\)/);
   });
   it("refuses --quick without a quick section", () => {
     const { quick: _q, ...noQuick } = base;
