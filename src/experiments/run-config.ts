@@ -60,6 +60,14 @@ export function parseRunConfig(json: unknown, source = "config"): RunConfig {
     const issues = r.error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
     throw new FedquantError("E_CONFIG", `${source} is not a valid run config:\n${issues}`);
   }
+  // labels name the curves, table rows and result keys: a repeat would only fail at the report,
+  // after every algorithm has run
+  const seen = new Set<string>();
+  for (const [i, a] of r.data.algorithms.entries()) {
+    const label = a.label ?? a.name;
+    if (seen.has(label)) throw new FedquantError("E_CONFIG", `${source}: algorithms.${i} repeats the label "${label}"; give each entry its own "label"`);
+    seen.add(label);
+  }
   return r.data;
 }
 

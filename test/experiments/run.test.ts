@@ -31,6 +31,13 @@ describe("run config", () => {
     expect(() => parseRunConfig({ ...defaultRunConfig, iteratons: 5 })).toThrow(/E_CONFIG[\s\S]*iteratons/);
   });
 
+  it("refuses two algorithm entries with the same label before running anything (E_CONFIG)", () => {
+    const twice = { ...defaultRunConfig, algorithms: [{ name: "sgd" }, { name: "diana", label: "D" }, { name: "sgd" }] };
+    expect(() => parseRunConfig(twice, "x.json")).toThrow(/E_CONFIG: x\.json: algorithms\.2 repeats the label "sgd"/);
+    // the same algorithm twice is fine with distinct labels
+    expect(() => parseRunConfig({ ...twice, algorithms: [{ name: "sgd" }, { name: "sgd", label: "SGD again" }] })).not.toThrow();
+  });
+
   it("resolves γ from L: 1/L, 1/(2L) and multiples", () => {
     expect(resolveGamma("1/L", 4)).toBe(0.25);
     expect(resolveGamma("1/(2L)", 4)).toBe(0.125);
