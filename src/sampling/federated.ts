@@ -72,10 +72,14 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
           if (typeof state.server !== "string" || !Array.isArray(cs) || !Array.isArray(os) || cs.length !== clients.length || os.length !== clients.length) {
             throw new FedquantError("E_STATE", `saved state is not a ${resolved.algorithm} chain of ${clients.length} clients`);
           }
-          server = algorithm.restoreServer(JSON.parse(state.server) as ServerState, langevinHooks(seed, resolved.stepSize, model.dim));
+          // a damaged checkpoint must surface as E_STATE, not as a bare SyntaxError
+          const parse = (text: unknown, what: string): unknown => {
+            try { return JSON.parse(text as string); } catch { throw new FedquantError("E_STATE", `saved ${resolved.algorithm} chain: the ${what} state is not valid JSON`); }
+          };
+          server = algorithm.restoreServer(parse(state.server, "server") as ServerState, langevinHooks(seed, resolved.stepSize, model.dim));
           clients.forEach((c, i) => {
             c.oracle.load(os[i] as ChainState);
-            clients[i] = { client: algorithm.restoreClient(JSON.parse(cs[i] as string) as ClientState), oracle: c.oracle };
+            clients[i] = { client: algorithm.restoreClient(parse(cs[i], `client ${i}`) as ClientState), oracle: c.oracle };
           });
           bits = { ...(state.bits as unknown as BitTotals) };
         },

@@ -34,7 +34,7 @@ export class Welford {
   save(): ChainState { return { count: this.count, mean: Float64Array.from(this.mean), m2: Float64Array.from(this.m2) }; }
 
   load(s: ChainState): void {
-    if (!(s.mean instanceof Float64Array && s.m2 instanceof Float64Array && s.mean.length === this.dim && s.m2.length === this.dim)) {
+    if (!(Number.isInteger(s.count) && (s.count as number) >= 0 && s.mean instanceof Float64Array && s.m2 instanceof Float64Array && s.mean.length === this.dim && s.m2.length === this.dim)) {
       throw new FedquantError("E_STATE", `Welford: saved state is not { count, mean, m2 } of length ${this.dim}`);
     }
     this.count = s.count as number;

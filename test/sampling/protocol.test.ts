@@ -105,6 +105,12 @@ describe("messages", () => {
     expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
     expect(b.bits).toEqual(a.bits);
   });
+
+  it("refuses a saved chain whose server state is not JSON with E_STATE", () => {
+    const a = alg.init({ seed: 3 });
+    a.step();
+    expect(() => alg.init({ seed: 3 }).load({ ...a.save(), server: "{not json" })).toThrow(expect.objectContaining({ code: "E_STATE", message: expect.stringMatching(/server state is not valid JSON/) }));
+  });
 });
 
 describe("state codec", () => {

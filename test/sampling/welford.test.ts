@@ -49,3 +49,13 @@ it("restores its exact state from save()", () => {
   expect(Array.from(u.mean)).toEqual(Array.from(w.mean));
   expect(Array.from(u.variance())).toEqual(Array.from(w.variance()));
 });
+
+it("refuses a saved state whose count is not a sample count (E_STATE), leaving itself unchanged", () => {
+  const w = new Welford(1);
+  w.push([1]); w.push([3]);
+  for (const count of [-1, 1.5, NaN, "2"]) {
+    expect(() => w.load({ ...w.save(), count: count as number })).toThrow(expect.objectContaining({ code: "E_STATE" }));
+  }
+  expect(w.count).toBe(2);
+  expect(w.variance()[0]).toBe(2);
+});
