@@ -29,7 +29,13 @@ export function createCompressor(name: string, params: CompressorParams = {}): C
   const e = registry.get(name);
   if (!e) throw new FedquantError("E_CONFIG", `unknown compressor "${name}"; known: ${[...registry.keys()].join(", ")}`);
   if (params === null || typeof params !== "object") throw new FedquantError("E_CONFIG", `${name}: parameters must be an object`);
-  return e.factory(params);
+  const c = e.factory(params);
+  // a misspelt parameter must not silently fall back to its default
+  const unknown = Object.keys(params).filter((k) => !(k in c.params));
+  if (unknown.length > 0) {
+    throw new FedquantError("E_CONFIG", `${name}: unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")}; known: ${Object.keys(c.params).join(", ") || "none"}`);
+  }
+  return c;
 }
 
 export function compressorNames(): string[] { return [...registry.keys()]; }

@@ -173,4 +173,8 @@ describe("registry", () => {
     expect(compressorNames()).toEqual(expect.arrayContaining(["identity", "qsgd", "sign", "topk", "randk", "crosspolytope"]));
     expect(() => createCompressor("zip")).toThrow(/E_CONFIG.*unknown compressor "zip".*qsgd/);
   });
+  it("refuses a misspelt parameter instead of silently using the default", () => {
+    expect(() => createCompressor("qsgd", { levels: 4 })).toThrow(/E_CONFIG: qsgd: unknown parameter "levels"; known: s, bucket, coding, norm/);
+    expect(() => createCompressor("identity", { s: 1 })).toThrow(/E_CONFIG: identity: unknown parameter "s"; known: none/);
+  });
 });
