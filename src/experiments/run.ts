@@ -5,6 +5,7 @@ import { createAlgorithm, type AlgorithmConfig } from "../algorithms/index.js";
 import { simulate } from "../federation/simulator.js";
 import { ready } from "../kernel/index.js";
 import { buildProblem, type Problem } from "./problems.js";
+import { RunProgress } from "./run-progress.js";
 import { resolveGamma, type AlgorithmEntry, type RunConfig } from "./run-config.js";
 import { writeRunReport, type Trajectory } from "./run-report.js";
 
@@ -14,6 +15,8 @@ export interface RunOptions {
   progress?: (label: string, total: number) => { tick(): void; stop(): void };
   log?: (msg: string) => void;
   cacheDir?: string;
+  /** reuse the trajectories a previous, interrupted run of the same config saved in outDir */
+  resume?: boolean;
 }
 
 export interface RunOutput { problem: Problem; trajectories: Trajectory[]; files: string[]; summary: string }
@@ -43,8 +46,15 @@ export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<R
   const problem = buildProblem(cfg.problem, { cacheDir: opts.cacheDir, log: opts.log });
   const { objective, workers, L, optimum } = problem;
   const trajectories: Trajectory[] = [];
-  for (const entry of cfg.algorithms) {
+  const progress = new RunProgress(opts.outDir, cfg);
+  for (const [index, entry] of cfg.algorithms.entries()) {
     const label = entry.label ?? entry.name;
+    const saved = opts.resume ? progress.load(index, label) : undefined;
+    if (saved) {
+      opts.log?.(`${label}: reusing the trajectory saved by the interrupted run`);
+      trajectories.push(saved);
+      continue;
+    }
     const config = algorithmConfig(cfg, entry, L);
     const algo = createAlgorithm(entry.name, config);
     const bar = opts.progress?.(label, cfg.iterations);
@@ -54,16 +64,19 @@ export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<R
       seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery, onIteration: () => bar?.tick(),
     });
     bar?.stop();
-    trajectories.push({
+    const t: Trajectory = {
       label, algorithm: algo.name, iterations: r.iterations, excessLoss: r.excessLoss!,
       bitsUp: r.bitsUp, bitsDown: r.bitsDown, bitsTotal: r.bitsTotal, wireBitsTotal: r.wireBitsTotal,
       seconds: (performance.now() - t0) / 1000,
-    });
+    };
+    progress.save(index, t);
+    trajectories.push(t);
   }
   const meta = {
     problem: problem.description, workers: workers.length, dim: objective.dim, L, gamma: resolveGamma(cfg.gamma, L),
     fStar: optimum.fStar, optimumMethod: optimum.method, optimumGradNorm: optimum.gradNorm,
   };
   const { files, summary } = await writeRunReport(opts.outDir, cfg, meta, trajectories);
+  progress.clear();
   return { problem, trajectories, files, summary };
 }

@@ -126,4 +126,35 @@ describe("runExperiment", () => {
     expect(r.problem.optimum.gradNorm).toBeLessThan(1e-10);
     expect(r.problem.optimum.method).toBe("damped Newton");
   });
+
+  it("--resume reuses the algorithms an interrupted run finished and gives the same results", async () => {
+    const out = tmp(), cacheDir = join(out, "c");
+    const base = { ...defaultRunConfig, name: "resume", iterations: 6, problem: { kind: "synthetic-lsr", workers: 3, perWorker: 20, dim: 4, seed: 5 } };
+    const full = await runExperiment(parseRunConfig(base), { outDir: join(out, "full"), cacheDir });
+    // the crash: a progress callback that throws while the third algorithm runs
+    const cfg = parseRunConfig(base);
+    let started = 0;
+    await expect(runExperiment(cfg, {
+      outDir: join(out, "crash"), cacheDir,
+      progress: () => { if (++started === 3) throw new Error("killed"); return { tick() {}, stop() {} }; },
+    })).rejects.toThrow("killed");
+    const logs: string[] = [];
+    const resumed = await runExperiment(cfg, { outDir: join(out, "crash"), cacheDir, resume: true, log: (m) => logs.push(m) });
+    expect(logs.filter((l) => l.includes("reusing"))).toHaveLength(2);
+    expect(resumed.trajectories.map((t) => t.excessLoss)).toEqual(full.trajectories.map((t) => t.excessLoss));
+    expect(resumed.trajectories.map((t) => t.bitsTotal)).toEqual(full.trajectories.map((t) => t.bitsTotal));
+    expect(existsSync(join(out, "crash", ".progress"))).toBe(false); // cleared once the report is written
+  });
+
+  it("--resume ignores progress saved for a different config", async () => {
+    const out = tmp(), cacheDir = join(out, "c");
+    const base = { ...defaultRunConfig, name: "resume2", iterations: 4, problem: { kind: "synthetic-lsr", workers: 3, perWorker: 20, dim: 4, seed: 5 } };
+    let started = 0;
+    await expect(runExperiment(parseRunConfig(base), {
+      outDir: out, cacheDir, progress: () => { if (++started === 2) throw new Error("killed"); return { tick() {}, stop() {} }; },
+    })).rejects.toThrow("killed");
+    const logs: string[] = [];
+    await runExperiment(parseRunConfig({ ...base, iterations: 5 }), { outDir: out, cacheDir, resume: true, log: (m) => logs.push(m) });
+    expect(logs.filter((l) => l.includes("reusing"))).toHaveLength(0);
+  });
 });

@@ -19,11 +19,12 @@ export function readConfig(path: string): unknown {
   }
 }
 
-export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean): Promise<void> {
+export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean, resume = false): Promise<void> {
   const outDir = resolve(out, cfg.name);
   const t0 = performance.now();
   const r = await runExperiment(cfg, {
     outDir,
+    resume,
     log: (m) => { if (!quiet) console.error(m); },
     progress: (label, total) => progressBar(label, total, { quiet }),
   });
@@ -39,7 +40,8 @@ export function registerRun(program: Command): void {
     .option("--out <dir>", "output directory", "fedquant-out")
     .option("--iterations <n>", "override the config's iteration count")
     .option("--quiet", "no progress bars")
-    .action(async (config: string | undefined, opts: { out: string; iterations?: string; quiet?: boolean }) => {
+    .option("--resume", "reuse the algorithms an interrupted run of the same config finished (saved in the output directory)")
+    .action(async (config: string | undefined, opts: { out: string; iterations?: string; quiet?: boolean; resume?: boolean }) => {
       const raw = config ? readConfig(config) : defaultRunConfig;
       const cfg = parseRunConfig(raw, config ?? "the default config");
       if (opts.iterations !== undefined) {
@@ -47,6 +49,6 @@ export function registerRun(program: Command): void {
         if (!Number.isInteger(k) || k < 1) throw new FedquantError("E_CONFIG", `--iterations must be a positive integer, got ${opts.iterations}`);
         cfg.iterations = k;
       }
-      await runAndReport(cfg, opts.out, opts.quiet ?? false);
+      await runAndReport(cfg, opts.out, opts.quiet ?? false, opts.resume ?? false);
     });
 }
