@@ -2,13 +2,16 @@
 // Prints how each client joins, logs joins / drops / deadlines, shows round progress, and
 // writes the per-round reports as JSON when asked.
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
 import { ready } from "../../kernel/index.js";
 import { mnistDigits } from "../../data/mnist-node.js";
 import { createAlgorithmRoundDriver } from "../../federation/transport/algorithm-driver.js";
 import { checkServeConfig } from "../../federation/transport/serve-config.js";
+import { buildServeCheckpoint, type ServeCheckpoint } from "../../federation/transport/serve-checkpoint.js";
+import { readServeCheckpoint, writeServeCheckpoint } from "../../federation/transport/serve-checkpoint-node.js";
 import { serveFederation } from "../../federation/transport/server-node.js";
 import type { LogEvent } from "../../federation/transport/driver.js";
 import { progressBar } from "../progress.js";
@@ -23,6 +26,15 @@ function readJson(path: string): unknown {
   }
 }
 
+/**
+ * Where `--out` writes: a path ending in .json is the reports file (its checkpoint sits next to it,
+ * `<name>.checkpoint.json`); any other path is a directory holding reports.json and checkpoint.json.
+ */
+export function servePaths(out: string): { reports: string; checkpoint: string; dir?: string } {
+  if (/\.json$/i.test(out)) return { reports: out, checkpoint: out.replace(/\.json$/i, ".checkpoint.json") };
+  return { dir: out, reports: join(out, "reports.json"), checkpoint: join(out, "checkpoint.json") };
+}
+
 /** The same digits in Node as the demo's asset holds in browsers. */
 export const nodeDigits = (count: number, seed: number) => mnistDigits({ count, seed });
 
@@ -32,9 +44,10 @@ export function registerServe(program: Command): void {
     .description("serve a federated session over WebSocket: clients join with `fedquant join` or from the browser demo")
     .option("--port <n>", "override the config's port (0: any free port)")
     .option("--host <h>", "override the config's host")
-    .option("--out <file>", "write the per-round reports (loss, bits, participants) to this JSON file")
+    .option("--out <dir>", "write a checkpoint after every checkpointEvery rounds, and the per-round reports at the end, into this directory (or: reports to this .json file, checkpoint next to it)")
+    .option("--resume", "continue the session from the checkpoint in --out (same session config required)")
     .option("--quiet", "no progress bar, no join/leave lines")
-    .action(async (path: string, opts: { port?: string; host?: string; out?: string; quiet?: boolean }) => {
+    .action(async (path: string, opts: { port?: string; host?: string; out?: string; quiet?: boolean; resume?: boolean }) => {
       const cfg = checkServeConfig(readJson(path));
       if (opts.port !== undefined) {
         const p = Number(opts.port);
@@ -42,39 +55,65 @@ export function registerServe(program: Command): void {
         cfg.port = p;
       }
       if (opts.host !== undefined) cfg.host = opts.host;
+      const paths = opts.out !== undefined ? servePaths(opts.out) : undefined;
+      if (opts.resume && !paths) throw new FedquantError("E_CONFIG", "--resume needs --out <dir>: the checkpoint is read from there");
+      // everything about the checkpoint is checked before the server listens: a bad one, no server
+      const resumed: ServeCheckpoint | undefined = opts.resume ? readServeCheckpoint(paths!.checkpoint, cfg.session, cfg.tokens) : undefined;
+      if (paths?.dir) {
+        try { mkdirSync(paths.dir, { recursive: true }); } catch (e) { throw new FedquantError("E_IO", `cannot create ${paths.dir}: ${(e as Error).message}`); }
+      }
       await ready();
-      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits });
+      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits, restore: resumed?.server });
       const n = cfg.session.problem.clients;
-      const tokens = cfg.tokens ?? Array.from({ length: n }, () => randomBytes(12).toString("hex"));
+      const tokens = resumed?.tokens ?? cfg.tokens ?? Array.from({ length: n }, () => randomBytes(12).toString("hex"));
       const quiet = opts.quiet ?? false;
       const bar = progressBar("rounds", cfg.session.rounds, { quiet });
+      if (resumed) bar.tick(resumed.coordinator.round);
       const log = (e: LogEvent): void => {
         if (e.level === "warn" || !quiet) console.error(`[${new Date().toISOString().slice(11, 19)}] ${e.event}: ${e.message}`);
       };
       let upBits = 0, downBits = 0;
+      for (const r of resumed?.coordinator.reports ?? []) { upBits += r.bitsUp; downBits += r.bitsDown; }
+      const initialLoss = resumed ? (resumed.initialLoss ?? undefined) : driver.initialLoss;
+      let checkpointFailure: unknown;
       const srv = await serveFederation(driver, {
         tokens, host: cfg.host, port: cfg.port, deadlineMs: cfg.deadlineMs, maxFrameBytes: cfg.maxFrameBytes,
         minClients: cfg.minClients, quorum: cfg.quorum, startTimeoutMs: cfg.startTimeoutMs, log,
+        resume: resumed?.coordinator,
         onRound: (r) => {
+          // between rounds (after receive, before the next broadcast): what a restart needs
+          if (paths && ((r.round + 1) % cfg.checkpointEvery === 0 || r.round + 1 === cfg.session.rounds)) {
+            try {
+              writeServeCheckpoint(paths.checkpoint, buildServeCheckpoint({
+                session: driver.checked.spec, tokens, initialLoss, coordinator: srv.coordinator.checkpoint(), server: driver.server.toJSON(),
+              }));
+            } catch (e) {
+              // rounds the checkpoint cannot keep would be lost to a crash: stop here, loudly
+              checkpointFailure = e;
+              void srv.close();
+              return;
+            }
+          }
           upBits += r.bitsUp; downBits += r.bitsDown;
           bar.tick(1, { loss: r.outcome.loss?.toPrecision(5) ?? "-", up: upBits, down: downBits });
         },
       });
       console.log(`fedquant serve: ${driver.checked.spec.algorithm} on ${cfg.session.problem.kind} (${n} clients, dimension ${driver.problem.dim}), ${cfg.session.rounds} rounds, at ${srv.url}`);
+      if (resumed) console.log(`resumed from ${paths!.checkpoint} after round ${resumed.coordinator.round - 1}: clients reconnect with their tokens`);
       console.log(`waiting for ${cfg.minClients ?? n} client(s); join with:`);
       tokens.forEach((t, i) => console.log(`  client ${i}: fedquant join ${srv.url} --token ${t}`));
       const stop = (): void => { void srv.close(); };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       try {
-        const done = await srv.finished;
+        const done = await srv.finished.catch((e: unknown) => { throw checkpointFailure ?? e; });
         bar.stop();
         const last = done.reports.at(-1)!;
-        console.log(`finished ${done.reports.length} rounds: loss ${driver.initialLoss?.toPrecision(6)} → ${last.outcome.loss?.toPrecision(6)}; ` +
+        console.log(`finished ${done.reports.length} rounds: loss ${initialLoss?.toPrecision(6)} → ${last.outcome.loss?.toPrecision(6)}; ` +
           `payload bits up ${done.bitsUp}, down ${done.bitsDown}; on the wire ${done.wireBytesUp} B up, ${done.wireBytesDown} B down`);
-        if (opts.out) {
-          writeFileSync(opts.out, JSON.stringify({ session: driver.checked.spec, initialLoss: driver.initialLoss, ...done }, null, 1));
-          console.log(`reports written to ${opts.out}`);
+        if (paths) {
+          writeFileSync(paths.reports, JSON.stringify({ session: driver.checked.spec, initialLoss, ...done }, null, 1));
+          console.log(`reports written to ${paths.reports}`);
         }
       } finally {
         bar.stop();

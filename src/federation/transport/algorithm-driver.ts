@@ -23,6 +23,12 @@ export interface AlgorithmDriverOptions {
    *   back stalls the session.
    */
   absent?: "skip" | "repeat";
+  /**
+   * Resume: the algorithm's server from this checkpoint (`server.toJSON()` taken after a round
+   * closed) instead of a fresh one at w0. It must be of this session (algorithm, config, seed,
+   * dimension, clients), else E_STATE.
+   */
+  restore?: ServerState;
 }
 
 export interface AlgorithmRoundDriver extends RoundDriver {
@@ -51,13 +57,15 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
   if (absent !== "skip" && absent !== "repeat") throw new FedquantError("E_CONFIG", `absent must be "skip" or "repeat", got ${JSON.stringify(absent)}`);
   const loss = (): number => federatedLoss(problem.objective, server.model, problem.shards);
   const upDecoder = algo.up;
+  const initialLoss = evaluate ? loss() : undefined;
+  if (opts.restore !== undefined) server = restoreServerOf(opts.restore, algo, seed, problem.dim, clients);
 
   return {
     rounds: checked.spec.rounds,
     problem,
     checked,
     get server() { return server; },
-    initialLoss: evaluate ? loss() : undefined,
+    initialLoss,
     session: () => checked.spec,
     open(round): RoundPlan {
       // "repeat": the whole server state before broadcast, to return to if the round cannot complete
@@ -88,6 +96,22 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
     bits: envelopePayloadBits,
     summary: () => ({ algorithm: algo.name, rounds: server.round, loss: evaluate ? loss() : null }),
   };
+}
+
+function restoreServerOf(state: ServerState, algo: Session["algorithm"], seed: bigint, dim: number, clients: number): AlgorithmServer {
+  if (state === null || typeof state !== "object" || Array.isArray(state)) throw new FedquantError("E_STATE", "the server checkpoint must be an object (server.toJSON())");
+  if (state.seed !== seed.toString()) throw new FedquantError("E_STATE", `the server checkpoint has seed ${JSON.stringify(state.seed)}, the session ${seed}`);
+  if (state.dim !== dim) throw new FedquantError("E_STATE", `the server checkpoint has dimension ${JSON.stringify(state.dim)}, the session's problem ${dim}`);
+  if (!Array.isArray(state.clients) || state.clients.length !== clients || state.clients.some((c, i) => c !== i)) {
+    throw new FedquantError("E_STATE", `the server checkpoint's clients ${JSON.stringify(state.clients)} are not the session's 0 … ${clients - 1}`);
+  }
+  if (state.pending !== null) throw new FedquantError("E_STATE", `the server checkpoint was taken inside round ${state.round} (after broadcast, before receive); resume needs one taken between rounds`);
+  try {
+    return algo.restoreServer(state);
+  } catch (e) {
+    if (e instanceof FedquantError) throw e;
+    throw new FedquantError("E_STATE", `the server checkpoint is damaged: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Builds each joining client's state machine from the session the server sent. */

@@ -27,6 +27,24 @@ export interface CoordinatorOptions {
   roundGapMs?: number;
   log?: Logger;
   onRound?: (report: RoundReport) => void;
+  /**
+   * Resume a session from `checkpoint()` (taken in onRound, i.e. between rounds): the next round,
+   * each client's last accepted uplink, the reports so far. The driver must be restored to the
+   * same point. Clients reconnect with their tokens; their welcome says what the server used.
+   */
+  resume?: CoordinatorState;
+}
+
+/** What a coordinator needs to resume between rounds (plain JSON). */
+export interface CoordinatorState {
+  /** The next round to open (= rounds closed so far). */
+  round: number;
+  /** Per client: the last round whose uplink the server used (-1: none). */
+  accepted: number[];
+  /** Per client: the last round it was invited to (-1: none). */
+  invited: number[];
+  /** The reports of the rounds closed so far, in order. */
+  reports: RoundReport[];
 }
 
 export interface RoundReport {
@@ -142,6 +160,7 @@ export class Coordinator {
     pos("maxPending", opts.maxPending, 1);
     if ((opts.minClients ?? n) > n) throw new FedquantError("E_CONFIG", `minClients ${opts.minClients} exceeds the ${n} clients`);
     if (!(Number.isInteger(driver.rounds) && driver.rounds >= 1)) throw new FedquantError("E_CONFIG", `rounds must be an integer ≥ 1, got ${driver.rounds}`);
+    if (opts.resume !== undefined) this.restore(opts.resume);
     this.finished = new Promise((res, rej) => { this.resolveDone = res; this.rejectDone = rej; });
     // a caller that only awaits the reports may never look at finished: keep a rejection from being "unhandled"
     this.finished.catch(() => {});
@@ -153,6 +172,47 @@ export class Coordinator {
         }
       }, opts.startTimeoutMs);
     }
+  }
+
+  /** The state to resume from (see CoordinatorOptions.resume); meaningful between rounds (in onRound). */
+  checkpoint(): CoordinatorState {
+    const r = (x: number): number => (x === NO_ROUND ? -1 : x);
+    return {
+      round: this.round,
+      accepted: this.slots.map((s) => r(s.accepted)),
+      invited: this.slots.map((s) => r(s.invited)),
+      reports: this.reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } })),
+    };
+  }
+
+  private restore(st: CoordinatorState): void {
+    const bad = (why: string): never => { throw new FedquantError("E_STATE", `coordinator checkpoint: ${why}`); };
+    if (st === null || typeof st !== "object") bad("not an object");
+    const n = this.slots.length, rounds = this.driver.rounds;
+    if (!Number.isInteger(st.round) || st.round < 0 || st.round > rounds) bad(`round must be an integer in [0, ${rounds}], got ${JSON.stringify(st.round)}`);
+    if (st.round >= rounds) bad(`the session already finished (${rounds} rounds): nothing to resume`);
+    for (const key of ["accepted", "invited"] as const) {
+      const a = st[key];
+      if (!Array.isArray(a) || a.length !== n || a.some((x) => !Number.isInteger(x) || x < -1 || x >= st.round)) {
+        bad(`${key} must list, for each of the ${n} clients, -1 or a round below ${st.round}`);
+      }
+    }
+    if (!Array.isArray(st.reports) || st.reports.length !== st.round) bad(`it must hold one report per closed round (${st.round}), it holds ${Array.isArray(st.reports) ? st.reports.length : "none"}`);
+    st.reports.forEach((x, i) => {
+      const ids = (v: unknown): boolean => Array.isArray(v) && v.every((id) => Number.isInteger(id) && id >= 0 && id < n);
+      const count = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0;
+      if (x === null || typeof x !== "object" || x.round !== i || !ids(x.invited) || !ids(x.participants) || !ids(x.absent)
+        || !count(x.bitsUp) || !count(x.bitsDown) || !count(x.wireBytesUp) || !count(x.wireBytesDown)
+        || x.outcome === null || typeof x.outcome !== "object" || Object.values(x.outcome).some((v) => typeof v !== "number" && v !== null)) {
+        bad(`report ${i} is damaged`);
+      }
+    });
+    this.round = st.round;
+    this.slots.forEach((s, i) => {
+      s.accepted = st.accepted[i] === -1 ? NO_ROUND : st.accepted[i]!;
+      s.invited = st.invited[i] === -1 ? NO_ROUND : st.invited[i]!;
+    });
+    this.reports.push(...st.reports);
   }
 
   /** Clients connected and authenticated right now. */

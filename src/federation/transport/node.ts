@@ -4,3 +4,4 @@ export * from "./index.js";
 export { serveFederation } from "./server-node.js";
 export type { ServeOptions, FederationServer } from "./server-node.js";
 export { joinFederationNode } from "./client-node.js";
+export { writeServeCheckpoint, readServeCheckpoint } from "./serve-checkpoint-node.js";

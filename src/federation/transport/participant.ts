@@ -102,6 +102,13 @@ export class Participant {
         }
         this.settle(f.accepted);
         this.unwindCatchUps();
+        if (this.lastRound >= f.round) {
+          // only a server resumed from a checkpoint older than the rounds it already acknowledged
+          // can be behind its client (docs/network.md "Checkpoints and --resume"): one step can be
+          // rewound, several applied ones cannot — going on would desynchronise the memories
+          throw new FedquantError("E_STATE", `the server is at round ${f.round}, but this client already applied round ${this.lastRound} ` +
+            `(the server resumed from an older checkpoint); restart this client from a state saved before round ${f.round}`);
+        }
         this.opts.log?.({ level: "info", event: "welcome", client: f.client, round: f.round, message: `joined as client ${f.client} at round ${f.round}` });
         return;
       }

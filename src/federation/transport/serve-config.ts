@@ -19,9 +19,11 @@ export interface ServeConfig {
   startTimeoutMs?: number;
   /** one per client, in client order; absent: generate them */
   tokens?: string[];
+  /** `--out`: write the server's checkpoint after every this many completed rounds (and after the last); default 1 */
+  checkpointEvery: number;
 }
 
-const KEYS = new Set(["session", "host", "port", "deadlineMs", "maxFrameBytes", "minClients", "quorum", "startTimeoutMs", "tokens", "$comment"]);
+const KEYS = new Set(["session", "host", "port", "deadlineMs", "maxFrameBytes", "minClients", "quorum", "startTimeoutMs", "tokens", "checkpointEvery", "$comment"]);
 
 function num(o: Record<string, unknown>, key: string, min: number, max: number, dflt?: number): number | undefined {
   const v = o[key];
@@ -58,5 +60,6 @@ export function checkServeConfig(x: unknown): ServeConfig {
     minClients: num(o, "minClients", 1, clients),
     quorum: num(o, "quorum", 1, clients),
     startTimeoutMs: num(o, "startTimeoutMs", 0, 86_400_000),
+    checkpointEvery: num(o, "checkpointEvery", 1, 10_000_000, 1)!,
   };
 }

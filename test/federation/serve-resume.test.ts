@@ -1,0 +1,182 @@
+// `fedquant serve --out … --resume`: the server process dies in the middle of a round, a new one
+// resumes from the checkpoint written after the last completed round, the clients reconnect with
+// their tokens (rewinding the step of the round the dead server never closed), and the session
+// ends exactly where an uninterrupted one does — the whole server state bit for bit, the same
+// bits per round. A damaged or foreign checkpoint is refused before anything listens.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FedquantError } from "../../src/errors.js";
+import { ready } from "../../src/kernel/index.js";
+import { algorithmParticipantFactory, createAlgorithmRoundDriver, type AlgorithmRoundDriver } from "../../src/federation/transport/algorithm-driver.js";
+import { serveFederation, type FederationServer } from "../../src/federation/transport/server-node.js";
+import { joinFederationNode } from "../../src/federation/transport/client-node.js";
+import type { ParticipantFactory } from "../../src/federation/transport/driver.js";
+import { buildServeCheckpoint, type ServeCheckpoint } from "../../src/federation/transport/serve-checkpoint.js";
+import { readServeCheckpoint, writeServeCheckpoint } from "../../src/federation/transport/serve-checkpoint-node.js";
+import type { SessionResult } from "../../src/federation/transport/coordinator.js";
+import type { SessionSpec } from "../../src/federation/transport/session.js";
+
+beforeAll(async () => { await ready(); });
+const dir = mkdtempSync(join(tmpdir(), "fedquant-resume-"));
+const servers: FederationServer[] = [];
+afterEach(async () => { for (const s of servers.splice(0)) await s.close(); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const session: SessionSpec = {
+  algorithm: "artemis",
+  config: { gamma: 0.5, up: { name: "qsgd", params: { s: 1 } }, down: { name: "qsgd", params: { s: 1 } }, participation: 0.5 },
+  problem: { kind: "logistic", clients: 4, perClient: 60, seed: 5 }, seed: 21, rounds: 12, batchSize: 10,
+};
+const tokens = ["token-0-secret", "token-1-secret", "token-2-secret", "token-3-secret"];
+const CRASH_ROUND = 5;
+
+function code(f: () => unknown): string | undefined {
+  try { f(); } catch (e) { return e instanceof FedquantError ? e.code : `not a FedquantError: ${String(e)}`; }
+  return undefined;
+}
+
+/** Serve with a checkpoint after every round (what `fedquant serve --out` does). */
+async function serve(driver: AlgorithmRoundDriver, path: string, resume?: ServeCheckpoint, port = 0): Promise<FederationServer> {
+  const srv: FederationServer = await serveFederation(driver, {
+    tokens: resume?.tokens ?? tokens, deadlineMs: 20_000, maxFrameBytes: 1 << 22, port, resume: resume?.coordinator,
+    onRound: () => writeServeCheckpoint(path, buildServeCheckpoint({
+      session: driver.checked.spec, tokens, initialLoss: driver.initialLoss, coordinator: srv.coordinator.checkpoint(), server: driver.server.toJSON(),
+    })),
+  });
+  servers.push(srv);
+  return srv;
+}
+
+describe("serve checkpoints and --resume", () => {
+  let reference: { state: unknown; result: SessionResult };
+  let checkpointPath: string;
+
+  it("a server killed mid-round resumes from its checkpoint; the session ends bit for bit as an uninterrupted one", async () => {
+    // the uninterrupted run
+    const refDriver = await createAlgorithmRoundDriver(session);
+    const ref = await serve(refDriver, join(dir, "ref.json"));
+    const refMembers = tokens.map((token) => joinFederationNode(ref.url, { token, factory: algorithmParticipantFactory() }));
+    const refResult = await ref.finished;
+    await Promise.all(refMembers.map((m) => m.result));
+    reference = { state: refDriver.server.toJSON(), result: refResult };
+
+    // the interrupted run: the server dies once the first uplink of round CRASH_ROUND arrived
+    checkpointPath = join(dir, "checkpoint.json");
+    const d1 = await createAlgorithmRoundDriver(session);
+    let srv1!: FederationServer;
+    const check = d1.check.bind(d1);
+    let crashed = false;
+    d1.check = (round, client, up) => {
+      check(round, client, up);
+      if (round === CRASH_ROUND && !crashed) { crashed = true; queueMicrotask(() => { void srv1.close(); }); }
+    };
+    srv1 = await serve(d1, checkpointPath);
+    const lost = srv1.finished.then(() => "finished", (e: unknown) => (e as Error).message);
+
+    // clients count the downlink bits of every step, per round, to account for the re-sent round
+    const stepBits = new Map<string, number[]>();
+    const factory: ParticipantFactory = async (s, c) => {
+      const d = await algorithmParticipantFactory()(s, c);
+      return { ...d, step: (round: number, down: Uint8Array) => {
+        const k = `${c}:${round}`;
+        stepBits.set(k, [...(stepBits.get(k) ?? []), d.bits(down)]);
+        return d.step(round, down);
+      } };
+    };
+    const members = tokens.map((token) => joinFederationNode(srv1.url, { token, factory, retryDelayMs: 50, retries: 12 }));
+    expect(await lost).toMatch(/stopped at round 5/);
+
+    const cp = readServeCheckpoint(checkpointPath, d1.checked.spec, tokens);
+    expect(cp.coordinator.round).toBe(CRASH_ROUND);
+    expect(cp.server.round).toBe(CRASH_ROUND);
+    const d2 = await createAlgorithmRoundDriver(session, { restore: cp.server });
+    const srv2 = await serve(d2, checkpointPath, cp, srv1.port);
+    const result = await srv2.finished;
+    const joined = await Promise.all(members.map((m) => m.result));
+
+    // the server's whole state (model, memories, catch-up history, streams' position) bit for bit
+    expect(d2.server.toJSON()).toEqual(reference.state);
+    expect(result.reports.map((r) => r.round)).toEqual([...Array(session.rounds).keys()]);
+    for (const k of ["invited", "participants", "absent", "bitsUp", "bitsDown", "outcome"] as const) {
+      expect(result.reports.map((r) => r[k])).toEqual(reference.result.reports.map((r) => r[k]));
+    }
+    expect(result.bitsUp).toBe(reference.result.bitsUp);
+    expect(result.bitsDown).toBe(reference.result.bitsDown);
+    // the clients' counts add up: uplinks used = the server's; downlinks received = the server's
+    // plus the round-5 downlinks the dead server sent before it died (sent again by the new one)
+    const usedUp = joined.reduce((a, j) => a + j.bitsUp - j.bitsUpRejected, 0);
+    expect(usedUp).toBe(result.bitsUp);
+    let resent = 0;
+    for (const bits of stepBits.values()) resent += bits.slice(0, -1).reduce((a, b) => a + b, 0);
+    for (const [k, bits] of stepBits) if (bits.length > 1) expect(k.endsWith(`:${CRASH_ROUND}`)).toBe(true);
+    expect(resent).toBeGreaterThan(0);
+    expect(joined.reduce((a, j) => a + j.bitsDown, 0)).toBe(result.bitsDown + resent);
+    expect(joined.reduce((a, j) => a + j.bitsUpRejected, 0)).toBeGreaterThan(0); // someone rewound its round-5 step
+    // the final checkpoint is of the finished session: there is nothing left to resume
+    const last = readServeCheckpoint(checkpointPath, session, tokens);
+    expect(last.coordinator.round).toBe(session.rounds);
+    await expect(serveFederation(d2, { tokens, deadlineMs: 1000, maxFrameBytes: 1 << 20, resume: last.coordinator })).rejects.toThrow(/already finished/);
+  }, 60_000);
+
+  it("refuses a damaged or foreign checkpoint with E_STATE / E_CONFIG", async () => {
+    const good = JSON.parse(readFileSync(checkpointPath, "utf8")) as ServeCheckpoint;
+    const p = join(dir, "bad.json");
+    const read = (x: unknown, s: SessionSpec = session, t: string[] | undefined = tokens): (() => unknown) => {
+      writeFileSync(p, typeof x === "string" ? x : JSON.stringify(x));
+      return () => readServeCheckpoint(p, s, t);
+    };
+    expect(code(read(JSON.stringify(good).slice(0, 200)))).toBe("E_STATE");
+    expect(code(read({ ...good, format: "something" }))).toBe("E_STATE");
+    expect(code(read({ ...good, server: null }))).toBe("E_STATE");
+    expect(code(() => readServeCheckpoint(join(dir, "absent.json"), session, tokens))).toBe("E_IO");
+    expect(() => read(good, { ...session, seed: 22 })()).toThrow(/E_CONFIG.*seed: "22" in the config, "21" in the checkpoint/);
+    expect(() => read(good, { ...session, config: { ...session.config, gamma: 0.25 } })()).toThrow(/E_CONFIG.*config\.gamma/);
+    expect(() => read(good, session, ["x-token-0", ...tokens.slice(1)])()).toThrow(/E_CONFIG.*tokens.*client\(s\) 0/);
+    expect(code(read(good, session, undefined))).toBeUndefined(); // generated tokens come from the checkpoint
+
+    // damaged parts the algorithm and the coordinator restore
+    const mid = { ...good.server, round: 5 };
+    const cp5 = { ...good.coordinator, round: 5, reports: good.coordinator.reports.slice(0, 5), accepted: good.coordinator.accepted.map(() => -1), invited: good.coordinator.invited.map(() => -1) };
+    await expect(createAlgorithmRoundDriver(session, { restore: { ...mid, dim: 3 } })).rejects.toMatchObject({ code: "E_STATE" });
+    await expect(createAlgorithmRoundDriver(session, { restore: { ...mid, data: null as never } })).rejects.toMatchObject({ code: "E_STATE" });
+    await expect(createAlgorithmRoundDriver(session, { restore: { ...mid, seed: "22" } })).rejects.toMatchObject({ code: "E_STATE" });
+    const d = await createAlgorithmRoundDriver(session);
+    for (const bad of [{ ...cp5, reports: cp5.reports.slice(1) }, { ...cp5, accepted: [0, 1] }, { ...cp5, round: -1 }, { ...cp5, reports: [...cp5.reports.slice(0, 4), { round: 4 }] }]) {
+      await expect(serveFederation(d, { tokens, deadlineMs: 1000, maxFrameBytes: 1 << 20, resume: bad as never })).rejects.toMatchObject({ code: "E_STATE" });
+    }
+  });
+
+  it("fedquant serve --resume refuses a mismatched or damaged checkpoint and does not listen", async () => {
+    const cfgPath = join(dir, "serve.json");
+    const out = join(dir, "out");
+    const run = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
+      const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "", stderr = "";
+      proc.stdout.on("data", (b: Buffer) => { stdout += b.toString(); });
+      proc.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
+      proc.on("exit", (c) => { clearTimeout(timer); resolve({ code: c, stdout, stderr }); });
+    });
+    writeFileSync(cfgPath, JSON.stringify({ session: { ...session, rounds: 13 }, tokens, port: 0 }));
+    rmSync(out, { recursive: true, force: true });
+    const none = await run(["serve", cfgPath, "--out", out, "--resume", "--quiet"]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/E_IO.*no checkpoint/);
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "checkpoint.json"), readFileSync(checkpointPath));
+    const mismatch = await run(["serve", cfgPath, "--out", out, "--resume", "--quiet"]);
+    expect(mismatch.code).not.toBe(0);
+    expect(mismatch.stderr).toMatch(/E_CONFIG.*rounds: 13 in the config, 12 in the checkpoint/);
+    expect(mismatch.stdout).not.toMatch(/ws:\/\//);
+    writeFileSync(join(out, "checkpoint.json"), "{\"format\": \"fedquant.serve-checkpoint\", \"vers");
+    writeFileSync(cfgPath, JSON.stringify({ session, tokens, port: 0 }));
+    const damaged = await run(["serve", cfgPath, "--out", out, "--resume", "--quiet"]);
+    expect(damaged.code).not.toBe(0);
+    expect(damaged.stderr).toMatch(/E_STATE/);
+    expect(damaged.stdout).not.toMatch(/ws:\/\//);
+  }, 60_000);
+});
