@@ -121,6 +121,34 @@ describe("serve checkpoints and --resume", () => {
     await expect(serveFederation(d2, { tokens, deadlineMs: 1000, maxFrameBytes: 1 << 20, resume: last.coordinator })).rejects.toThrow(/already finished/);
   }, 60_000);
 
+  it("a client that already applied rounds the checkpoint does not hold refuses the resumed server (checkpointEvery > 1)", async () => {
+    // checkpoints after round 2 only (as checkpointEvery 3 would), the server dies in round 5:
+    // the clients applied acknowledged rounds 3 and 4, which no rewind can undo
+    const path = join(dir, "every3.json");
+    const d1 = await createAlgorithmRoundDriver(session);
+    const check = d1.check.bind(d1);
+    let srv1!: FederationServer;
+    d1.check = (round, client, up) => { check(round, client, up); if (round === CRASH_ROUND) queueMicrotask(() => { void srv1.close(); }); };
+    srv1 = await serveFederation(d1, {
+      tokens, deadlineMs: 20_000, maxFrameBytes: 1 << 22,
+      onRound: (r) => {
+        if ((r.round + 1) % 3 !== 0) return;
+        writeServeCheckpoint(path, buildServeCheckpoint({ session, tokens, initialLoss: d1.initialLoss, coordinator: srv1.coordinator.checkpoint(), server: d1.server.toJSON() }));
+      },
+    });
+    servers.push(srv1);
+    const members = tokens.map((token) => joinFederationNode(srv1.url, { token, factory: algorithmParticipantFactory(), retryDelayMs: 50, retries: 12 }));
+    await srv1.finished.catch(() => {});
+    const cp = readServeCheckpoint(path, session, tokens);
+    expect(cp.coordinator.round).toBe(3);
+    const d2 = await createAlgorithmRoundDriver(session, { restore: cp.server });
+    await serve(d2, join(dir, "every3-resumed.json"), cp, srv1.port);
+    const ends = await Promise.allSettled(members.map((m) => m.result));
+    const refused = ends.filter((e) => e.status === "rejected").map((e) => String((e as PromiseRejectedResult).reason));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const why of refused) expect(why).toMatch(/E_STATE.*server is at round 3, but this client already applied round [345]/);
+  }, 60_000);
+
   it("refuses a damaged or foreign checkpoint with E_STATE / E_CONFIG", async () => {
     const good = JSON.parse(readFileSync(checkpointPath, "utf8")) as ServeCheckpoint;
     const p = join(dir, "bad.json");

@@ -54,13 +54,17 @@ export function checkServeCheckpoint(x: unknown, session: SessionSpec, tokens: r
   }
   if (!Array.isArray(o.tokens) || o.tokens.some((t) => typeof t !== "string" || t.length === 0)) throw new FedquantError("E_STATE", "the serve checkpoint's tokens are missing or damaged");
   if (o.initialLoss !== null && typeof o.initialLoss !== "number") throw new FedquantError("E_STATE", "the serve checkpoint's initialLoss is damaged");
-  const diff = jsonDiff(checkSession(session).spec, o.session);
+  let saved: SessionSpec;
+  try { saved = checkSession(o.session).spec; } catch (e) {
+    throw new FedquantError("E_STATE", `the serve checkpoint's session is damaged: ${(e as Error).message}`, { cause: e });
+  }
+  const diff = jsonDiff(checkSession(session).spec, saved);
   if (diff.length > 0) throw new FedquantError("E_CONFIG", `--resume needs the session the checkpoint was made with; session ${diff.join("; ")}`);
   if (tokens !== undefined && (tokens.length !== o.tokens.length || tokens.some((t, i) => t !== o.tokens![i]))) {
     const which = tokens.map((t, i) => (t !== o.tokens![i] ? i : -1)).filter((i) => i >= 0);
     throw new FedquantError("E_CONFIG", `--resume: the config's tokens differ from the checkpoint's (client(s) ${which.join(", ") || "count"}); clients reconnect with the tokens they were given`);
   }
-  return o as ServeCheckpoint;
+  return { ...(o as ServeCheckpoint), session: saved };
 }
 
 /** The checkpoint of a session between rounds (call it from onRound, before the next round opens). */
@@ -72,7 +76,7 @@ export function buildServeCheckpoint(parts: {
     throw new FedquantError("E_STATE", `a serve checkpoint is taken between rounds: the algorithm is at round ${parts.server.round}${parts.server.pending ? " (open)" : ""}, the coordinator at ${parts.coordinator.round}`);
   }
   return {
-    format: SERVE_CHECKPOINT_FORMAT, version: 1, session: parts.session, tokens: [...parts.tokens],
+    format: SERVE_CHECKPOINT_FORMAT, version: 1, session: checkSession(parts.session).spec, tokens: [...parts.tokens],
     initialLoss: parts.initialLoss ?? null, coordinator: parts.coordinator, server: parts.server,
   };
 }
