@@ -3,8 +3,8 @@
 // their tokens (rewinding the step of the round the dead server never closed), and the session
 // ends exactly where an uninterrupted one does — the whole server state bit for bit, the same
 // bits per round. A damaged or foreign checkpoint is refused before anything listens.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,30 @@ beforeAll(async () => { await ready(); });
 const dir = mkdtempSync(join(tmpdir(), "fedquant-resume-"));
 const servers: FederationServer[] = [];
 afterEach(async () => { for (const s of servers.splice(0)) await s.close(); });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const procs: ChildProcess[] = [];
+afterAll(() => {
+  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function fedquant(args: string[]): { proc: ChildProcess; out: Promise<{ code: number | null; stdout: string; stderr: string }>; stdout: () => string } {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+  procs.push(proc);
+  let stdout = "", stderr = "";
+  proc.stdout!.on("data", (b: Buffer) => { stdout += b.toString(); });
+  proc.stderr!.on("data", (b: Buffer) => { stderr += b.toString(); });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 90_000);
+  const out = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => proc.on("exit", (c) => { clearTimeout(timer); resolve({ code: c, stdout, stderr }); }));
+  return { proc, out, stdout: () => stdout };
+}
+
+const until = async (what: string, ok: () => boolean, ms: number): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
 
 const session: SessionSpec = {
   algorithm: "artemis",
@@ -176,6 +199,50 @@ describe("serve checkpoints and --resume", () => {
       await expect(serveFederation(d, { tokens, deadlineMs: 1000, maxFrameBytes: 1 << 20, resume: bad as never })).rejects.toMatchObject({ code: "E_STATE" });
     }
   });
+
+  it("fedquant serve killed with SIGKILL, restarted with --resume: the joined processes reconnect and the session ends as an uninterrupted one", async () => {
+    const cli: SessionSpec = { ...session, problem: { kind: "logistic", clients: 2, perClient: 400, seed: 3 }, rounds: 600, batchSize: "full" };
+    const cliTokens = tokens.slice(0, 2);
+    // the uninterrupted run, in process
+    const refDriver = await createAlgorithmRoundDriver(cli);
+    const ref = await serveFederation(refDriver, { tokens: cliTokens, deadlineMs: 20_000, maxFrameBytes: 1 << 22 });
+    servers.push(ref);
+    await Promise.all(cliTokens.map((token) => joinFederationNode(ref.url, { token, factory: algorithmParticipantFactory() }).result));
+    const refResult = await ref.finished;
+
+    const cfgPath = join(dir, "kill.json");
+    const out = join(dir, "kill-out");
+    writeFileSync(cfgPath, JSON.stringify({ session: cli, tokens: cliTokens, port: 0, deadlineMs: 20_000 }));
+    const first = fedquant(["serve", cfgPath, "--out", out, "--quiet"]);
+    await until("the server's address", () => /at ws:\/\/127\.0\.0\.1:(\d+)/.test(first.stdout()), 30_000);
+    const port = /at ws:\/\/127\.0\.0\.1:(\d+)/.exec(first.stdout())![1]!;
+    const clients = cliTokens.map((t) => fedquant(["join", `ws://127.0.0.1:${port}`, "--token", t, "--quiet", "--retries", "12"]));
+    const cpPath = join(out, "checkpoint.json");
+    const roundOf = (): number => { try { return (JSON.parse(readFileSync(cpPath, "utf8")) as ServeCheckpoint).coordinator.round; } catch { return -1; } };
+    await until("a checkpoint after round 3", () => roundOf() >= 4, 30_000);
+    first.proc.kill("SIGKILL");
+    const killed = await first.out;
+    expect(killed.code).toBeNull();
+    const at = roundOf();
+    expect(at).toBeLessThan(cli.rounds); // it died mid-session
+
+    const second = fedquant(["serve", cfgPath, "--out", out, "--resume", "--quiet", "--port", port]);
+    const [s2, ...joined] = await Promise.all([second.out, ...clients.map((c) => c.out)]);
+    expect(s2.code, s2.stderr).toBe(0);
+    expect(s2.stdout).toMatch(new RegExp(`resumed from .* after round ${at - 1}`));
+    for (const j of joined) expect(j.code, j.stderr).toBe(0);
+    const final = JSON.parse(readFileSync(cpPath, "utf8")) as ServeCheckpoint;
+    expect(final.server).toEqual(refDriver.server.toJSON());
+    const reports = JSON.parse(readFileSync(join(out, "reports.json"), "utf8")) as SessionResult;
+    expect(reports.reports.map((r) => [r.round, r.bitsUp, r.bitsDown, r.participants])).toEqual(refResult.reports.map((r) => [r.round, r.bitsUp, r.bitsDown, r.participants]));
+    expect([reports.bitsUp, reports.bitsDown]).toEqual([refResult.bitsUp, refResult.bitsDown]);
+    // the clients sent every uplink the server used, plus at most the in-flight round's (rewound)
+    const sent = joined.map((j) => Number(/payload bits sent (\d+)/.exec(j.stdout)![1]));
+    const lastRound = refResult.reports.at(-1)!;
+    expect(sent[0]! + sent[1]!).toBeGreaterThanOrEqual(reports.bitsUp);
+    expect(sent[0]! + sent[1]! - reports.bitsUp).toBeLessThanOrEqual(2 * Math.max(...refResult.reports.map((r) => r.bitsUp), lastRound.bitsUp));
+    expect(existsSync(`${cpPath}.tmp`)).toBe(false);
+  }, 90_000);
 
   it("fedquant serve --resume refuses a mismatched or damaged checkpoint and does not listen", async () => {
     const cfgPath = join(dir, "serve.json");
