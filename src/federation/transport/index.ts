@@ -23,3 +23,4 @@ export { checkServeConfig } from "./serve-config.js";
 export type { ServeConfig } from "./serve-config.js";
 export { buildServeCheckpoint, checkServeCheckpoint, SERVE_CHECKPOINT_FORMAT } from "./serve-checkpoint.js";
 export type { ServeCheckpoint } from "./serve-checkpoint.js";
+export { createSamplerRoundDriver, samplerParticipantFactory, checkSamplerSession, type SamplerRoundDriver, type SamplerDriverOptions, type SamplerParticipantOptions, type SamplerSessionSpec } from "./sampler-driver.js";
