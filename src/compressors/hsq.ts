@@ -4,17 +4,11 @@
 import { BucketCompressor } from "./stovoq-buckets.js";
 import { HsqQuantizer, type HsqParams } from "./hsq-quantizer.js";
 
-export class Hsq extends BucketCompressor {
+export class Hsq extends BucketCompressor<HsqQuantizer> {
   readonly name = "hsq";
   readonly id = 8;
-  readonly unbiased: boolean;
-  readonly quantizer: HsqQuantizer;
-  readonly params: Readonly<Required<HsqParams>>;
 
   constructor(p: HsqParams = {}) {
-    super();
-    this.quantizer = new HsqQuantizer(p, "hsq");
-    this.params = this.quantizer.params;
-    this.unbiased = this.quantizer.unbiased;
+    super(new HsqQuantizer(p, "hsq"));
   }
 }

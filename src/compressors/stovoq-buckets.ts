@@ -120,10 +120,17 @@ export function codewordsFor(rng: RandomStream, M: number, d: number, alpha: num
  * A compressor that quantizes the raw buckets of x (no normalisation) with one quantizer; the
  * header carries the quantizer's parameters. Subclasses fix name, id and the quantizer.
  */
-export abstract class BucketCompressor extends BaseCompressor {
+export abstract class BucketCompressor<Q extends BucketQuantizer = BucketQuantizer> extends BaseCompressor {
   // the header's parameter bytes are the quantizer's (paramBytes below)
   protected readonly wireParams = {} as const;
-  abstract readonly quantizer: BucketQuantizer;
+  readonly unbiased: boolean;
+  readonly params: Q["params"];
+
+  constructor(readonly quantizer: Q) {
+    super();
+    this.params = quantizer.params;
+    this.unbiased = quantizer.unbiased;
+  }
   omega(dim: number): number { return this.quantizer.omega(Math.ceil(dim / this.quantizer.d), dim, false); }
   override delta(dim: number): number { return this.quantizer.delta(Math.ceil(dim / this.quantizer.d), dim); }
 

@@ -5,17 +5,11 @@
 import { BucketCompressor } from "./stovoq-buckets.js";
 import { StovoqQuantizer, type StovoqParams } from "./stovoq-quantizer.js";
 
-export class Stovoq extends BucketCompressor {
+export class Stovoq extends BucketCompressor<StovoqQuantizer> {
   readonly name = "stovoq";
   readonly id = 6;
-  readonly unbiased: boolean;
-  readonly quantizer: StovoqQuantizer;
-  readonly params: Readonly<Required<StovoqParams>>;
 
   constructor(p: StovoqParams = {}) {
-    super();
-    this.quantizer = new StovoqQuantizer(p, "stovoq");
-    this.params = this.quantizer.params;
-    this.unbiased = this.quantizer.unbiased;
+    super(new StovoqQuantizer(p, "stovoq"));
   }
 }

