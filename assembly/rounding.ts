@@ -2,6 +2,7 @@
 // ξ_i = ⌊r_i⌋ + 1{u_i < r_i − ⌊r_i⌋}, r_i = |x_i|·scale, with u_i the i-th uniform of the
 // Philox stream, so coordinate i always uses the same random number in every build.
 import { philox8BlocksSimd, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
+import { absSum } from "./vec";
 
 // out[i] = sign(x_i) · min(ξ_i, s) as i32. `out` doubles as the scratch for the random words.
 // The clamp only matters when f32 rounding pushes r_i a hair above s (the max coordinate).
@@ -65,5 +66,29 @@ export function signBits(x: usize, n: u32, out: usize): void {
     const m = min<u32>(8, n - i);
     for (let j: u32 = 0; j < m; j++) if (load<f32>(x + (<usize>(i + j) << 2)) < 0) b |= 1 << j;
     store<u8>(out + (i >> 3), <u8>b);
+  }
+}
+
+// Scaled sign message (spec/compressors.md "Sign"): nb f32 scales f32(‖x_b‖₁/|b|) (f64 sum in
+// vec.ts order) at dst, then the sign bits of all of x (signBits). One call per message.
+export function signEncode(x: usize, n: u32, b: u32, dst: usize): void {
+  const nb = (n + b - 1) / b;
+  for (let j: u32 = 0; j < nb; j++) {
+    const len = min<u32>(b, n - j * b);
+    store<f32>(dst + (<usize>j << 2), <f32>(absSum(x + (<usize>(j * b) << 2), len) / <f64>len));
+  }
+  signBits(x, n, dst + (<usize>nb << 2));
+}
+
+// out_i = −scale_j if bit i is set else scale_j, j = ⌊i/b⌋.
+export function signDecode(bits: usize, scales: usize, n: u32, b: u32, out: usize): void {
+  let i: u32 = 0;
+  for (let j: u32 = 0; i < n; j++) {
+    const sc = load<f32>(scales + (<usize>j << 2));
+    const end = min<u32>(n, i + b);
+    for (; i < end; i++) {
+      const neg = (<u32>load<u8>(bits + (i >> 3)) >> (i & 7)) & 1;
+      store<f32>(out + (<usize>i << 2), neg ? -sc : sc);
+    }
   }
 }

@@ -45,7 +45,14 @@ export abstract class BaseCompressor implements Compressor {
   abstract omega(dim: number): number;
   delta(_dim: number): number { return 0; }
 
-  protected abstract encodePayload(x: Float32Array, rng: RandomStream): Payload;
+  /**
+   * px: where x sits in the kernel's linear memory during the call, for compressors that set
+   * `inputInMemory` (one wasm call over the whole message); otherwise −1 and x is not copied
+   * whole (linear memory stays O(chunk), e.g. DoStoVoQ at large D).
+   */
+  protected abstract encodePayload(x: Float32Array, rng: RandomStream, px: number): Payload;
+  /** Copy x into linear memory once for encodePayload (fused message kernels). */
+  protected readonly inputInMemory: boolean = false;
   /** rng is positioned where the encoder's randomness started (a clone: decoding never advances the caller's stream). */
   protected abstract decodePayload(payload: Uint8Array, payloadBits: number, dim: number, rng: RandomStream): Float32Array;
 
@@ -57,14 +64,18 @@ export abstract class BaseCompressor implements Compressor {
     if (x.length < 1 || x.length > MAX_DIM) throw new FedquantError("E_DIM", `${this.name}.encode: dimension ${x.length} outside 1..${MAX_DIM}`);
     if (!(rng instanceof RandomStream)) throw new FedquantError("E_CONFIG", `${this.name}.encode needs a RandomStream`);
     this.checkDim(x.length);
-    const bad = kernel().firstNonFinite(x);
-    if (bad >= 0) throw new FedquantError("E_INPUT", `${this.name}.encode: x[${bad}] = ${x[bad]} is not finite`);
-    const start = rng.counter;
-    const p = this.encodePayload(x, rng);
-    return writeMessage({
-      compressor: this.id, dim: x.length, seed: [rng.k0, rng.k1], stream: [rng.i0, rng.i1],
-      counter: start, params: this.paramBytes(), payloadBits: p.bits,
-    }, p.bytes);
+    const k = kernel();
+    return k.scope(() => {
+      const px = this.inputInMemory ? k.putF32(x) : -1;
+      const bad = px >= 0 ? k.raw.firstNonFinite(px, x.length) : k.firstNonFinite(x);
+      if (bad >= 0) throw new FedquantError("E_INPUT", `${this.name}.encode: x[${bad}] = ${x[bad]} is not finite`);
+      const start = rng.counter;
+      const p = this.encodePayload(x, rng, px);
+      return writeMessage({
+        compressor: this.id, dim: x.length, seed: [rng.k0, rng.k1], stream: [rng.i0, rng.i1],
+        counter: start, params: this.paramBytes(), payloadBits: p.bits,
+      }, p.bytes);
+    });
   }
 
   decode(msg: Uint8Array, dim: number, rng?: RandomStream): Float32Array {

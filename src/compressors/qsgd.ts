@@ -6,10 +6,9 @@
 // authors' code): still unbiased, with ω = min(B/(4s²), √B/s) since each coordinate's variance
 // (M/s)² θ(1−θ) is at most both (M/s)²/4 and (M/s)|v_i|.
 import { FedquantError } from "../errors.js";
-import { kernel } from "../kernel/index.js";
+import { kernel, qsgdDecodeBytes, qsgdEncodeAt, type QsgdShape } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
 import { BaseCompressor, concat, expectPayloadBytes, intParam, type Payload } from "./compressor.js";
-import { roundUpF32 } from "./f32.js";
 
 export interface QsgdParams {
   /** Number of levels s ≥ 1. */
@@ -60,76 +59,44 @@ export class Qsgd extends BaseCompressor {
     return (3 + 1.5 * Math.log2((2 * (s * s + b)) / (s * (s + Math.sqrt(b))))) * s * (s + Math.sqrt(b)) + 32;
   }
 
-  protected encodePayload(x: Float32Array, rng: RandomStream): Payload {
-    const k = kernel();
-    const dim = x.length, b = this.bucketSize(dim), nb = Math.ceil(dim / b), s = this.params.s;
-    const norms = new Float32Array(nb);
-    const levels = new Int32Array(dim);
-    for (let j = 0; j < nb; j++) {
-      const seg = x.subarray(j * b, Math.min(dim, (j + 1) * b));
-      // rounded up, so that no r_i = s|v_i|/norm exceeds s (a clamp there would bias the level)
-      norms[j] = roundUpF32(this.params.norm === "linf" ? maxAbs(seg) : k.norm2(seg));
-      if (norms[j] === Infinity) throw new FedquantError("E_INPUT", `qsgd: the ${this.params.norm} norm of bucket ${j} overflows float32 (values up to ${maxAbs(seg)}); rescale the input`);
-      // each bucket draws its uniforms from the stream in order, so the whole vector uses ⌈·/4⌉ blocks per bucket
-      if (norms[j] === 0) {
-        rng.take(Math.ceil(seg.length / 4));
-        continue;
-      }
-      levels.set(this.round(seg, norms[j]!, rng), j * b);
-    }
-    const normBytes = new Uint8Array(norms.buffer);
-    if (this.params.coding === "elias") {
-      const e = k.qsgdEliasEncode(levels);
-      return { bytes: concat(normBytes, e.bytes), bits: 32 * nb + e.bits };
-    }
-    const w = this.levelBits;
-    const fields = new Uint32Array(dim);
-    for (let i = 0; i < dim; i++) fields[i] = (Math.abs(levels[i]!) << 1) | (levels[i]! < 0 ? 1 : 0);
-    return { bytes: concat(normBytes, k.packFixed(fields, w)), bits: 32 * nb + w * dim };
+  protected override readonly inputInMemory = true;
+
+  private shape(dim: number): QsgdShape {
+    const { s, norm, coding } = this.params;
+    return { n: dim, bucket: this.bucketSize(dim), s, linf: norm === "linf", elias: coding === "elias", width: this.levelBits };
   }
 
-  /**
-   * Signed levels of one bucket with scale `norm` > 0: ξ_i from r_i = s|v_i|/norm. The kernel
-   * takes the f32 factor s/norm, which overflows for norms below s/FLT_MAX (subnormal buckets);
-   * there both are scaled by 2^100 first — exact in f32 — so the r_i stay the same numbers.
-   */
-  private round(seg: Float32Array, norm: number, rng: RandomStream): Int32Array {
-    const s = this.params.s;
-    if (Number.isFinite(Math.fround(s / norm))) return kernel().qsgdRound(seg, s / norm, s, rng);
-    const up = seg.map((v) => v * 2 ** 100);
-    return kernel().qsgdRound(up, s / (norm * 2 ** 100), s, rng);
+  // One kernel call (assembly/qsgd.ts): per bucket the norm rounded UP to float32 (so no
+  // r_i = s|v_i|/norm exceeds s — a clamp there would bias the level), stochastic rounding with
+  // ⌈len/4⌉ blocks of the stream per bucket (zero buckets too), packing into the payload.
+  protected encodePayload(x: Float32Array, rng: RandomStream, px: number): Payload {
+    const e = qsgdEncodeAt(kernel(), px, this.shape(x.length), rng);
+    if (e.overflowBucket !== undefined) {
+      const b = this.bucketSize(x.length), j = e.overflowBucket;
+      throw new FedquantError("E_INPUT", `qsgd: the ${this.params.norm} norm of bucket ${j} overflows float32 (values up to ${maxAbs(x.subarray(j * b, (j + 1) * b))}); rescale the input`);
+    }
+    return e;
   }
 
   protected decodePayload(payload: Uint8Array, bits: number, dim: number): Float32Array {
-    const k = kernel();
-    const b = this.bucketSize(dim), nb = Math.ceil(dim / b), s = this.params.s;
+    const q = this.shape(dim), nb = Math.ceil(dim / q.bucket);
     if (payload.length < 4 * nb) throw new FedquantError("E_DECODE", `qsgd payload of ${payload.length} bytes cannot hold ${nb} norms`);
-    const norms = new Float32Array(payload.slice(0, 4 * nb).buffer);
+    const norms = new Float32Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + 4 * nb));
     for (let j = 0; j < nb; j++) {
       if (!Number.isFinite(norms[j]!) || norms[j]! < 0) throw new FedquantError("E_DECODE", `qsgd bucket norm ${j} is ${norms[j]}`);
     }
-    const body = payload.subarray(4 * nb);
-    let levels: Int32Array;
-    if (this.params.coding === "elias") {
-      const eb = bits - 32 * nb;
-      if (eb < 0) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, fewer than its ${nb} norms`);
-      expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil(eb / 8));
-      levels = k.qsgdEliasDecode(body, eb, dim, s);
+    let bodyBits: number;
+    if (q.elias) {
+      checkEliasLength(dim);
+      bodyBits = bits - 32 * nb;
+      if (bodyBits < 0) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, fewer than its ${nb} norms`);
+      expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil(bodyBits / 8));
     } else {
-      const w = this.levelBits;
-      if (bits !== 32 * nb + w * dim) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, expected ${32 * nb + w * dim}`);
-      expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil((w * dim) / 8));
-      const fields = k.unpackFixed(body, dim, w);
-      levels = new Int32Array(dim);
-      for (let i = 0; i < dim; i++) {
-        const mag = fields[i]! >>> 1;
-        if (mag > s) throw new FedquantError("E_DECODE", `qsgd level ${mag} at ${i} exceeds s = ${s}`);
-        levels[i] = fields[i]! & 1 ? -mag : mag;
-      }
+      bodyBits = q.width * dim;
+      if (bits !== 32 * nb + bodyBits) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, expected ${32 * nb + bodyBits}`);
+      expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil(bodyBits / 8));
     }
-    const out = new Float32Array(dim);
-    for (let i = 0; i < dim; i++) out[i] = (norms[Math.floor(i / b)]! * levels[i]!) / s;
-    return out;
+    return qsgdDecodeBytes(kernel(), payload, q, bodyBits);
   }
 }
 
@@ -144,4 +111,9 @@ function maxAbs(x: Float32Array): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) { const a = Math.abs(x[i]!); if (a > m) m = a; }
   return m;
+}
+
+/** The Elias coder's length limit (src/kernel/kernel.ts): zero runs within 2^28 coordinates. */
+function checkEliasLength(n: number): void {
+  if (n > 2 ** 28) throw new FedquantError("E_DIM", `the Elias coder handles 0..2^28 levels, got ${n}`);
 }

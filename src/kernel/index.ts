@@ -2,3 +2,4 @@
 export { Kernel, ready, kernel, loadKernel, useKernel } from "./kernel.js";
 export { simdSupported } from "./load.js";
 export type { Flavour, LoadOptions, KernelExports } from "./load.js";
+export { qsgdEncodeAt, qsgdDecodeBytes, signEncodeAt, signDecodeBytes, type QsgdShape } from "./messages.js";

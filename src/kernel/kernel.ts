@@ -8,6 +8,8 @@ import { instantiateKernel, type Flavour, type KernelExports, type LoadOptions }
 const PAGE = 65536;
 /** Kernels may read 8 bytes past an input (bit readers) and write whole 16-byte blocks. */
 const SLACK = 16;
+/** Floats per window of the chunked checks (256 KiB). */
+const WINDOW = 1 << 16;
 
 export class Kernel {
   private top: number;
@@ -22,6 +24,16 @@ export class Kernel {
 
   /** Reserve `bytes` (16-aligned, zero-initialised) and return the pointer. */
   alloc(bytes: number): number {
+    const ptr = this.allocRaw(bytes);
+    new Uint8Array(this.raw.memory.buffer, ptr, bytes).fill(0);
+    return ptr;
+  }
+
+  /**
+   * Reserve `bytes` for a buffer the caller overwrites in full: only the slack past its end is
+   * zeroed (readers may load 8 bytes beyond an input), not the buffer itself.
+   */
+  allocRaw(bytes: number): number {
     const ptr = this.top;
     const end = ptr + ((bytes + SLACK + 15) & ~15);
     const mem = this.raw.memory;
@@ -31,7 +43,7 @@ export class Kernel {
         throw new FedquantError("E_WASM", `kernel memory cannot grow to ${end} bytes`, { cause: e });
       }
     }
-    new Uint8Array(mem.buffer, ptr, end - ptr).fill(0);
+    new Uint8Array(mem.buffer, ptr + bytes, end - ptr - bytes).fill(0);
     this.top = end;
     return ptr;
   }
@@ -50,8 +62,8 @@ export class Kernel {
   u32(ptr: number, n: number): Uint32Array { return new Uint32Array(this.raw.memory.buffer, ptr, n); }
   u8(ptr: number, n: number): Uint8Array { return new Uint8Array(this.raw.memory.buffer, ptr, n); }
 
-  putF32(x: Float32Array): number { const p = this.alloc(x.length * 4); this.f32(p, x.length).set(x); return p; }
-  putBytes(x: Uint8Array): number { const p = this.alloc(x.length); this.u8(p, x.length).set(x); return p; }
+  putF32(x: Float32Array): number { const p = this.allocRaw(x.length * 4); this.f32(p, x.length).set(x); return p; }
+  putBytes(x: Uint8Array): number { const p = this.allocRaw(x.length); this.u8(p, x.length).set(x); return p; }
 
   // ---- random fills ---------------------------------------------------------------------
 
@@ -130,7 +142,19 @@ export class Kernel {
     });
   }
   /** Index of the first NaN/±Inf, or −1. */
-  firstNonFinite(a: Float32Array): number { return this.scope(() => this.raw.firstNonFinite(this.putF32(a), a.length)); }
+  firstNonFinite(a: Float32Array): number {
+    // through a window of WINDOW floats: a check must not cost a copy of the whole vector
+    return this.scope(() => {
+      const w = Math.min(a.length, WINDOW), p = this.allocRaw(w * 4);
+      for (let o = 0; o < a.length; o += w) {
+        const part = a.subarray(o, o + w);
+        this.f32(p, part.length).set(part);
+        const r = this.raw.firstNonFinite(p, part.length);
+        if (r >= 0) return o + r;
+      }
+      return -1;
+    });
+  }
 
   // ---- bit packing ---------------------------------------------------------------------
 

@@ -1,0 +1,84 @@
+// Whole-message kernels (issue #9): one wasm call per message for QSGD and scaled sign, reading
+// the input where BaseCompressor.encode already copied it (`px`) and writing the payload straight
+// into linear memory, so a message costs input + output + O(window) bytes of linear memory and
+// no per-bucket or per-coordinate JS. The arithmetic (and so every byte) is that of the
+// per-bucket composition in assembly/qsgd.ts's header comment.
+import { FedquantError } from "../errors.js";
+import type { RandomStream } from "../random/index.js";
+import type { Kernel } from "./kernel.js";
+
+/** The message exports of assembly/qsgd.ts and assembly/rounding.ts. */
+interface MessageExports {
+  qsgdEncode(x: number, n: number, b: number, s: number, linf: number, elias: number, width: number, dst: number,
+    k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): number;
+  qsgdPayloadCap(n: number, nb: number, s: number, elias: number, width: number): number;
+  qsgdDecodeFixed(src: number, norms: number, n: number, b: number, s: number, width: number, out: number): number;
+  qsgdDecodeElias(src: number, nBits: number, norms: number, n: number, b: number, s: number, out: number): number;
+  qsgdErrorAt(): number;
+  signEncode(x: number, n: number, b: number, dst: number): void;
+  signDecode(bits: number, scales: number, n: number, b: number, out: number): void;
+}
+
+const raw = (k: Kernel) => k.raw as unknown as MessageExports;
+
+export interface QsgdShape { n: number; bucket: number; s: number; linf: boolean; elias: boolean; width: number }
+
+/**
+ * QSGD payload (norms + fields) of the n values at px (finite, in linear memory), drawing
+ * ⌈len/4⌉ blocks per bucket from rng. Throws E_INPUT if a bucket norm overflows float32.
+ */
+export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStream): { bytes: Uint8Array; bits: number; overflowBucket?: number } {
+  const nb = Math.ceil(q.n / q.bucket);
+  return k.scope(() => {
+    const cap = raw(k).qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
+    const dst = k.allocRaw(cap);
+    const start = rng.counter;
+    const bits = raw(k).qsgdEncode(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
+      rng.k0, rng.k1, start >>> 0, Math.floor(start / 4294967296), rng.i0, rng.i1);
+    if (bits < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: raw(k).qsgdErrorAt() };
+    // every bucket draws ⌈len/4⌉ blocks: ⌈b/4⌉ for the full ones, then the last one's
+    const last = q.n - (nb - 1) * q.bucket;
+    rng.take((nb - 1) * Math.ceil(q.bucket / 4) + Math.ceil(last / 4));
+    return { bytes: k.u8(dst, Math.ceil(bits / 8)).slice(), bits };
+  });
+}
+
+/** Decode a QSGD payload whose norms (nb f32 at its start) the caller validated. */
+export function qsgdDecodeBytes(k: Kernel, payload: Uint8Array, q: QsgdShape, bodyBits: number): Float32Array {
+  const nb = Math.ceil(q.n / q.bucket);
+  return k.scope(() => {
+    const src = k.putBytes(payload);
+    const out = k.allocRaw(q.n * 4);
+    const body = src + 4 * nb;
+    const rc = q.elias
+      ? raw(k).qsgdDecodeElias(body, bodyBits, src, q.n, q.bucket, q.s, out)
+      : raw(k).qsgdDecodeFixed(body, src, q.n, q.bucket, q.s, q.width, out);
+    if (rc !== 0) {
+      if (rc === -3 && !q.elias) throw new FedquantError("E_DECODE", `qsgd level at ${raw(k).qsgdErrorAt()} exceeds s = ${q.s}`);
+      const why = rc === -1 ? "a truncated or malformed Elias-gamma code" : rc === -2 ? "a zero run past the dimension" : `a level above s = ${q.s}`;
+      throw new FedquantError("E_DECODE", `QSGD payload has ${why}`);
+    }
+    return k.f32(out, q.n).slice();
+  });
+}
+
+/** Scaled-sign payload (nb f32 scales, then ⌈n/8⌉ bytes of sign bits) of the n values at px. */
+export function signEncodeAt(k: Kernel, px: number, n: number, bucket: number): Uint8Array {
+  const nb = Math.ceil(n / bucket), len = 4 * nb + Math.ceil(n / 8);
+  return k.scope(() => {
+    const dst = k.allocRaw(len);
+    raw(k).signEncode(px, n, bucket, dst);
+    return k.u8(dst, len).slice();
+  });
+}
+
+/** Decode a scaled-sign payload whose scales the caller validated. */
+export function signDecodeBytes(k: Kernel, payload: Uint8Array, n: number, bucket: number): Float32Array {
+  const nb = Math.ceil(n / bucket);
+  return k.scope(() => {
+    const src = k.putBytes(payload);
+    const out = k.allocRaw(n * 4);
+    raw(k).signDecode(src + 4 * nb, src, n, bucket, out);
+    return k.f32(out, n).slice();
+  });
+}
