@@ -2,7 +2,7 @@
 export { philoxFill, fillUniform, fillNormal } from "./philox";
 export { qsgdRound, signBits, signEncode, signDecode } from "./rounding";
 export { qsgdEncode, qsgdDecodeFixed, qsgdDecodeElias, qsgdPayloadCap, qsgdErrorAt } from "./qsgd";
-export { dot, sumSquares, absSum, axpy, firstNonFinite } from "./vec";
+export { dot, dotStep, sumSquares, absSum, axpy, firstNonFinite } from "./vec";
 export { packFixed, unpackFixed, qsgdEliasEncode, qsgdEliasDecode } from "./bits";
 
 // First free byte after static data, 16-aligned: the TS arena starts here.

@@ -23,6 +23,31 @@ export function dot(a: usize, b: usize, n: u32): f64 {
 
 export function sumSquares(a: usize, n: u32): f64 { return dot(a, a, n); }
 
+// `dot` over a vector passed in windows: st (48 bytes, zeroed before the first window) carries
+// the SIMD build's two f64x2 accumulators, or the scalar build's running sum; every window but
+// the last must have a multiple of 4 values. The last returns exactly what one `dot` returns.
+export function dotStep(a: usize, b: usize, n: u32, st: usize, last: u32): f64 {
+  let i: u32 = 0;
+  let acc: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = v128.load(st), s1 = v128.load(st, 16);
+    for (; i + 4 <= n; i += 4) {
+      const va = v128.load(a + (<usize>i << 2)), vb = v128.load(b + (<usize>i << 2));
+      s0 = f64x2.add(s0, f64x2.mul(lowHalf(va), lowHalf(vb)));
+      s1 = f64x2.add(s1, f64x2.mul(highHalf(va), highHalf(vb)));
+    }
+    v128.store(st, s0); v128.store(st, s1, 16);
+    if (!last) return 0;
+    const s = f64x2.add(s0, s1);
+    acc = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  } else {
+    acc = load<f64>(st, 32);
+  }
+  for (; i < n; i++) acc += <f64>load<f32>(a + (<usize>i << 2)) * <f64>load<f32>(b + (<usize>i << 2));
+  store<f64>(st, acc, 32);
+  return acc;
+}
+
 export function absSum(a: usize, n: u32): f64 {
   let i: u32 = 0;
   let acc: f64 = 0;

@@ -8,8 +8,10 @@ import { instantiateKernel, type Flavour, type KernelExports, type LoadOptions }
 const PAGE = 65536;
 /** Kernels may read 8 bytes past an input (bit readers) and write whole 16-byte blocks. */
 const SLACK = 16;
-/** Floats per window of the chunked checks (256 KiB). */
+/** Values per window of the chunked kernels (256 KiB of f32; a multiple of 8). */
 const WINDOW = 1 << 16;
+/** Buckets per window of the chunked Voronoi search (measured: bench/suites/voronoi.ts). */
+const VORONOI_WINDOW = 512;
 
 export class Kernel {
   private top: number;
@@ -87,13 +89,18 @@ export class Kernel {
     return this.fill("fillNormal", rng, out);
   }
 
+  // through a window of WINDOW values (a multiple of 4: window w starts at block c + w/4, so the
+  // values are those of one long fill) — linear memory O(window), not O(n)
   private fill(which: "fillUniform" | "fillNormal", rng: RandomStream, out: Float32Array): Float32Array {
     const n = out.length;
+    const c = rng.take(Math.ceil(n / 4));
     return this.scope(() => {
-      const p = this.alloc(Math.ceil(n / 4) * 16);
-      const c = rng.take(Math.ceil(n / 4));
-      this.raw[which](p, n, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
-      out.set(this.f32(p, n));
+      const w = Math.min(n, WINDOW), p = this.allocRaw(Math.ceil(w / 4) * 16);
+      for (let o = 0; o < n; o += w) {
+        const m = Math.min(w, n - o), b = c + o / 4;
+        this.raw[which](p, m, rng.k0, rng.k1, b >>> 0, Math.floor(b / 4294967296), rng.i0, rng.i1);
+        out.set(this.f32(p, m), o);
+      }
       return out;
     });
   }
@@ -128,7 +135,8 @@ export class Kernel {
     if (a.length !== b.length) throw new FedquantError("E_DIM", `dot of lengths ${a.length} and ${b.length}`);
     return this.scope(() => this.raw.dot(this.putF32(a), this.putF32(b), a.length));
   }
-  sumSquares(a: Float32Array): number { return this.scope(() => this.raw.sumSquares(this.putF32(a), a.length)); }
+  /** Σ a_i² in f64 (the value of one kernel `sumSquares` call; computed through windows). */
+  sumSquares(a: Float32Array): number { return this.sumSquaresChunked(a); }
   norm2(a: Float32Array): number { return Math.sqrt(this.sumSquares(a)); }
   absSum(a: Float32Array): number { return this.scope(() => this.raw.absSum(this.putF32(a), a.length)); }
   /** y ← y + αx, in place on y. */
@@ -158,17 +166,23 @@ export class Kernel {
 
   // ---- bit packing ---------------------------------------------------------------------
 
-  /** n values of `width` bits (1..32) → ⌈n·width/8⌉ bytes. */
+  /** n values of `width` bits (1..32) → ⌈n·width/8⌉ bytes (through a window of WINDOW values). */
   packFixed(values: Uint32Array | Int32Array, width: number): Uint8Array {
     checkWidth(width);
     const n = values.length, nBytes = Math.ceil((n * width) / 8);
-    return this.scope(() => {
-      const ps = this.alloc(n * 4);
-      this.u32(ps, n).set(values instanceof Int32Array ? new Uint32Array(values.buffer, values.byteOffset, n) : values);
-      const pd = this.alloc(nBytes);
-      this.raw.packFixed(ps, n, width, pd);
-      return this.u8(pd, nBytes).slice();
+    const u = values instanceof Int32Array ? new Uint32Array(values.buffer, values.byteOffset, n) : values;
+    const out = new Uint8Array(nBytes);
+    this.scope(() => {
+      // a window of WINDOW values (a multiple of 8) ends on a byte boundary
+      const w = Math.min(n, WINDOW), ps = this.allocRaw(w * 4), pd = this.allocRaw(Math.ceil((w * width) / 8));
+      for (let o = 0; o < n; o += w) {
+        const m = Math.min(w, n - o);
+        this.u32(ps, m).set(u.subarray(o, o + m));
+        this.raw.packFixed(ps, m, width, pd);
+        out.set(this.u8(pd, Math.ceil((m * width) / 8)), (o / 8) * width);
+      }
     });
+    return out;
   }
 
   /** Inverse of packFixed; `bytes` must hold at least ⌈n·width/8⌉ bytes. */
@@ -176,12 +190,18 @@ export class Kernel {
     checkWidth(width);
     const need = Math.ceil((n * width) / 8);
     if (bytes.length < need) throw new FedquantError("E_DECODE", `packed field needs ${need} bytes, found ${bytes.length}`);
-    return this.scope(() => {
-      const ps = this.putBytes(bytes.subarray(0, need));
-      const pd = this.alloc(n * 4);
-      this.raw.unpackFixed(ps, n, width, pd);
-      return this.u32(pd, n).slice();
+    const out = new Uint32Array(n);
+    this.scope(() => {
+      const w = Math.min(n, WINDOW), ps = this.allocRaw(Math.ceil((w * width) / 8)), pd = this.allocRaw(w * 4);
+      for (let o = 0; o < n; o += w) {
+        const m = Math.min(w, n - o), from = (o / 8) * width, len = Math.ceil((m * width) / 8);
+        this.u8(ps, len).set(bytes.subarray(from, from + len));
+        this.u8(ps + len, 8).fill(0);
+        this.raw.unpackFixed(ps, m, width, pd);
+        out.set(this.u32(pd, m), o);
+      }
     });
+    return out;
   }
 
   /** QSGD Elias payload of signed levels: bytes and the exact bit count. */
@@ -260,28 +280,58 @@ export class Kernel {
     const bytes = this.raw.codebookBytes(M, d);
     if (book.length * 4 !== bytes) throw new FedquantError("E_DIM", `a blocked codebook of ${M} × ${d} has ${bytes / 4} floats, got ${book.length}`);
     return this.scope(() => {
-      const pb = this.putF32(book);
-      return this.searchIn(this.putF32(buckets), buckets.length / d, d, pb, M);
+      return this.searchIn(buckets, d, this.putF32(book), M);
     });
   }
 
-  /** Draw a codebook from rng (advancing it) and search it for every d-row of `buckets`, in one pass over linear memory. */
+  /**
+   * Draw a codebook from rng (advancing it) and search it for every d-row of `buckets`. The rows
+   * stream through a window of VORONOI_WINDOW buckets (bench/suites/voronoi.ts measured the
+   * size): linear memory is the codebook plus the window at any D, and the engine's optimising
+   * tier takes over after the first windows instead of one long call staying on the baseline tier.
+   */
   voronoiQuantize(rng: RandomStream, buckets: Float32Array, d: number, M: number, alpha: number, mode = 0): { index: Uint32Array; score: Float32Array } {
     checkCodebook(M, d, alpha);
     if (buckets.length % d !== 0) throw new FedquantError("E_DIM", `buckets hold ${buckets.length} values, not a multiple of d = ${d}`);
     return this.scope(() => {
-      const px = this.putF32(buckets);
-      const pb = this.alloc(this.raw.codebookBytes(M, d));
+      const pb = this.allocRaw(this.raw.codebookBytes(M, d));
       const c = rng.take(Math.ceil((M * d) / 4));
       this.raw.codebookBlocked(pb, M, d, Math.fround(alpha), mode, rng.k0, rng.k1, c >>> 0, Math.floor(c / 4294967296), rng.i0, rng.i1);
-      return this.searchIn(px, buckets.length / d, d, pb, M);
+      return this.searchIn(buckets, d, pb, M);
     });
   }
 
-  private searchIn(px: number, nb: number, d: number, pb: number, M: number): { index: Uint32Array; score: Float32Array } {
-    const pi = this.alloc(nb * 4), ps = this.alloc(nb * 4);
-    this.raw.voronoiSearch(px, nb, d, pb, M, pi, ps);
-    return { index: this.u32(pi, nb).slice(), score: this.f32(ps, nb).slice() };
+  private searchIn(buckets: Float32Array, d: number, pb: number, M: number): { index: Uint32Array; score: Float32Array } {
+    const nb = buckets.length / d;
+    const index = new Uint32Array(nb), score = new Float32Array(nb);
+    const w = Math.min(nb, Kernel.voronoiWindow);
+    const px = this.allocRaw(w * d * 4), pi = this.allocRaw(w * 4), ps = this.allocRaw(w * 4);
+    for (let o = 0; o < nb; o += w) {
+      const m = Math.min(w, nb - o);
+      this.f32(px, m * d).set(buckets.subarray(o * d, (o + m) * d));
+      this.raw.voronoiSearch(px, m, d, pb, M, pi, ps);
+      index.set(this.u32(pi, m), o);
+      score.set(this.f32(ps, m), o);
+    }
+    return { index, score };
+  }
+
+  /** Buckets per window of the chunked Voronoi search (see voronoiQuantize). */
+  static voronoiWindow = VORONOI_WINDOW;
+
+  /** Σ x_i² in f64 in the order of one `sumSquares` call, through a window of WINDOW values. */
+  sumSquaresChunked(a: Float32Array): number {
+    return this.scope(() => {
+      const w = Math.min(a.length, WINDOW), p = this.allocRaw(w * 4), st = this.alloc(48);
+      let r = 0;
+      for (let o = 0; o < a.length; o += w) {
+        const part = a.subarray(o, o + w);
+        this.f32(p, part.length).set(part);
+        r = (this.raw as unknown as { dotStep(a: number, b: number, n: number, st: number, last: number): number })
+          .dotStep(p, p, part.length, st, o + w >= a.length ? 1 : 0);
+      }
+      return r;
+    });
   }
 }
 

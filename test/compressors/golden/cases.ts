@@ -46,6 +46,14 @@ for (const variant of ["quantized", "exact", "grvq"]) {
   add("stovoq", { variant, codebookBits: 6 }, [1, 16, 203, 5000]);
   add("dostovoq", { variant, codebookBits: 8 }, [203, 5000, 40000]);
 }
+// past one window of the chunked kernels (2^16 values, 1024 buckets)
+add("stovoq", { codebookBits: 6 }, [20000]);
+add("dostovoq", { variant: "quantized", codebookBits: 6 }, [200003]);
+add("dostovoq", { variant: "grvq", codebookBits: 6 }, [140001]);
+add("hsq", { codebookBits: 6 }, [40000]);
+add("sign", { bucket: 0 }, [140001]);
+add("crosspolytope", { draws: 3 }, [140001]);
+add("topk", { k: 70000 }, [140001]);
 add("stovoq", { d: 3, codebookBits: 5 }, [203]);
 add("dostovoq", { d: 16, codebookBits: 13 }, [4096]);
 add("hsq", { codebookBits: 6 }, [1, 203, 5000]);
