@@ -9,7 +9,7 @@ const PAGE = 65536;
 /** Kernels may read 8 bytes past an input (bit readers) and write whole 16-byte blocks. */
 const SLACK = 16;
 /** Values per window of the chunked kernels (256 KiB of f32; a multiple of 8). */
-const WINDOW = 1 << 16;
+const WINDOW_DEFAULT = 1 << 16;
 /** Buckets per window of the chunked Voronoi search (measured: bench/suites/voronoi.ts). */
 const VORONOI_WINDOW = 512;
 
@@ -95,7 +95,7 @@ export class Kernel {
     const n = out.length;
     const c = rng.take(Math.ceil(n / 4));
     return this.scope(() => {
-      const w = Math.min(n, WINDOW), p = this.allocRaw(Math.ceil(w / 4) * 16);
+      const w = Math.min(n, Kernel.valueWindow), p = this.allocRaw(Math.ceil(w / 4) * 16);
       for (let o = 0; o < n; o += w) {
         const m = Math.min(w, n - o), b = c + o / 4;
         this.raw[which](p, m, rng.k0, rng.k1, b >>> 0, Math.floor(b / 4294967296), rng.i0, rng.i1);
@@ -153,7 +153,7 @@ export class Kernel {
   firstNonFinite(a: Float32Array): number {
     // through a window of WINDOW floats: a check must not cost a copy of the whole vector
     return this.scope(() => {
-      const w = Math.min(a.length, WINDOW), p = this.allocRaw(w * 4);
+      const w = Math.min(a.length, Kernel.valueWindow), p = this.allocRaw(w * 4);
       for (let o = 0; o < a.length; o += w) {
         const part = a.subarray(o, o + w);
         this.f32(p, part.length).set(part);
@@ -174,7 +174,7 @@ export class Kernel {
     const out = new Uint8Array(nBytes);
     this.scope(() => {
       // a window of WINDOW values (a multiple of 8) ends on a byte boundary
-      const w = Math.min(n, WINDOW), ps = this.allocRaw(w * 4), pd = this.allocRaw(Math.ceil((w * width) / 8));
+      const w = Math.min(n, Kernel.valueWindow), ps = this.allocRaw(w * 4), pd = this.allocRaw(Math.ceil((w * width) / 8));
       for (let o = 0; o < n; o += w) {
         const m = Math.min(w, n - o);
         this.u32(ps, m).set(u.subarray(o, o + m));
@@ -192,7 +192,7 @@ export class Kernel {
     if (bytes.length < need) throw new FedquantError("E_DECODE", `packed field needs ${need} bytes, found ${bytes.length}`);
     const out = new Uint32Array(n);
     this.scope(() => {
-      const w = Math.min(n, WINDOW), ps = this.allocRaw(Math.ceil((w * width) / 8)), pd = this.allocRaw(w * 4);
+      const w = Math.min(n, Kernel.valueWindow), ps = this.allocRaw(Math.ceil((w * width) / 8)), pd = this.allocRaw(w * 4);
       for (let o = 0; o < n; o += w) {
         const m = Math.min(w, n - o), from = (o / 8) * width, len = Math.ceil((m * width) / 8);
         this.u8(ps, len).set(bytes.subarray(from, from + len));
@@ -318,11 +318,13 @@ export class Kernel {
 
   /** Buckets per window of the chunked Voronoi search (see voronoiQuantize). */
   static voronoiWindow = VORONOI_WINDOW;
+  /** Values per window of the other chunked kernels; a multiple of 8 (tests lower it). */
+  static valueWindow = WINDOW_DEFAULT;
 
   /** Σ x_i² in f64 in the order of one `sumSquares` call, through a window of WINDOW values. */
   sumSquaresChunked(a: Float32Array): number {
     return this.scope(() => {
-      const w = Math.min(a.length, WINDOW), p = this.allocRaw(w * 4), st = this.alloc(48);
+      const w = Math.min(a.length, Kernel.valueWindow), p = this.allocRaw(w * 4), st = this.alloc(48);
       let r = 0;
       for (let o = 0; o < a.length; o += w) {
         const part = a.subarray(o, o + w);

@@ -1,0 +1,49 @@
+// The chunked kernels (issue #9) stream vectors through windows: Voronoi search per window of
+// buckets, fills / packing / sums / checks per window of values. Here the windows are shrunk to
+// a few buckets and 8 values so that small vectors cross many window boundaries, and (1) every
+// message equals the one written with a single window (the default sizes cover these D in one),
+// (2) the compressor contract holds for the windowed paths in both kernel builds.
+import { afterEach, describe, expect, it } from "vitest";
+import { createCompressor } from "../../src/compressors/index.js";
+import { Kernel, loadKernel, useKernel } from "../../src/kernel/index.js";
+import { RandomStream } from "../../src/random/index.js";
+import { compressorContract, gaussianVector } from "./contract.js";
+
+const DEFAULTS = { voronoi: Kernel.voronoiWindow, values: Kernel.valueWindow };
+function tiny(): void { Kernel.voronoiWindow = 3; Kernel.valueWindow = 8; }
+function restore(): void { Kernel.voronoiWindow = DEFAULTS.voronoi; Kernel.valueWindow = DEFAULTS.values; }
+
+const cases: [string, Record<string, unknown>][] = [
+  ["stovoq", { codebookBits: 6 }],
+  ["stovoq", { codebookBits: 5, variant: "exact", d: 5 }],
+  ["dostovoq", { codebookBits: 6 }],
+  ["dostovoq", { codebookBits: 6, variant: "grvq" }],
+  ["dostovoq", { quantizer: "hsq", d: 8, codebookBits: 6 }],
+  ["hsq", { d: 4, codebookBits: 5, variant: "span", scalarBits: 8 }],
+  ["crosspolytope", { draws: 9 }],
+  ["topk", { k: 11 }],
+];
+
+describe.each(["simd", "scalar"] as const)("windowed kernels write the single-window bytes (%s kernel)", (flavour) => {
+  afterEach(restore);
+  it.each(cases)("%s %j", async (name, params) => {
+    useKernel(await loadKernel({ flavour }));
+    const c = createCompressor(name, params);
+    for (const D of [13, 64, 203, 1001]) {
+      const x = gaussianVector(D, D);
+      restore();
+      const one = c.encode(x, RandomStream.of(4, "compress", D));
+      const y1 = c.decode(one, D);
+      tiny();
+      const many = c.encode(x, RandomStream.of(4, "compress", D));
+      expect(Buffer.from(many).equals(Buffer.from(one)), `D = ${D}`).toBe(true);
+      expect(c.decode(many, D)).toEqual(y1);
+    }
+  });
+});
+
+// the contract, with every window boundary crossed (windows stay tiny for this whole file's contract runs)
+describe("contract on windowed kernels", () => { it("shrinks the windows", () => { tiny(); expect(Kernel.voronoiWindow).toBe(3); }); });
+compressorContract("stovoq (windowed) d=16 M=2^6", () => { tiny(); return createCompressor("stovoq", { codebookBits: 6 }); }, { dims: [7, 203] });
+compressorContract("dostovoq (windowed) d=16 M=2^6", () => { tiny(); return createCompressor("dostovoq", { codebookBits: 6 }); }, { dims: [7, 203] });
+compressorContract("hsq (windowed) d=8 M=2^6", () => { tiny(); return createCompressor("hsq", { d: 8, codebookBits: 6 }); }, { dims: [7, 203] });
