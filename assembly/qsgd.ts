@@ -1,6 +1,7 @@
-// Fused QSGD message kernels (issue #9; Alistarh et al. 2017, spec/compressors.md "QSGD"): one
-// call encodes a whole message — bucket norms, stochastic rounding, fixed-width or Elias-gamma
-// packing — straight into the payload bytes, and one call decodes a payload to f32. They write the
+// Fused QSGD message kernels (issue #9; Alistarh et al. 2017, spec/compressors.md "QSGD"): the
+// encoder does bucket norms, stochastic rounding and fixed-width or Elias-gamma packing straight
+// into the payload bytes, the decoder goes from payload to f32, each as a resumable loop called
+// per window of coordinates (src/kernel/messages.ts) for V8's tier-up. They write the
 // same bytes and floats as the per-bucket composition they replace (qsgdRound → packFixed /
 // qsgdEliasEncode, one bucket at a time; pinned by test/compressors/golden.test.ts):
 //   norm_j = the smallest f32 ≥ ‖v_j‖₂ (f64 sum in vec.ts `dot` order, f64 sqrt), or max|v_i|;
@@ -92,76 +93,100 @@ export function qsgdPayloadCap(n: u32, nb: u32, s: u32, elias: u32, width: u32):
   return 4 * <f64>nb + Math.ceil(<f64>n * perCoord / 8) + 8;
 }
 
+// Encoder state between calls: a message is encoded by qsgdEncodeBegin, then qsgdEncodeStep
+// until it returns 0 — each step a bounded window of coordinates, so V8 moves the hot loop to its
+// optimising tier after the first windows instead of running one long call on its baseline tier.
+let eX: usize = 0, eN: u32 = 0, eB: u32 = 0, eS: i32 = 0, eLinf: u32 = 0, eElias: u32 = 0, eWidth: u32 = 0, eDst: usize = 0;
+let eK0: u32 = 0, eK1: u32 = 0, eId0: u32 = 0, eId1: u32 = 0, eCtr: u64 = 0;
+let eJ: u32 = 0, eC: u32 = 0, ePre: f32 = 1, eScale: f32 = 0, eZero: bool = false;
+let wp: usize = 0, acc: u64 = 0, cnt: u32 = 0, run: u32 = 0;
+
 /**
- * Encode x (n finite f32, buckets of b) into dst: nb f32 norms, then the level fields (fixed:
- * `width` bits each, magnitude << 1 | sign; elias: per non-zero level gamma(zero run + 1), sign,
- * gamma(|l|)), LSB-first. Returns the payload's bit count, or −1 if a bucket norm overflows f32
+ * Start encoding x (n finite f32, buckets of b) into dst: nb f32 norms, then the level fields
+ * (fixed: `width` bits each, magnitude << 1 | sign; elias: per non-zero level gamma(zero run + 1),
+ * sign, gamma(|l|)), LSB-first, with the stream (k0, k1, id0, id1) from block (n0, n1).
+ */
+export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, elias: u32, width: u32, dst: usize,
+                                k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): void {
+  eX = x; eN = n; eB = b; eS = s; eLinf = linf; eElias = elias; eWidth = width; eDst = dst;
+  eK0 = k0; eK1 = k1; eId0 = id0; eId1 = id1; eCtr = (<u64>n1 << 32) | <u64>n0;
+  eJ = 0; eC = 0;
+  wp = dst + (<usize>((n + b - 1) / b) << 2); acc = 0; cnt = 0; run = 0;
+}
+
+@inline function flush32(): void {
+  if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
+}
+
+/**
+ * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates
+ * remain, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32
  * (its index in qsgdErrorAt()).
  */
-export function qsgdEncode(x: usize, n: u32, b: u32, s: i32, linf: u32, elias: u32, width: u32, dst: usize,
-                           k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): f64 {
-  const nb = (n + b - 1) / b;
-  let ctr: u64 = (<u64>n1 << 32) | <u64>n0;
-  const body = dst + (<usize>nb << 2);
-  let wp = body;
-  let acc: u64 = 0;
-  let cnt: u32 = 0;
-  let run: u32 = 0;
-  for (let j: u32 = 0; j < nb; j++) {
-    const start = j * b, len = min<u32>(b, n - start);
-    const p = x + (<usize>start << 2);
-    const norm: f32 = linf ? maxAbs(p, len) : roundUpF32(sqrt<f64>(dot(p, p, len)));
-    if (norm == Infinity) { errAt = j; return -1; }
-    store<f32>(dst + (<usize>j << 2), norm);
-    if (norm == 0) {
-      if (elias) run += len;
-      else {
-        for (let t: u32 = 0; t < len; t++) {
-          cnt += width;
-          if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
-        }
-      }
-      ctr += <u64>((len + 3) >> 2);
-      continue;
+export function qsgdEncodeStep(budget: u32): i32 {
+  let done: u32 = 0;
+  const b = eB, s = eS, width = eWidth;
+  while (eJ * b < eN) {
+    if (done >= budget) return 1;
+    const start = eJ * b, len = min<u32>(b, eN - start);
+    const p = eX + (<usize>start << 2);
+    if (eC == 0) {
+      // entering bucket eJ: its norm, and the factor of its levels
+      const norm: f32 = eLinf ? maxAbs(p, len) : roundUpF32(sqrt<f64>(dot(p, p, len)));
+      if (norm == Infinity) { errAt = eJ; return -1; }
+      store<f32>(eDst + (<usize>eJ << 2), norm);
+      eZero = norm == 0;
+      ePre = 1;
+      eScale = eZero ? 0 : <f32>(<f64>s / <f64>norm);
+      if (!eZero && !isFinite<f32>(eScale)) { ePre = <f32>TWO100; eScale = <f32>(<f64>s / (<f64>norm * TWO100)); }
     }
-    let pre: f32 = 1;
-    let scale = <f32>(<f64>s / <f64>norm);
-    if (!isFinite<f32>(scale)) { pre = <f32>TWO100; scale = <f32>(<f64>s / (<f64>norm * TWO100)); }
-    for (let c: u32 = 0; c < len; c += CHUNK) {
-      const m = min<u32>(CHUNK, len - c);
-      roundWindow(p + (<usize>c << 2), m, pre, scale, s, lv, k0, k1, ctr + <u64>(c >> 2), id0, id1);
-      if (elias) {
+    if (eZero) {
+      if (eElias) run += len;
+      else {
+        for (let t: u32 = 0; t < len; t++) { cnt += width; flush32(); }
+      }
+      done += len;
+    } else {
+      const c = eC, m = min<u32>(CHUNK, len - c);
+      roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1);
+      if (eElias) {
         for (let t: u32 = 0; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
           if (l == 0) { run++; continue; }
-          // gamma(run + 1): N zeros, a one, the low N bits (bits.ts); then the sign; then gamma(|l|)
+          // gamma(run + 1): N zeros, a one, the low N bits (bits.ts); the sign; gamma(|l|). The
+          // zeros are flushed first: N zeros + N+1 bits could pass the 64-bit accumulator.
           const r = run + 1, nr = 31 - clz<u32>(r);
           const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
-          // (the zeros are flushed first: N zeros + N+1 bits could pass the 64-bit accumulator)
-          cnt += nr;
-          if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
+          cnt += nr; flush32();
           acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
-          cnt += nr + 2;
-          if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
-          cnt += na;
-          if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
+          cnt += nr + 2; flush32();
+          cnt += na; flush32();
           acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
-          cnt += na + 1;
-          if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
+          cnt += na + 1; flush32();
           run = 0;
         }
       } else {
         for (let t: u32 = 0; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
-          const f = (<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31);
-          acc |= <u64>f << cnt;
-          cnt += width;
-          if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
+          acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
+          cnt += width; flush32();
         }
       }
+      eC += m;
+      done += m;
+      if (eC < len) continue;
     }
-    ctr += <u64>((len + 3) >> 2);
+    // bucket done: the next one draws its blocks after this one's ⌈len/4⌉
+    eCtr += <u64>((len + 3) >> 2);
+    eJ++; eC = 0;
   }
+  return 0;
+}
+
+/** Flush the last bits; returns the payload's bit count (norms included). */
+export function qsgdEncodeEnd(): f64 {
+  const nb = (eN + eB - 1) / eB;
+  const body = eDst + (<usize>nb << 2);
   const bits: f64 = <f64>(wp - body) * 8 + <f64>cnt;
   while (cnt > 0) {
     store<u8>(wp, <u8>acc);
@@ -177,16 +202,17 @@ export function qsgdEncode(x: usize, n: u32, b: u32, s: i32, linf: u32, elias: u
 }
 
 /**
- * Decode `width`-bit fields (n of them, at src; 8 readable bytes past the end) with bucket norms at
- * `norms` (already validated) into out. Returns 0, or −3 if a magnitude exceeds s (the coordinate
- * in qsgdErrorAt()).
+ * Decode coordinates i0..i1 of n `width`-bit fields (at src; 8 readable bytes past the end) with
+ * bucket norms at `norms` (already validated) into out. Returns 0, or −3 if a magnitude exceeds
+ * s (the coordinate in qsgdErrorAt()). Called per window of coordinates (tier-up, see above).
  */
-export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32, width: u32, out: usize): i32 {
+export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32, width: u32, out: usize, i0: u32, i1: u32): i32 {
   const mask: u64 = (<u64>1 << width) - 1;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
-  let pos: u64 = 0;
-  let i: u32 = 0;
-  for (let j: u32 = 0; i < n; j++) {
+  let pos: u64 = <u64>i0 * <u64>width;
+  let i: u32 = i0;
+  n = min<u32>(n, i1);
+  for (let j: u32 = i0 / b; i < n; j++) {
     const end = min<u32>(n, i + b);
     const norm = <f64>load<f32>(norms + (<usize>j << 2));
     for (; i < end; i++) {
@@ -201,18 +227,29 @@ export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32
   return 0;
 }
 
+let dSrc: usize = 0, dEnd: u64 = 0, dNorms: usize = 0, dN: u32 = 0, dB: u32 = 0, dS: u32 = 0, dOut: usize = 0;
+let dPos: u64 = 0, dAt: u64 = 0;
+
 /**
- * Decode an Elias payload of exactly nBits bits (8 zero bytes readable past the end) into out
- * (n f32, written in full). Returns 0 or the codes of bits.ts qsgdEliasDecode: −1 truncated or
- * malformed gamma, −2 a run past n, −3 a level above s.
+ * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end) into
+ * out (n f32, zeroed here; the levels then land on it).
  */
-export function qsgdDecodeElias(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32, out: usize): i32 {
+export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32, out: usize): void {
   memory.fill(out, 0, <usize>n << 2);
-  const end = <u64>nBits;
+  dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s; dOut = out;
+  dPos = 0; dAt = 0;
+}
+
+/**
+ * Decode up to `budget` more non-zero levels. Returns 1 while bits remain, 0 when done, or the
+ * codes of bits.ts qsgdEliasDecode: −1 truncated or malformed gamma, −2 a run past n, −3 a level above s.
+ */
+export function qsgdDecodeEliasStep(budget: u32): i32 {
+  const src = dSrc, end = dEnd, n = dN, s = dS;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
-  let pos: u64 = 0;
-  let at: u64 = 0;
-  while (pos < end) {
+  let pos = dPos, at = dAt;
+  for (let k: u32 = 0; pos < end; k++) {
+    if (k >= budget) { dPos = pos; dAt = at; return 1; }
     // gamma(run + 1)
     let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
     if (w == 0) return -1;
@@ -237,9 +274,10 @@ export function qsgdDecodeElias(src: usize, nBits: f64, norms: usize, n: u32, b:
     pos += <u64>len;
     if (lvl > s) return -3;
     const i = <u32>at;
-    const norm = <f64>load<f32>(norms + (<usize>(i / b) << 2));
-    store<f32>(out + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
+    const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
+    store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
     at += 1;
   }
+  dPos = pos; dAt = at;
   return 0;
 }

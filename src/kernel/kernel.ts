@@ -318,6 +318,12 @@ export class Kernel {
 
   /** Buckets per window of the chunked Voronoi search (see voronoiQuantize). */
   static voronoiWindow = VORONOI_WINDOW;
+  /**
+   * Coordinates (or Elias codes) per call of the message kernels (messages.ts): a message runs as
+   * calls of about a millisecond, so V8's optimising tier replaces the baseline code within the
+   * first message (one long call would run on the baseline tier to its end). A multiple of 1024.
+   */
+  static messageWindow = 1 << 16;
   /** Values per window of the other chunked kernels; a multiple of 8 (tests lower it). */
   static valueWindow = WINDOW_DEFAULT;
 

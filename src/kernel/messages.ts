@@ -1,19 +1,23 @@
-// Whole-message kernels (issue #9): one wasm call per message for QSGD and scaled sign, reading
+// Whole-message kernels (issue #9): QSGD and scaled sign encode/decode in wasm, a message per
+// series of windowed calls (no per-bucket round trips, no per-coordinate JS), reading
 // the input where BaseCompressor.encode already copied it (`px`) and writing the payload straight
 // into linear memory, so a message costs input + output + O(window) bytes of linear memory and
 // no per-bucket or per-coordinate JS. The arithmetic (and so every byte) is that of the
 // per-bucket composition in assembly/qsgd.ts's header comment.
 import { FedquantError } from "../errors.js";
 import type { RandomStream } from "../random/index.js";
-import type { Kernel } from "./kernel.js";
+import { Kernel } from "./kernel.js";
 
 /** The message exports of assembly/qsgd.ts and assembly/rounding.ts. */
 interface MessageExports {
-  qsgdEncode(x: number, n: number, b: number, s: number, linf: number, elias: number, width: number, dst: number,
-    k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): number;
+  qsgdEncodeBegin(x: number, n: number, b: number, s: number, linf: number, elias: number, width: number, dst: number,
+    k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  qsgdEncodeStep(budget: number): number;
+  qsgdEncodeEnd(): number;
   qsgdPayloadCap(n: number, nb: number, s: number, elias: number, width: number): number;
-  qsgdDecodeFixed(src: number, norms: number, n: number, b: number, s: number, width: number, out: number): number;
-  qsgdDecodeElias(src: number, nBits: number, norms: number, n: number, b: number, s: number, out: number): number;
+  qsgdDecodeFixed(src: number, norms: number, n: number, b: number, s: number, width: number, out: number, i0: number, i1: number): number;
+  qsgdDecodeEliasBegin(src: number, nBits: number, norms: number, n: number, b: number, s: number, out: number): void;
+  qsgdDecodeEliasStep(budget: number): number;
   qsgdErrorAt(): number;
   signEncode(x: number, n: number, b: number, dst: number): void;
   signDecode(bits: number, scales: number, n: number, b: number, out: number): void;
@@ -33,9 +37,13 @@ export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStr
     const cap = raw(k).qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
     const dst = k.allocRaw(cap);
     const start = rng.counter;
-    const bits = raw(k).qsgdEncode(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
+    const r = raw(k);
+    r.qsgdEncodeBegin(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
       rng.k0, rng.k1, start >>> 0, Math.floor(start / 4294967296), rng.i0, rng.i1);
-    if (bits < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: raw(k).qsgdErrorAt() };
+    let rc: number;
+    while ((rc = r.qsgdEncodeStep(Kernel.messageWindow)) === 1);
+    if (rc < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: r.qsgdErrorAt() };
+    const bits = r.qsgdEncodeEnd();
     // every bucket draws ⌈len/4⌉ blocks: ⌈b/4⌉ for the full ones, then the last one's
     const last = q.n - (nb - 1) * q.bucket;
     rng.take((nb - 1) * Math.ceil(q.bucket / 4) + Math.ceil(last / 4));
@@ -50,9 +58,14 @@ export function qsgdDecodeBytes(k: Kernel, payload: Uint8Array, q: QsgdShape, bo
     const src = k.putBytes(payload);
     const out = k.allocRaw(q.n * 4);
     const body = src + 4 * nb;
-    const rc = q.elias
-      ? raw(k).qsgdDecodeElias(body, bodyBits, src, q.n, q.bucket, q.s, out)
-      : raw(k).qsgdDecodeFixed(body, src, q.n, q.bucket, q.s, q.width, out);
+    const r = raw(k);
+    let rc = 0;
+    if (q.elias) {
+      r.qsgdDecodeEliasBegin(body, bodyBits, src, q.n, q.bucket, q.s, out);
+      while ((rc = r.qsgdDecodeEliasStep(Kernel.messageWindow)) === 1);
+    } else {
+      for (let i = 0; i < q.n && rc === 0; i += Kernel.messageWindow) rc = r.qsgdDecodeFixed(body, src, q.n, q.bucket, q.s, q.width, out, i, i + Kernel.messageWindow);
+    }
     if (rc !== 0) {
       if (rc === -3 && !q.elias) throw new FedquantError("E_DECODE", `qsgd level at ${raw(k).qsgdErrorAt()} exceeds s = ${q.s}`);
       const why = rc === -1 ? "a truncated or malformed Elias-gamma code" : rc === -2 ? "a zero run past the dimension" : `a level above s = ${q.s}`;

@@ -1,6 +1,6 @@
 // The chunked kernels (issue #9) stream vectors through windows: Voronoi search per window of
 // buckets, fills / packing / sums / checks per window of values. Here the windows are shrunk to
-// a few buckets and 8 values so that small vectors cross many window boundaries, and (1) every
+// a few buckets, 8 values and 1024 message coordinates so that small vectors cross many window boundaries, and (1) every
 // message equals the one written with a single window (the default sizes cover these D in one),
 // (2) the compressor contract holds for the windowed paths in both kernel builds.
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,9 +9,9 @@ import { Kernel, loadKernel, useKernel } from "../../src/kernel/index.js";
 import { RandomStream } from "../../src/random/index.js";
 import { compressorContract, gaussianVector } from "./contract.js";
 
-const DEFAULTS = { voronoi: Kernel.voronoiWindow, values: Kernel.valueWindow };
-function tiny(): void { Kernel.voronoiWindow = 3; Kernel.valueWindow = 8; }
-function restore(): void { Kernel.voronoiWindow = DEFAULTS.voronoi; Kernel.valueWindow = DEFAULTS.values; }
+const DEFAULTS = { voronoi: Kernel.voronoiWindow, values: Kernel.valueWindow, message: Kernel.messageWindow };
+function tiny(): void { Kernel.voronoiWindow = 3; Kernel.valueWindow = 8; Kernel.messageWindow = 1024; }
+function restore(): void { Kernel.voronoiWindow = DEFAULTS.voronoi; Kernel.valueWindow = DEFAULTS.values; Kernel.messageWindow = DEFAULTS.message; }
 
 const cases: [string, Record<string, unknown>][] = [
   ["stovoq", { codebookBits: 6 }],
@@ -22,6 +22,10 @@ const cases: [string, Record<string, unknown>][] = [
   ["hsq", { d: 4, codebookBits: 5, variant: "span", scalarBits: 8 }],
   ["crosspolytope", { draws: 9 }],
   ["topk", { k: 11 }],
+  ["qsgd", { s: 1, bucket: 0 }],
+  ["qsgd", { s: 3, bucket: 700, coding: "elias" }],
+  ["qsgd", { s: 255, bucket: 0, coding: "elias", norm: "linf" }],
+  ["sign", { bucket: 100 }],
 ];
 
 describe.each(["simd", "scalar"] as const)("windowed kernels write the single-window bytes (%s kernel)", (flavour) => {
@@ -29,7 +33,7 @@ describe.each(["simd", "scalar"] as const)("windowed kernels write the single-wi
   it.each(cases)("%s %j", async (name, params) => {
     useKernel(await loadKernel({ flavour }));
     const c = createCompressor(name, params);
-    for (const D of [13, 64, 203, 1001]) {
+    for (const D of [13, 64, 203, 1001, 5003]) {
       const x = gaussianVector(D, D);
       restore();
       const one = c.encode(x, RandomStream.of(4, "compress", D));
@@ -46,4 +50,5 @@ describe.each(["simd", "scalar"] as const)("windowed kernels write the single-wi
 describe("contract on windowed kernels", () => { it("shrinks the windows", () => { tiny(); expect(Kernel.voronoiWindow).toBe(3); }); });
 compressorContract("stovoq (windowed) d=16 M=2^6", () => { tiny(); return createCompressor("stovoq", { codebookBits: 6 }); }, { dims: [7, 203] });
 compressorContract("dostovoq (windowed) d=16 M=2^6", () => { tiny(); return createCompressor("dostovoq", { codebookBits: 6 }); }, { dims: [7, 203] });
+compressorContract("qsgd (windowed) s=4 elias", () => { tiny(); return createCompressor("qsgd", { s: 4, coding: "elias" }); }, { dims: [7, 3001] });
 compressorContract("hsq (windowed) d=8 M=2^6", () => { tiny(); return createCompressor("hsq", { d: 8, codebookBits: 6 }); }, { dims: [7, 203] });
