@@ -1,17 +1,16 @@
 // Voronoi benches of issue #3: the StoVoQ nearest-neighbour search (d = 16, M = 8192, 4096
-// buckets) in the TS twin, wasm scalar, wasm SIMD and wasm relaxed SIMD (GFLOP/s, 2·d·M flops
-// per bucket); codebook generation; DoStoVoQ end-to-end encode/decode of D = 2^20 (coordinates
-// per second) with peak linear memory. Relaxed SIMD needs `--experimental-wasm-relaxed-simd` on
+// buckets) in plain JS (the baseline), the TS twin, wasm scalar, wasm SIMD, wasm relaxed SIMD and
+// numpy (GFLOP/s, 2·d·M flops per bucket); codebook generation. DoStoVoQ end to end: e2e.ts. Relaxed SIMD needs `--experimental-wasm-relaxed-simd` on
 // Node 20: when this process cannot validate it, a child Node with the flag measures relaxed and
 // plain SIMD side by side (its ratio is same-process) and its absolute numbers are reported.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createCompressor } from "../../src/compressors/index.js";
-import { loadKernel, useKernel, type Kernel } from "../../src/kernel/index.js";
+import { loadKernel, type Kernel } from "../../src/kernel/index.js";
 import { relaxedSimdSupported } from "../../src/kernel/load.js";
 import { twinVoronoi } from "../../src/kernel/twin-voronoi.js";
 import { RandomStream } from "../../src/random/index.js";
-import { measureGroup, type BenchOptions, type Row, type Suite } from "../harness.js";
+import { cpuMicros, externalRow, measureGroup, type BenchOptions, type Row, type Suite } from "../harness.js";
+import { numpyRef } from "../refs.js";
 
 const D_SEARCH = 16, M_SEARCH = 8192;
 
@@ -48,35 +47,22 @@ function plainTsSearch(book: Float32Array, x: Float32Array, nb: number): Uint32A
   return out;
 }
 
-function dostovoqEncoder(D: number): { encode: () => Uint8Array; decode: (m: Uint8Array) => Float32Array } {
-  const c = createCompressor("dostovoq");
-  const g = RandomStream.of(7, "test").normals(D);
-  let round = 0;
-  return {
-    encode: () => c.encode(g, RandomStream.of(8, "compress", round++, 1)),
-    decode: (m) => c.decode(m, D),
-  };
-}
-
-/** Best-of-n wall time of fn in ms (the child has no tinybench table to fill). */
+/** Best-of-n CPU time of fn in ms (the child reports raw numbers; its ratio is same-process). */
 function bestMs(fn: () => void, n: number): number {
   fn();
   let best = Infinity;
-  for (let i = 0; i < n; i++) { const t = performance.now(); fn(); best = Math.min(best, performance.now() - t); }
+  for (let i = 0; i < n; i++) { const t = cpuMicros(); fn(); best = Math.min(best, (cpuMicros() - t) / 1000); }
   return best;
 }
 
-interface ChildResult { simdFlops: number; relaxedFlops: number; simdCoords: number; relaxedCoords: number }
+interface ChildResult { simdFlops: number; relaxedFlops: number }
 
 async function childMain(quick: boolean): Promise<void> {
-  const nb = quick ? 512 : 4096, D = quick ? 1 << 16 : 1 << 20, reps = quick ? 3 : 7;
+  const nb = quick ? 512 : 4096, reps = quick ? 3 : 7;
   const out: Record<string, number> = {};
   for (const flavour of ["simd", "relaxed"] as const) {
     const k = await loadKernel({ flavour });
     out[`${flavour}Flops`] = (2 * D_SEARCH * M_SEARCH * nb) / (bestMs(rawSearch(k, nb), reps) / 1000);
-    useKernel(k);
-    const e = dostovoqEncoder(D);
-    out[`${flavour}Coords`] = D / (bestMs(() => { e.encode(); }, quick ? 2 : 4) / 1000);
   }
   process.stdout.write(JSON.stringify(out));
 }
@@ -104,12 +90,14 @@ export const voronoiSuite: Suite = {
     const book = twinVoronoi.codebookBlocked(RandomStream.of(1, "test"), M_SEARCH, D_SEARCH, 1);
     const xt = RandomStream.of(2, "test").normals(nbTwin * D_SEARCH);
     const search = await measureGroup("voronoi", `search d=${D_SEARCH} M=${M_SEARCH}`, "FLOP/s", [
-      { variant: `TS twin (${nbTwin} buckets)`, fn: () => twinVoronoi.voronoiSearch(xt, D_SEARCH, book, M_SEARCH), itemsPerCall: flops(nbTwin), baseline: true },
-      { variant: `TS plain f64, not bit-exact (${nbTwin})`, fn: () => plainTsSearch(book, xt, nbTwin), itemsPerCall: flops(nbTwin) },
+      { variant: `plain JS f64, not bit-exact (${nbTwin} buckets)`, fn: () => plainTsSearch(book, xt, nbTwin), itemsPerCall: flops(nbTwin), baseline: true },
+      { variant: `TS twin (${nbTwin} buckets)`, fn: () => twinVoronoi.voronoiSearch(xt, D_SEARCH, book, M_SEARCH), itemsPerCall: flops(nbTwin), twin: true },
       { variant: `wasm scalar (${nbScalar} buckets)`, fn: rawSearch(scalar, nbScalar), itemsPerCall: flops(nbScalar) },
       { variant: `wasm SIMD (${nb} buckets)`, fn: rawSearch(simd, nb), itemsPerCall: flops(nb) },
     ], opts);
     rows.push(...search);
+    const np = numpyRef(opts.quick);
+    if (np) rows.push(externalRow(search[0]!, `numpy, chunks of 256 buckets (${nb})`, np.searchFlops, { wasmSimdVsThis: +(search[3]!.throughput / np.searchFlops).toPrecision(3) }));
 
     const rngT = RandomStream.of(3, "test");
     rows.push(...await measureGroup("voronoi", `codebook M=${M_SEARCH} d=${D_SEARCH}`, "codewords/s", [
@@ -118,34 +106,21 @@ export const voronoiSuite: Suite = {
       { variant: "wasm SIMD", fn: rawCodebook(simd), itemsPerCall: M_SEARCH },
     ], opts));
 
-    const D = opts.quick ? 1 << 16 : 1 << 20;
-    useKernel(simd);
-    const e = dostovoqEncoder(D);
-    const msg = e.encode();
-    const enc = await measureGroup("voronoi", `DoStoVoQ D=2^${Math.log2(D)} (M=2^13, d=16, 3 radius bits)`, "coordinates/s", [
-      { variant: "encode, wasm SIMD", fn: () => { e.encode(); }, itemsPerCall: D, baseline: true },
-      { variant: "decode, wasm SIMD", fn: () => { e.decode(msg); }, itemsPerCall: D },
-    ], opts);
-    const peak = simd.memoryBytes;
-    for (const r of enc) r.extra = { peakLinearMemoryMiB: +(peak / 2 ** 20).toFixed(1), bitsPerCoordinate: +((8 * msg.length) / D).toFixed(4) };
-    rows.push(...enc);
-
+    // DoStoVoQ end to end (first call, steady state, peak memory): bench/suites/e2e.ts
     // relaxed SIMD: in-process when validated, else in a child Node with the V8 flag
-    const twinFlops = search[0]!.throughput, simdFlops = search[3]!.throughput, encCoords = enc[0]!.throughput;
+    const baseFlops = search[0]!.throughput, simdFlops = search[3]!.throughput;
     if (relaxedSimdSupported()) {
       const relaxed = await loadKernel({ flavour: "relaxed" });
       const [r] = await measureGroup("voronoi", `search d=${D_SEARCH} M=${M_SEARCH}`, "FLOP/s", [
         { variant: `wasm relaxed SIMD (${nb} buckets)`, fn: rawSearch(relaxed, nb), itemsPerCall: flops(nb) }], opts);
-      rows.splice(4, 0, { ...r!, ratio: r!.throughput / twinFlops, extra: { vsSimd: +(r!.throughput / simdFlops).toFixed(3) } });
+      rows.splice(4, 0, { ...r!, ratio: r!.throughput / baseFlops, extra: { vsSimd: +(r!.throughput / simdFlops).toFixed(3) } });
     } else {
       const c = relaxedInChild(opts.quick);
       if (typeof c === "string") console.log(c);
       else {
         rows.splice(4, 0,
-          { suite: "voronoi", group: `search d=${D_SEARCH} M=${M_SEARCH}`, variant: `wasm relaxed SIMD, child (${nb})`, throughput: c.relaxedFlops, unit: "FLOP/s", ratio: c.relaxedFlops / twinFlops,
+          { suite: "voronoi", group: `search d=${D_SEARCH} M=${M_SEARCH}`, variant: `wasm relaxed SIMD, child (${nb})`, throughput: c.relaxedFlops, unit: "FLOP/s", ratio: c.relaxedFlops / baseFlops,
             extra: { vsSimdInChild: +(c.relaxedFlops / c.simdFlops).toFixed(3), simdInChild: +(c.simdFlops / 1e9).toFixed(2) } });
-        rows.push({ suite: "voronoi", group: enc[0]!.group, variant: "encode, wasm relaxed SIMD (child)", throughput: c.relaxedCoords, unit: "coordinates/s", ratio: c.relaxedCoords / encCoords,
-          extra: { vsSimdInChild: +(c.relaxedCoords / c.simdCoords).toFixed(3) } });
       }
     }
     return rows;

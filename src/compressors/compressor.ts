@@ -54,7 +54,8 @@ export abstract class BaseCompressor implements Compressor {
   /** Copy x into linear memory once for encodePayload (fused message kernels). */
   protected readonly inputInMemory: boolean = false;
   /** rng is positioned where the encoder's randomness started (a clone: decoding never advances the caller's stream). */
-  protected abstract decodePayload(payload: Uint8Array, payloadBits: number, dim: number, rng: RandomStream): Float32Array;
+  /** `into` (length dim), when given, may receive the values directly (return it then). */
+  protected abstract decodePayload(payload: Uint8Array, payloadBits: number, dim: number, rng: RandomStream, into?: Float32Array): Float32Array;
 
   /** Dimensions this compressor accepts (e.g. k ≤ D for top-k); throw E_DIM / E_CONFIG otherwise. */
   protected checkDim(_dim: number): void {}
@@ -78,7 +79,19 @@ export abstract class BaseCompressor implements Compressor {
     });
   }
 
-  decode(msg: Uint8Array, dim: number, rng?: RandomStream): Float32Array {
+  decode(msg: Uint8Array, dim: number, rng?: RandomStream): Float32Array { return this.decodeTo(msg, dim, rng); }
+
+  /**
+   * decode() into the caller's array (its length is the dimension) and return it: a decoder
+   * reusing one buffer skips allocating fresh memory per message, which dominates decoding large
+   * vectors (bench/suites/e2e.ts measures both).
+   */
+  decodeInto(msg: Uint8Array, out: Float32Array, rng?: RandomStream): Float32Array {
+    if (!(out instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.decodeInto needs a Float32Array, got ${describe(out)}`);
+    return this.decodeTo(msg, out.length, rng, out);
+  }
+
+  private decodeTo(msg: Uint8Array, dim: number, rng: RandomStream | undefined, into?: Float32Array): Float32Array {
     const { header, payload } = readMessage(msg);
     if (header.compressor !== this.id) throw new FedquantError("E_DECODE", `message is from compressor id ${header.compressor}, this decoder is ${this.name} (id ${this.id})`);
     if (header.dim !== dim) throw new FedquantError("E_DIM", `message has dimension ${header.dim}, expected ${dim}`);
@@ -91,9 +104,10 @@ export abstract class BaseCompressor implements Compressor {
     }
     this.checkDim(dim);
     const shared = new RandomStream(header.seed[0], header.seed[1], header.stream[0], header.stream[1], header.counter);
-    const out = this.decodePayload(payload, header.payloadBits, dim, shared);
+    const out = this.decodePayload(payload, header.payloadBits, dim, shared, into);
     if (out.length !== dim) throw new FedquantError("E_DECODE", `${this.name} decoded ${out.length} values, expected ${dim}`);
-    return out;
+    if (into && out !== into) into.set(out);
+    return into ?? out;
   }
 
   bits(msg: Uint8Array): MessageBits { return messageBits(msg); }

@@ -78,7 +78,7 @@ export class Qsgd extends BaseCompressor {
     return e;
   }
 
-  protected decodePayload(payload: Uint8Array, bits: number, dim: number): Float32Array {
+  protected decodePayload(payload: Uint8Array, bits: number, dim: number, _rng?: RandomStream, into?: Float32Array): Float32Array {
     const q = this.shape(dim), nb = Math.ceil(dim / q.bucket);
     if (payload.length < 4 * nb) throw new FedquantError("E_DECODE", `qsgd payload of ${payload.length} bytes cannot hold ${nb} norms`);
     const norms = new Float32Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + 4 * nb));
@@ -96,7 +96,7 @@ export class Qsgd extends BaseCompressor {
       if (bits !== 32 * nb + bodyBits) throw new FedquantError("E_DECODE", `qsgd payload claims ${bits} bits, expected ${32 * nb + bodyBits}`);
       expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil(bodyBits / 8));
     }
-    return qsgdDecodeBytes(kernel(), payload, q, bodyBits);
+    return qsgdDecodeBytes(kernel(), payload, q, bodyBits, into);
   }
 }
 

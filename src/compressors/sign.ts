@@ -32,12 +32,12 @@ export class ScaledSign extends BaseCompressor {
     return { bytes: signEncodeAt(kernel(), px, dim, this.bucketSize(dim)), bits: 32 * nb + dim };
   }
 
-  protected decodePayload(payload: Uint8Array, bits: number, dim: number): Float32Array {
+  protected decodePayload(payload: Uint8Array, bits: number, dim: number, _rng?: RandomStream, into?: Float32Array): Float32Array {
     const b = this.bucketSize(dim), nb = Math.ceil(dim / b);
     if (bits !== 32 * nb + dim) throw new FedquantError("E_DECODE", `sign payload claims ${bits} bits, expected ${32 * nb + dim}`);
     expectPayloadBytes(this.name, payload, 4 * nb + Math.ceil(dim / 8));
     const scales = new Float32Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + 4 * nb));
     scales.forEach((v, j) => { if (!Number.isFinite(v) || v < 0) throw new FedquantError("E_DECODE", `sign scale ${j} is ${v}`); });
-    return signDecodeBytes(kernel(), payload, dim, b);
+    return signDecodeBytes(kernel(), payload, dim, b, into);
   }
 }

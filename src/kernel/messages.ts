@@ -32,27 +32,27 @@ export interface QsgdShape { n: number; bucket: number; s: number; linf: boolean
  * ⌈len/4⌉ blocks per bucket from rng. Throws E_INPUT if a bucket norm overflows float32.
  */
 export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStream): { bytes: Uint8Array; bits: number; overflowBucket?: number } {
+  // no scope of its own: the payload is returned as a view into linear memory, valid until the
+  // caller's scope (BaseCompressor.encode) ends — writeMessage copies it once into the message
   const nb = Math.ceil(q.n / q.bucket);
-  return k.scope(() => {
-    const cap = raw(k).qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
-    const dst = k.allocRaw(cap);
-    const start = rng.counter;
-    const r = raw(k);
-    r.qsgdEncodeBegin(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
-      rng.k0, rng.k1, start >>> 0, Math.floor(start / 4294967296), rng.i0, rng.i1);
-    let rc: number;
-    while ((rc = r.qsgdEncodeStep(Kernel.messageWindow)) === 1);
-    if (rc < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: r.qsgdErrorAt() };
-    const bits = r.qsgdEncodeEnd();
-    // every bucket draws ⌈len/4⌉ blocks: ⌈b/4⌉ for the full ones, then the last one's
-    const last = q.n - (nb - 1) * q.bucket;
-    rng.take((nb - 1) * Math.ceil(q.bucket / 4) + Math.ceil(last / 4));
-    return { bytes: k.u8(dst, Math.ceil(bits / 8)).slice(), bits };
-  });
+  const cap = raw(k).qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
+  const dst = k.allocRaw(cap);
+  const start = rng.counter;
+  const r = raw(k);
+  r.qsgdEncodeBegin(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
+    rng.k0, rng.k1, start >>> 0, Math.floor(start / 4294967296), rng.i0, rng.i1);
+  let rc: number;
+  while ((rc = r.qsgdEncodeStep(Kernel.messageWindow)) === 1);
+  if (rc < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: r.qsgdErrorAt() };
+  const bits = r.qsgdEncodeEnd();
+  // every bucket draws ⌈len/4⌉ blocks: ⌈b/4⌉ for the full ones, then the last one's
+  const last = q.n - (nb - 1) * q.bucket;
+  rng.take((nb - 1) * Math.ceil(q.bucket / 4) + Math.ceil(last / 4));
+  return { bytes: k.u8(dst, Math.ceil(bits / 8)), bits };
 }
 
 /** Decode a QSGD payload whose norms (nb f32 at its start) the caller validated. */
-export function qsgdDecodeBytes(k: Kernel, payload: Uint8Array, q: QsgdShape, bodyBits: number): Float32Array {
+export function qsgdDecodeBytes(k: Kernel, payload: Uint8Array, q: QsgdShape, bodyBits: number, into?: Float32Array): Float32Array {
   const nb = Math.ceil(q.n / q.bucket);
   return k.scope(() => {
     const src = k.putBytes(payload);
@@ -71,27 +71,26 @@ export function qsgdDecodeBytes(k: Kernel, payload: Uint8Array, q: QsgdShape, bo
       const why = rc === -1 ? "a truncated or malformed Elias-gamma code" : rc === -2 ? "a zero run past the dimension" : `a level above s = ${q.s}`;
       throw new FedquantError("E_DECODE", `QSGD payload has ${why}`);
     }
-    return k.f32(out, q.n).slice();
+    return into ? (into.set(k.f32(out, q.n)), into) : k.f32(out, q.n).slice();
   });
 }
 
 /** Scaled-sign payload (nb f32 scales, then ⌈n/8⌉ bytes of sign bits) of the n values at px. */
 export function signEncodeAt(k: Kernel, px: number, n: number, bucket: number): Uint8Array {
+  // a view into linear memory, valid until the caller's scope ends (as qsgdEncodeAt)
   const nb = Math.ceil(n / bucket), len = 4 * nb + Math.ceil(n / 8);
-  return k.scope(() => {
-    const dst = k.allocRaw(len);
-    raw(k).signEncode(px, n, bucket, dst);
-    return k.u8(dst, len).slice();
-  });
+  const dst = k.allocRaw(len);
+  raw(k).signEncode(px, n, bucket, dst);
+  return k.u8(dst, len);
 }
 
 /** Decode a scaled-sign payload whose scales the caller validated. */
-export function signDecodeBytes(k: Kernel, payload: Uint8Array, n: number, bucket: number): Float32Array {
+export function signDecodeBytes(k: Kernel, payload: Uint8Array, n: number, bucket: number, into?: Float32Array): Float32Array {
   const nb = Math.ceil(n / bucket);
   return k.scope(() => {
     const src = k.putBytes(payload);
     const out = k.allocRaw(n * 4);
     raw(k).signDecode(src + 4 * nb, src, n, bucket, out);
-    return k.f32(out, n).slice();
+    return into ? (into.set(k.f32(out, n)), into) : k.f32(out, n).slice();
   });
 }
