@@ -16,7 +16,7 @@ function fmt(v: number): string {
 }
 
 const machine = {
-  cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
+  cpu: cpus()[0]?.model ?? "unknown", mhz: cpus()[0]?.speed ?? 0, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString(), quick,
 };
 console.log(`fedquant bench on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}${quick ? " — quick mode (short timings, not for reporting)" : ""}`);
