@@ -183,6 +183,9 @@ export function qsgdEncodeStep(budget: u32): i32 {
   return 0;
 }
 
+/** Bytes written so far from dst (norms included, the pending < 32 bits not). */
+export function qsgdEncodeWritten(): u32 { return <u32>(wp - eDst); }
+
 /** Flush the last bits; returns the payload's bit count (norms included). */
 export function qsgdEncodeEnd(): f64 {
   const nb = (eN + eB - 1) / eB;

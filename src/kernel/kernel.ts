@@ -50,6 +50,20 @@ export class Kernel {
     return ptr;
   }
 
+  /** Grow the arena's LAST allocation `ptr` to `bytes` (its contents stay; memory may grow). */
+  extendLast(ptr: number, bytes: number): void {
+    const end = ptr + ((bytes + SLACK + 15) & ~15);
+    if (end <= this.top) return;
+    const mem = this.raw.memory;
+    if (end > mem.buffer.byteLength) {
+      try { mem.grow(Math.ceil((end - mem.buffer.byteLength) / PAGE)); } catch (e) {
+        throw new FedquantError("E_WASM", `kernel memory cannot grow to ${end} bytes`, { cause: e });
+      }
+    }
+    new Uint8Array(mem.buffer, ptr + bytes, end - ptr - bytes).fill(0);
+    this.top = end;
+  }
+
   /** Run fn with a scratch scope: everything allocated inside is released afterwards. */
   scope<T>(fn: () => T): T {
     const mark = this.top;

@@ -14,6 +14,7 @@ interface MessageExports {
     k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
   qsgdEncodeStep(budget: number): number;
   qsgdEncodeEnd(): number;
+  qsgdEncodeWritten(): number;
   qsgdPayloadCap(n: number, nb: number, s: number, elias: number, width: number): number;
   qsgdDecodeFixed(src: number, norms: number, n: number, b: number, s: number, width: number, out: number, i0: number, i1: number): number;
   qsgdDecodeEliasBegin(src: number, nBits: number, norms: number, n: number, b: number, s: number, out: number): void;
@@ -35,14 +36,26 @@ export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStr
   // no scope of its own: the payload is returned as a view into linear memory, valid until the
   // caller's scope (BaseCompressor.encode) ends — writeMessage copies it once into the message
   const nb = Math.ceil(q.n / q.bucket);
-  const cap = raw(k).qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
-  const dst = k.allocRaw(cap);
-  const start = rng.counter;
   const r = raw(k);
+  // fixed fields: the exact size. Elias: the worst case is n(2⌊log2 s⌋ + 3) bits (assembly/qsgd.ts)
+  // but messages are far smaller, so the buffer grows window by window: a step of ≤ window + 1024
+  // coordinates writes at most that many worst cases, plus one long run's gamma and a flush
+  const cap = r.qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
+  const w = Kernel.messageWindow;
+  const perStep = q.elias ? Math.ceil(((w + 1024) * (2 * Math.floor(Math.log2(q.s)) + 3) + 57 + 64) / 8) : 0;
+  let reserved = q.elias ? Math.min(cap, 4 * nb + perStep) : cap;
+  const dst = k.allocRaw(reserved);
+  const start = rng.counter;
   r.qsgdEncodeBegin(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
     rng.k0, rng.k1, start >>> 0, Math.floor(start / 4294967296), rng.i0, rng.i1);
   let rc: number;
-  while ((rc = r.qsgdEncodeStep(Kernel.messageWindow)) === 1);
+  for (;;) {
+    if (q.elias && reserved < cap && r.qsgdEncodeWritten() + perStep > reserved) {
+      reserved = Math.min(cap, Math.max(2 * reserved, r.qsgdEncodeWritten() + perStep));
+      k.extendLast(dst, reserved);
+    }
+    if ((rc = r.qsgdEncodeStep(w)) !== 1) break;
+  }
   if (rc < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: r.qsgdErrorAt() };
   const bits = r.qsgdEncodeEnd();
   // every bucket draws ⌈len/4⌉ blocks: ⌈b/4⌉ for the full ones, then the last one's
