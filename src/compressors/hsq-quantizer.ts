@@ -7,11 +7,13 @@
 //   span    a = Cᵀ(CCᵀ)⁻¹x (the minimum-norm decomposition x = Σ a_j c_j), j drawn with
 //           probability |a_j|/‖a‖₁, σ = sign(a_j)‖a‖₁ rounded stochastically (unbiased) on the signed
 //           grid −L..L, L = 2^{n−1} − 1; Q = σ̂ c_j. Unbiased; variance grows with ‖a‖₁ (ill-conditioned).
-// Randomness per message: the codebook blocks, then (span) two uniforms per bucket.
+// Randomness per message: the codebook blocks, then (span) two uniforms per bucket. With
+// sharedCodebook = k ≥ 1 (Dai et al.'s setting: one fixed codebook for all workers and rounds) the
+// codebook is RandomStream.of(k, "codebook") instead, and the message's stream starts at the uniforms.
 import { FedquantError } from "../errors.js";
 import { CB_UNIT, CB_ZERO_BIAS } from "../kernel/kernel.js";
 import { kernel } from "../kernel/index.js";
-import type { RandomStream } from "../random/index.js";
+import { RandomStream } from "../random/index.js";
 import { intParam } from "./compressor.js";
 import { checkSideFloat, codewordsFor, gridStep, type BucketCodes, type BucketQuantizer } from "./stovoq-buckets.js";
 
@@ -27,6 +29,8 @@ export interface HsqParams {
   scalarBits?: number;
   /** "greedy" (default) or "span". */
   variant?: HsqVariant;
+  /** 0 (default): a fresh codebook per message; k ≥ 1 (or true = 1): the fixed codebook of seed k, shared by every message. */
+  sharedCodebook?: number | boolean;
 }
 
 export class HsqQuantizer implements BucketQuantizer {
@@ -37,7 +41,7 @@ export class HsqQuantizer implements BucketQuantizer {
   readonly variant: HsqVariant;
   readonly unbiased: boolean;
   readonly codeBits: number;
-  readonly params: Readonly<Required<HsqParams>>;
+  readonly params: Readonly<Required<Omit<HsqParams, "sharedCodebook">> & { sharedCodebook: number }>;
   private readonly B: number;
   private readonly n: number;
 
@@ -48,7 +52,8 @@ export class HsqQuantizer implements BucketQuantizer {
     const codebookBits = intParam("codebookBits", label, p.codebookBits ?? 10, 1, 20);
     const scalarBits = intParam("scalarBits", label, p.scalarBits ?? 6, variant === "span" ? 2 : 1, 16);
     if (variant === "span" && 2 ** codebookBits < d) throw new FedquantError("E_CONFIG", `${label}: the span variant needs M = 2^codebookBits ≥ d = ${d} codewords to span R^d`);
-    this.params = { d, codebookBits, scalarBits, variant };
+    const shared = p.sharedCodebook === true ? 1 : p.sharedCodebook === false || p.sharedCodebook === undefined ? 0 : intParam("sharedCodebook", label, p.sharedCodebook, 0, 2 ** 32 - 1);
+    this.params = { d, codebookBits, scalarBits, variant, sharedCodebook: shared };
     this.d = d; this.B = codebookBits; this.M = 2 ** codebookBits; this.n = scalarBits; this.variant = variant;
     this.unbiased = variant === "span";
     this.codeBits = codebookBits + scalarBits;
@@ -57,7 +62,8 @@ export class HsqQuantizer implements BucketQuantizer {
   floatCount(): number { return 1; }
 
   paramBytes(): Uint8Array {
-    const out = new Uint8Array(5), v = new DataView(out.buffer);
+    const out = new Uint8Array(this.params.sharedCodebook ? 9 : 5), v = new DataView(out.buffer);
+    if (this.params.sharedCodebook) v.setUint32(5, this.params.sharedCodebook, true);
     v.setUint16(0, this.d, true); out[2] = this.B; out[3] = this.n; out[4] = VARIANTS.indexOf(this.variant);
     return out;
   }
@@ -67,7 +73,7 @@ export class HsqQuantizer implements BucketQuantizer {
   }
 
   private encodeGreedy(rows: Float32Array, nb: number, rng: RandomStream): BucketCodes {
-    const { index, score } = kernel().voronoiQuantize(rng, rows, this.d, this.M, 1, CB_UNIT | CB_ZERO_BIAS);
+    const { index, score } = kernel().voronoiQuantize(this.book(rng), rows, this.d, this.M, 1, CB_UNIT | CB_ZERO_BIAS);
     const L = 2 ** this.n - 1;
     const top = score.reduce((a, s) => Math.max(a, s), 0);
     const step = top > 0 ? gridStep(top, L + 1, "hsq") : 0;
@@ -81,7 +87,7 @@ export class HsqQuantizer implements BucketQuantizer {
 
   private encodeSpan(rows: Float32Array, nb: number, rng: RandomStream): BucketCodes {
     const { d, M } = this;
-    const C = kernel().codewordRows(rng, M, d, 1, Uint32Array.from({ length: M }, (_, j) => j), CB_UNIT);
+    const C = kernel().codewordRows(this.book(rng), M, d, 1, Uint32Array.from({ length: M }, (_, j) => j), CB_UNIT);
     const u = kernel().fillUniform(rng, new Float32Array(2 * nb));
     const chol = cholesky(gram(C, M, d), d);
     const sigma = new Float64Array(nb), pick = new Uint32Array(nb);
@@ -127,13 +133,18 @@ export class HsqQuantizer implements BucketQuantizer {
       if (this.variant === "span" && lv > L) throw new FedquantError("E_DECODE", `hsq: scalar level ${lv} of bucket ${b} is outside −${L}..${L}`);
       value[b] = lv * step;
     }
-    const rows = codewordsFor(rng, M, d, 1, index, CB_UNIT);
+    const rows = codewordsFor(this.book(rng), M, d, 1, index, CB_UNIT);
     const out = new Float32Array(nb * d);
     for (let b = 0; b < nb; b++) for (let j = b * d; j < b * d + d; j++) out[j] = rows[j]! * value[b]!;
     for (let j = 0; j < out.length; j++) {
       if (!Number.isFinite(out[j]!)) throw new FedquantError("E_DECODE", `hsq: decoded coordinate ${j} overflows float32 (scalar step out of range)`);
     }
     return out;
+  }
+
+  /** The codebook's stream: the message's own, or the shared one (a fresh copy each time). */
+  private book(rng: RandomStream): RandomStream {
+    return this.params.sharedCodebook ? RandomStream.of(this.params.sharedCodebook, "codebook") : rng;
   }
 
   /** Span: E‖a‖₁² has no closed form for a random codebook (E1 measures it); greedy is biased. */
@@ -145,7 +156,8 @@ export class HsqQuantizer implements BucketQuantizer {
    * σ_b ≤ ‖x‖). So δ = δ_M − nb/(4L²), L = 2^n − 1 (0 if negative: no worst-case contraction).
    */
   delta(nb: number): number {
-    if (this.unbiased) return 0;
+    // a shared codebook is fixed: the expectation over codebooks behind δ_M no longer averages anything
+    if (this.unbiased || this.params.sharedCodebook) return 0;
     const L = 2 ** this.n - 1;
     return Math.max(0, maxCosineSquared(this.d, this.M) - (nb / (4 * L * L)) * 1.0001);
   }

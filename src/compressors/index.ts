@@ -14,5 +14,7 @@ export { StovoqQuantizer, type StovoqParams, type StovoqVariant } from "./stovoq
 export { Dostovoq, type DostovoqParams } from "./dostovoq.js";
 export { Hsq } from "./hsq.js";
 export { HsqQuantizer, type HsqParams, type HsqVariant } from "./hsq-quantizer.js";
+export { Delaunay } from "./delaunay.js";
+export { DelaunayQuantizer, type DelaunayParams } from "./delaunay-quantizer.js";
 export type { BucketQuantizer, BucketCodes } from "./stovoq-buckets.js";
 export { radialBias, radialSecondMoment, radialBiasExact, radialTable, RadialTable } from "./radial-bias.js";

@@ -10,6 +10,7 @@ import { TopK } from "./topk.js";
 import { Stovoq } from "./stovoq.js";
 import { Dostovoq } from "./dostovoq.js";
 import { Hsq } from "./hsq.js";
+import { Delaunay } from "./delaunay.js";
 
 export type CompressorParams = Record<string, unknown>;
 export type CompressorFactory = (params: CompressorParams) => Compressor;
@@ -50,3 +51,4 @@ registerCompressor("crosspolytope", 5, (p) => new CrossPolytope(p as never), "vq
 registerCompressor("stovoq", 6, (p) => new Stovoq(p as never), "random Voronoi VQ per d-bucket, unbiased via the radial bias r_M (default d=16, M=2^13, 3 radius bits: 1 bit/coordinate)");
 registerCompressor("dostovoq", 7, (p) => new Dostovoq(p as never), "StoVoQ on g·√D/‖g‖, one codebook per message; any per-bucket quantizer");
 registerCompressor("hsq", 8, (p) => new Hsq(p as never), "hyper-sphere quantization: random unit codebook index + n-bit scalar per bucket (greedy or span)");
+registerCompressor("delaunay", 9, (p) => new Delaunay(p as never), "dual (Delaunay) quantization: one LP per bucket, codeword drawn with its barycentric weight × n-bit scale, unbiased");

@@ -7,7 +7,9 @@
 //             Q(x) = (ρ̂ / r_M(ρ̂)) c_{j*}             (unbiased, default) log2 M + radiusBits
 // Randomness per message, in order: the codebook (first ⌈M·d/4⌉ blocks of the stream, see
 // assembly/codebook.ts), then for "quantized" one uniform per bucket (⌈nb/4⌉ blocks). The radius
-// grid step Δ = max_b ρ_b/(P − 1) (rounded up in f32) is sent once per message.
+// grid step Δ = max_b ρ_b/(P − 1) (rounded up in f32) is sent once per message; with
+// radiusGrid "minmax" (issue #11) the grid is lo, lo + Δ, …, lo + (P−1)Δ with lo = min_b ρ_b and
+// Δ = (max_b ρ_b − lo)/(P − 1), both sent (one more float32 per message; parameter byte 9 = 1).
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
@@ -29,6 +31,8 @@ export interface StovoqParams {
   alpha?: number;
   /** "quantized" (default), "exact" or "grvq". */
   variant?: StovoqVariant;
+  /** Radius grid of "quantized": "zero" (0 … max ρ, default, the original wire layout) or "minmax" (min ρ … max ρ). */
+  radiusGrid?: "zero" | "minmax";
 }
 
 export class StovoqQuantizer implements BucketQuantizer {
@@ -43,6 +47,8 @@ export class StovoqQuantizer implements BucketQuantizer {
   readonly params: Readonly<Required<StovoqParams>>;
   private readonly B: number;
   private readonly P: number;
+  /** The grid starts at min ρ (one more side float). */
+  private readonly lo: boolean;
 
   constructor(p: StovoqParams = {}, label = "stovoq") {
     const variant = p.variant ?? "quantized";
@@ -54,17 +60,21 @@ export class StovoqQuantizer implements BucketQuantizer {
     if (typeof alpha !== "number" || !(alpha > 0) || !Number.isFinite(Math.fround(alpha)) || Math.fround(alpha) === 0) {
       throw new FedquantError("E_CONFIG", `${label}: alpha must be a positive finite float32, got ${String(alpha)}`);
     }
-    this.params = { d, codebookBits, radiusBits, alpha: Math.fround(alpha), variant };
+    const radiusGrid = p.radiusGrid ?? "zero";
+    if (radiusGrid !== "zero" && radiusGrid !== "minmax") throw new FedquantError("E_CONFIG", `${label}: radiusGrid must be "zero" or "minmax", got ${String(radiusGrid)}`);
+    this.params = { d, codebookBits, radiusBits, alpha: Math.fround(alpha), variant, radiusGrid };
+    this.lo = radiusGrid === "minmax" && variant === "quantized";
     this.d = d; this.B = codebookBits; this.M = 2 ** codebookBits; this.alpha = Math.fround(alpha);
     this.variant = variant; this.P = 2 ** radiusBits;
     this.unbiased = variant !== "grvq";
     this.codeBits = variant === "quantized" ? codebookBits + radiusBits : codebookBits;
   }
 
-  floatCount(nb: number): number { return this.variant === "quantized" ? 1 : this.variant === "exact" ? nb : 0; }
+  floatCount(nb: number): number { return this.variant === "quantized" ? (this.lo ? 2 : 1) : this.variant === "exact" ? nb : 0; }
 
   paramBytes(): Uint8Array {
-    const out = new Uint8Array(9), v = new DataView(out.buffer);
+    const out = new Uint8Array(this.lo ? 10 : 9), v = new DataView(out.buffer);
+    if (this.lo) out[9] = 1;
     v.setUint16(0, this.d, true); out[2] = this.B; out[3] = Math.log2(this.P); out[4] = VARIANTS.indexOf(this.variant);
     v.setFloat32(5, this.alpha, true);
     return out;
@@ -85,22 +95,23 @@ export class StovoqQuantizer implements BucketQuantizer {
     rng.take(Math.ceil((M * d) / 4));
     const u = k.fillUniform(rng, new Float32Array(nb));
     const top = rho.reduce((a, b) => Math.max(a, b), 0);
-    const step = top > 0 ? gridStep(top, this.P, "stovoq") : 0;
+    const lo = this.lo ? floorF32(rho.reduce((a, b) => Math.min(a, b), Infinity)) : 0;
+    const step = top > lo ? gridStep(top - lo, this.P, "stovoq") : 0;
     const level = new Uint32Array(nb);
     const xt = new Float32Array(nb * d);
     for (let b = 0; b < nb; b++) {
       if (rho[b] === 0) continue;
-      const t = rho[b]! / step, i = Math.floor(t);
+      const t = step > 0 ? (rho[b]! - lo) / step : 0, i = Math.floor(t);
       const l = i >= this.P - 1 ? this.P - 1 : i + (u[b]! < t - i ? 1 : 0);
       level[b] = l;
-      if (l === 0) continue;
-      const s = (l * step) / rho[b]!;
+      if (lo + l * step === 0) continue;
+      const s = (lo + l * step) / rho[b]!;
       for (let j = b * d; j < b * d + d; j++) xt[j] = rows[j]! * s;
     }
     const { index } = k.voronoiQuantize(cb, xt, d, M, this.alpha);
     const codes = new Uint32Array(nb);
-    for (let b = 0; b < nb; b++) codes[b] = level[b] === 0 ? 0 : index[b]! + level[b]! * M;
-    return { floats: new Float32Array([step]), codes };
+    for (let b = 0; b < nb; b++) codes[b] = lo + level[b]! * step === 0 ? 0 : index[b]! + level[b]! * M;
+    return { floats: new Float32Array(this.lo ? [lo, step] : [step]), codes };
   }
 
   decode(c: BucketCodes, nb: number, rng: RandomStream): Float32Array {
@@ -115,12 +126,14 @@ export class StovoqQuantizer implements BucketQuantizer {
         factor[b] = rho > 0 ? rho / this.radial(rho) : 0;
       }
     } else {
-      const step = checkSideFloat("stovoq", "radius step", c.floats[0]!);
+      const step = checkSideFloat("stovoq", "radius step", c.floats[this.lo ? 1 : 0]!);
+      const lo = this.lo ? checkSideFloat("stovoq", "radius floor", c.floats[0]!) : 0;
       const perLevel = new Float64Array(this.P).fill(NaN);
       for (let b = 0; b < nb; b++) {
         const l = Math.floor(c.codes[b]! / M);
         index[b] = c.codes[b]! % M;
-        if (Number.isNaN(perLevel[l]!)) perLevel[l] = l === 0 || step === 0 ? 0 : (l * step) / this.radial(l * step);
+        const r = lo + l * step;
+        if (Number.isNaN(perLevel[l]!)) perLevel[l] = r === 0 ? 0 : r / this.radial(r);
         factor[b] = perLevel[l]!;
       }
     }
@@ -186,4 +199,13 @@ function normalizedOmega(d: number, M: number, tau: number, extra: number): numb
   const out = 1.01 * best;
   omegaCache.set(key, out);
   return out;
+}
+
+/** The largest float32 ≤ v (v ≥ 0): the floor of a radius grid must not sit above any bucket's ρ. */
+function floorF32(v: number): number {
+  const f = Math.fround(v);
+  if (f <= v) return f;
+  const b = new Float32Array([f]);
+  new Uint32Array(b.buffer)[0]! -= 1;
+  return b[0]!;
 }

@@ -3,7 +3,8 @@
 // into DoStoVoQ). The registered compressors send float32 norms/values per vector; E1 needs
 // quantized ones, so these variants live here. Every scalar grid is per message: its top (a
 // float32) is sent once and amortised over the message's buckets.
-//   sign-q      16 sign bits + the ℓ1 scale ‖x‖₁/d on a `scaleBits` grid (nearest; biased)
+//   sign-q      16 sign bits + the ℓ1 scale ‖x‖₁/d on a `scaleBits` grid (nearest; biased) — the
+//               scale minimising ‖x − a·sign(x)‖²; or (scaleNorm "l2") ‖x‖₂/√d, the paper's
 //   topk-q      k × (⌈log2 d⌉-bit index + `valueBits`-bit value, symmetric grid, nearest; biased)
 //   randk-q     k coordinates drawn from the seed (not sent) × d/k, `valueBits`-bit values,
 //               stochastic rounding (unbiased)
@@ -44,15 +45,20 @@ const stochastic = (v: number, step: number, u: number, lo: number, hi: number) 
 export class SignQuantizer extends Baseline {
   readonly kind = "sign-q"; readonly unbiased = false;
   readonly codeBits: number; readonly params;
-  constructor(d: number, readonly scaleBits = 4) {
+  constructor(d: number, readonly scaleBits = 4, readonly scaleNorm: "l1" | "l2" = "l1") {
     super(d);
     if (d + scaleBits > 32) throw new FedquantError("E_CONFIG", `sign-q: d + scaleBits must be ≤ 32, got ${d + scaleBits}`);
-    this.codeBits = d + scaleBits; this.params = { d, scaleBits };
+    this.codeBits = d + scaleBits; this.params = { d, scaleBits, scaleNorm };
   }
   encode(rows: Float32Array, nb: number): BucketCodes {
     const { d } = this, L = 2 ** this.scaleBits - 1;
     const scale = new Float64Array(nb);
-    for (let b = 0; b < nb; b++) { let s = 0; for (let k = 0; k < d; k++) s += Math.abs(rows[b * d + k]!); scale[b] = s / d; }
+    const l2 = this.scaleNorm === "l2";
+    for (let b = 0; b < nb; b++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += l2 ? rows[b * d + k]! ** 2 : Math.abs(rows[b * d + k]!);
+      scale[b] = l2 ? Math.sqrt(s / d) : s / d;
+    }
     const top = scale.reduce((a, v) => Math.max(a, v), 0);
     const step = top > 0 ? gridStep(top, L + 1, this.kind) : 0;
     const codes = new Uint32Array(nb);

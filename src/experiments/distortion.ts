@@ -5,6 +5,7 @@
 // E‖x − (1/K)Σ_k Q_k(x)‖², its colinear part ⟨x − Q̄, x/‖x‖⟩² and its orthogonal part, with
 // standard errors across the R independent messages, and the exact payload bits per bucket
 // (per-message side floats amortised over the B buckets).
+import { DelaunayQuantizer } from "../compressors/delaunay-quantizer.js";
 import { HsqQuantizer } from "../compressors/hsq-quantizer.js";
 import { readBuckets, writeBuckets, type BucketQuantizer } from "../compressors/stovoq-buckets.js";
 import { StovoqQuantizer } from "../compressors/stovoq-quantizer.js";
@@ -17,12 +18,19 @@ export interface DistortionMethod { key: string; label: string; short: string; m
 /** The rows of the E1 table, in its order, then the extra rows it asks for. */
 export const DISTORTION_METHODS: DistortionMethod[] = [
   { key: "sign", short: "sign", label: "scaled sign (4-bit scale)", make: (d) => new SignQuantizer(d, 4) },
+  // the paper's scale ‖x‖₂/√d instead of the error-minimising ‖x‖₁/d (issue #11: why its sign cell differs)
+  { key: "sign-l2", short: "sign ℓ2", label: "scaled sign, ℓ2/√d scale (4-bit)", make: (d) => new SignQuantizer(d, 4, "l2") },
   { key: "top2", short: "top-2", label: "top-2 (4-bit index + 4-bit value)", make: (d) => new TopKQuantizer(d, 2, 4) },
   { key: "rand2", short: "rand-2", label: "rand-2 (8-bit values)", make: (d) => new RandKQuantizer(d, 2, 8) },
   { key: "crosspolytope", short: "cross-polytope", label: "cross-polytope (2 draws, 6-bit norm)", make: (d) => new CrossPolytopeQuantizer(d, 2, 6) },
   { key: "hsq-span", short: "HSQ-span", label: "HSQ-span (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "span" }) },
+  // dual quantization (Pagès & Wilbertz 2012): the seeds' other unbiased decomposition over a random codebook
+  { key: "delaunay", short: "Delaunay", label: "Delaunay / dual quantization (2^10, 6-bit scale)", make: (d) => new DelaunayQuantizer({ d, codebookBits: 10, scaleBits: 6 }) },
   { key: "hsq-greedy", short: "HSQ-greedy", label: "HSQ-greedy (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "greedy" }) },
+  // Dai et al.'s setting: one fixed codebook for every worker and round
+  { key: "hsq-greedy-shared", short: "HSQ-greedy shared", label: "HSQ-greedy, shared codebook (2^10, 6-bit scalar)", make: (d) => new HsqQuantizer({ d, codebookBits: 10, scalarBits: 6, variant: "greedy", sharedCodebook: 1 }) },
   { key: "stovoq", short: "StoVoQ", label: "StoVoQ (2^13, 3 radius bits)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, radiusBits: 3 }) },
+  { key: "stovoq-minmax", short: "StoVoQ [min ρ, max ρ]", label: "StoVoQ (2^13, 3 radius bits, grid min ρ…max ρ)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, radiusBits: 3, radiusGrid: "minmax" }) },
   { key: "stovoq-grvq", short: "StoVoQ grvq", label: "StoVoQ grvq (2^16)", make: (d) => new StovoqQuantizer({ d, codebookBits: 16, variant: "grvq" }) },
   { key: "stovoq-exact", short: "StoVoQ exact ρ", label: "StoVoQ exact norm (2^13 + float32)", make: (d) => new StovoqQuantizer({ d, codebookBits: 13, variant: "exact" }) },
   { key: "qsgd", short: "QSGD s=1", label: "QSGD s=1 (ternary, 6-bit norm)", make: (d) => new QsgdTernaryQuantizer(d, 6) },

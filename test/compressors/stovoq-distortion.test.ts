@@ -100,7 +100,7 @@ describe("E1 runner", () => {
   it("rejects unknown methods and bad sizes", () => {
     expect(() => runDistortion({ d: 16, buckets: 8, messages: 6, K: [1], seed: 1, methods: ["zip"] })).toThrow(/E_CONFIG.*zip/);
     expect(() => runDistortion({ d: 16, buckets: 8, messages: 1, K: [1], seed: 1 })).toThrow(/E_CONFIG/);
-    expect(DISTORTION_METHODS.length).toBe(10);
+    expect(DISTORTION_METHODS.length).toBe(14);
   });
 
   it("writes the table, JSON, CSV, SVG chart and HTML report", async () => {
