@@ -3,6 +3,7 @@
 // against iterations and against bits (up, down, total), and the HTML report.
 import { version } from "../cli/version.js";
 import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, writeHtmlReport, writeResults, writeSvg, type Table } from "../report/index.js";
+import type { Divergence } from "./divergence.js";
 import type { RunConfig } from "./run-config.js";
 
 export interface Trajectory {
@@ -18,9 +19,11 @@ export interface Trajectory {
   /** the same counted with every header (8 × bytes on the wire) */
   wireBitsTotal: number[];
   seconds: number;
+  /** set when the algorithm diverged: the arrays end at its last finite evaluated point */
+  diverged?: Divergence;
 }
 
-export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number }
+export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null }
 
 export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] {
   return trajs.map((t) => {
@@ -29,6 +32,7 @@ export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] 
     return {
       label: t.label, finalExcess: t.excessLoss[last]!, bitsToTarget: i >= 0 ? t.bitsTotal[i]! : null,
       bitsTotal: t.bitsTotal[last]!, wireBitsTotal: t.wireBitsTotal[last]!, seconds: t.seconds,
+      divergedAt: t.diverged ? t.diverged.iteration : null,
     };
   });
 }
@@ -38,7 +42,7 @@ export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): 
   const excess = (e: number): string | number => (e < floor ? `< ${floor.toExponential(0)} (float64 floor)` : e);
   return {
     columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds"],
-    rows: rows.map((r) => [r.label, excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
+    rows: rows.map((r) => [r.label, r.divergedAt != null ? `diverged at k = ${r.divergedAt}` : excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
   };
 }
 
@@ -48,7 +52,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
     t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!]));
   }
   const results = await writeResults(dir, cfg.name, {
-    meta: { ...meta, config: cfg, version },
+    meta: { ...meta, config: cfg, version, diverged: Object.fromEntries(trajs.filter((t) => t.diverged).map((t) => [t.label, t.diverged])) },
     columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total"],
     rows,
   });
@@ -59,7 +63,11 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const footnote = chartFootnote({ seeds: cfg.seed, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation }, version })
     + (floored ? ` · values below ${floor.toExponential(1)} (float64 resolution of F) drawn at that floor` : "");
   const log10 = (v: number) => Math.log10(Math.max(v, floor));
-  const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({ label: t.label, x: x(t), y: t.excessLoss.map(log10) }));
+  // a diverged curve ends with a marker at its last finite point (report/line-chart.ts endMarker)
+  const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({
+    label: t.label, x: x(t), y: t.excessLoss.map(log10),
+    ...(t.diverged ? { endMarker: `diverged at k = ${t.diverged.iteration}` } : {}),
+  }));
   const title = `${cfg.name}: ${String(meta.problem)}`;
   const figures: { file: string; heading: string; svg: string }[] = [];
   const add = async (file: string, heading: string, xLabel: string, logX: boolean, x: (t: Trajectory) => number[]) => {

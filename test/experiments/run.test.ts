@@ -63,11 +63,15 @@ describe("run config", () => {
     expect(algorithmConfig(cfg, { name: "double-squeeze" }, 2).up).toEqual(cfg.up);
   });
 
-  it("E3 uses s = 1 both ways, and s = 2 with p = 0.5 under partial participation", () => {
-    expect(e3Config("synthetic-lsr", "full-batch").up).toEqual({ name: "qsgd", params: { s: 1, norm: "linf" } });
+  it("E3 uses the papers' ℓ2 s-quantization, s = 1 both ways and s = 2 with p = 0.5 under partial participation; -linf variants scale by max|x_i|", () => {
+    expect(e3Config("synthetic-lsr", "full-batch").up).toEqual({ name: "qsgd", params: { s: 1, norm: "l2" } });
     const partial = e3Config("synthetic-lsr", "partial");
     expect(partial.participation).toBe(0.5);
-    expect(partial.down).toEqual({ name: "qsgd", params: { s: 2, norm: "linf" } });
+    expect(partial.down).toEqual({ name: "qsgd", params: { s: 2, norm: "l2" } });
+    expect(e3Config("synthetic-lsr", "partial-linf").down).toEqual({ name: "qsgd", params: { s: 2, norm: "linf" } });
+    expect(e3Config("synthetic-logistic", "full-batch").problem).toMatchObject({ kind: "synthetic-logistic", generator: "authors" });
+    expect(e3Config("synthetic-logistic-independent", "full-batch").problem).toMatchObject({ generator: "independent" });
+    expect(parseRunConfig(defaultRunConfig).up).toEqual({ name: "qsgd", params: { s: 1, norm: "l2" } });
     expect(e3Config("phishing-noniid", "stochastic").batch).toBe(50);
   });
 });
@@ -99,7 +103,9 @@ describe("runExperiment", () => {
     for (const t of r.trajectories) {
       expect(t.iterations).toHaveLength(16);
       expect(t.bitsTotal[0]).toBe(0);
-      expect(t.excessLoss[t.excessLoss.length - 1]).toBeLessThan(t.excessLoss[0]!);
+      // DoubleSqueeze is error feedback around the run's ℓ2 QSGD s = 1 (ω = √5 > 1 in D = 5): its
+      // fed-back error grows (docs/experiments.md), so only the others must have descended
+      if (t.label !== "DoubleSqueeze") expect(t.excessLoss[t.excessLoss.length - 1]).toBeLessThan(t.excessLoss[0]!);
     }
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("<svg");
