@@ -23,16 +23,28 @@ export interface Trajectory {
   diverged?: Divergence;
 }
 
-export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null }
+export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null; tailLog10?: number }
 
-export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] {
+/**
+ * The level a curve settles at: the mean of log10(F − F*) (F − F* below `floor` counted at the
+ * floor) over the last quarter of the evaluated iterations — with a constant step in the
+ * stochastic regime the curves end on a noisy plateau, and the papers' claims are about its height.
+ */
+export function tailLog10(t: Trajectory, floor = 1e-16): number {
+  const n = t.iterations.length, last = t.iterations[n - 1]!, from = last - Math.floor(last / 4);
+  let sum = 0, count = 0;
+  for (let i = 0; i < n; i++) if (t.iterations[i]! >= from) { sum += Math.log10(Math.max(t.excessLoss[i]!, floor)); count++; }
+  return sum / count;
+}
+
+export function summarize(trajs: Trajectory[], target: number, floor = 1e-16): RunSummaryRow[] {
   return trajs.map((t) => {
     const i = t.excessLoss.findIndex((e) => e <= target);
     const last = t.iterations.length - 1;
     return {
       label: t.label, finalExcess: t.excessLoss[last]!, bitsToTarget: i >= 0 ? t.bitsTotal[i]! : null,
       bitsTotal: t.bitsTotal[last]!, wireBitsTotal: t.wireBitsTotal[last]!, seconds: t.seconds,
-      divergedAt: t.diverged ? t.diverged.iteration : null,
+      divergedAt: t.diverged ? t.diverged.iteration : null, tailLog10: tailLog10(t, floor),
     };
   });
 }
@@ -41,8 +53,9 @@ export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] 
 export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): Table {
   const excess = (e: number): string | number => (e < floor ? `< ${floor.toExponential(0)} (float64 floor)` : e);
   return {
-    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds"],
-    rows: rows.map((r) => [r.label, r.divergedAt != null ? `diverged at k = ${r.divergedAt}` : excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
+    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds", "mean log10(F − F*), last quarter"],
+    rows: rows.map((r) => [r.label, r.divergedAt != null ? `diverged at k = ${r.divergedAt}` : excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2)),
+      r.divergedAt != null || r.tailLog10 === undefined ? "—" : Number(r.tailLog10.toFixed(2))]),
   };
 }
 
@@ -82,7 +95,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   await add("excess-vs-bits-down.svg", "excess loss against downlink bits", "downlink bits", true, (t) => t.bitsDown);
   const files = [results.json, results.csv];
   for (const f of figures) files.push(await writeSvg(dir, f.file, f.svg));
-  const table = summaryTable(summarize(trajs, cfg.target), cfg.target, floor);
+  const table = summaryTable(summarize(trajs, cfg.target, floor), cfg.target, floor);
   files.push(await writeHtmlReport(dir, "report.html", htmlReport({
     title: `fedquant run — ${cfg.name}`,
     intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}. Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`,

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { defaultRunConfig } from "../../src/experiments/defaults.js";
 import { e3Config } from "../../src/experiments/e3.js";
 import { parseRunConfig, resolveGamma } from "../../src/experiments/run-config.js";
-import { summarize, summaryTable } from "../../src/experiments/run-report.js";
+import { summarize, summaryTable, tailLog10 } from "../../src/experiments/run-report.js";
 import { algorithmConfig, runExperiment } from "../../src/experiments/run.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-run-"));
@@ -84,6 +84,12 @@ describe("summary", () => {
     ], 1e-4);
     expect(rows[0]).toMatchObject({ bitsToTarget: 10, finalExcess: 1e-6, bitsTotal: 20 });
     expect(rows[1]!.bitsToTarget).toBeNull();
+  });
+
+  it("gives the plateau height: the mean of log10(F − F*) over the last quarter of the iterations, the floor for values below it", () => {
+    const t = { label: "a", algorithm: "a", iterations: [0, 1, 2, 3, 4, 5, 6, 7, 8], excessLoss: [1, 1, 1, 1, 1, 1, 1e-2, 1e-4, 1e-6], bitsUp: [], bitsDown: [], bitsTotal: [], wireBitsTotal: [], seconds: 0 };
+    expect(tailLog10(t)).toBeCloseTo(-4, 12); // k ≥ 8 − ⌊8/4⌋ = 6: (−2 − 4 − 6)/3
+    expect(tailLog10({ ...t, excessLoss: [1, 1, 1, 1, 1, 1, -1e-20, 1e-16, 1e-16] })).toBeCloseTo(-16, 12);
   });
 
   it("shows an excess loss below the float64 floor (even a negative one) as such, not as a number", () => {
