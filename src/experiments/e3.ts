@@ -19,7 +19,7 @@ export const E3_ALGORITHMS = [
   { name: "diana", label: "Diana" },
   { name: "biqsgd", label: "Bi-QSGD" },
   { name: "artemis", label: "Artemis" },
-  { name: "dore", label: "Dore" },
+  { name: "dore", label: "DORE" }, // Liu et al. 2019, not the authors' "Dore" (docs/algorithms.md)
   { name: "double-squeeze", label: "DoubleSqueeze" },
   { name: "mcm", label: "MCM" },
   { name: "rand-mcm", label: "Rand-MCM" },

@@ -30,7 +30,7 @@ export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number
   // where the algorithm is named "<compressor>-…" (dostovoq-sgd keeps dostovoq).
   const defaults = createAlgorithm(entry.name, { gamma }).config;
   const takesRunDefault = (link: { name: string }) => link.name !== "identity" && !entry.name.startsWith(`${link.name}-`);
-  const c: AlgorithmConfig = { gamma, participation: cfg.participation };
+  const c: AlgorithmConfig = { gamma, participation: cfg.redrawEmpty ? { kind: "bernoulli", p: cfg.participation, redrawEmpty: true } : cfg.participation };
   const up = entry.up ?? (takesRunDefault(defaults.up) ? cfg.up : undefined);
   const down = entry.down ?? (takesRunDefault(defaults.down) ? cfg.down : undefined);
   if (up) c.up = up;
