@@ -68,13 +68,18 @@ function participation(algo: string, v: unknown): Participation {
   if (typeof v === "number") return { kind: "bernoulli", p: unitInterval(algo, "participation", v, true) };
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    if (o.kind === "bernoulli") return { kind: "bernoulli", p: unitInterval(algo, "participation.p", o.p, true) };
+    if (o.kind === "bernoulli") {
+      const p = unitInterval(algo, "participation.p", o.p, true);
+      if (o.redrawEmpty === undefined || o.redrawEmpty === false) return { kind: "bernoulli", p };
+      if (o.redrawEmpty !== true) bad(algo, `participation.redrawEmpty must be true or false, got ${show(o.redrawEmpty)}`);
+      return { kind: "bernoulli", p, redrawEmpty: true };
+    }
     if (o.kind === "fixed") {
       if (typeof o.m !== "number" || !Number.isInteger(o.m) || o.m < 1) bad(algo, `participation.m must be an integer ≥ 1, got ${show(o.m)}`);
       return { kind: "fixed", m: o.m };
     }
   }
-  return bad(algo, `participation must be a probability p in (0, 1], {kind: "bernoulli", p} or {kind: "fixed", m}, got ${show(v)}`);
+  return bad(algo, `participation must be a probability p in (0, 1], {kind: "bernoulli", p, redrawEmpty?} or {kind: "fixed", m}, got ${show(v)}`);
 }
 
 /**

@@ -9,6 +9,11 @@
 // unbiased one of ω ≥ 1 (QSGD s = 1 in any D ≥ 2) the error grows geometrically. Hence the
 // default is the paper's 1-bit compression (scaled sign); any compressor can be named.
 // Dist-EF-SGD (ef-sgd.ts) is the same machine with γ moved inside the compressed quantities.
+// Option eta (η, default 1 = Tang et al.): the error is fed back as η δ — v^i = Q[g^i + η δ^i],
+// v̄ = Q[v + η δ]. Then E‖δ_{k+1}‖² = ω E‖g + η δ_k‖², bounded when η²ω < 1. The Artemis/MCM
+// authors' code does this with η = γ (GradientDescent.__init__: error_feedback_coef = step size;
+// LocalUpdate: delta_i = g_i − h_i + error_i · error_feedback_coef), which is why their
+// DoubleSqueeze runs with an unbiased ℓ2 quantizer; docs/experiments.md measures both.
 import type { ClientInit } from "./client-base.js";
 import { SIGN } from "./config.js";
 import type { PartyContext } from "./context.js";
@@ -39,9 +44,9 @@ export class DoubleSqueezeServer extends SharedDownlinkServer {
 
   protected update(round: number, _active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
     const p = this.weightedSum(this.p, uplinks), delta = this.delta; // v
-    const step = this.stepSize();
+    const step = this.stepSize(), eta = this.ctx.config.eta ?? 1;
     this.beforeApply(round, p, step);
-    for (let t = 0; t < p.length; t++) p[t] += delta[t]!;       // v + δ
+    for (let t = 0; t < p.length; t++) p[t] += eta * delta[t]!; // v + ηδ
     const sent = this.sendShared(round, p);                      // v̄ = Q[v + δ]
     for (let t = 0; t < p.length; t++) delta[t] = p[t]! - sent[t]!;
     axpy(this.x, -step, sent);
@@ -78,8 +83,8 @@ export class DoubleSqueezeClient extends SharedDownlinkClient {
 
   protected applyShared(vbar: Float32Array): void { axpy(this.x, -this.stepSize(), vbar); }
   protected uplinkVector(): void {
-    const v = this.v, g = this.grad, d = this.delta, a = this.gradientScale();
-    for (let t = 0; t < v.length; t++) v[t] = a * g[t]! + d[t]!;
+    const v = this.v, g = this.grad, d = this.delta, a = this.gradientScale(), eta = this.ctx.config.eta ?? 1;
+    for (let t = 0; t < v.length; t++) v[t] = a * g[t]! + eta * d[t]!;
   }
   protected afterSend(_round: number, sent: () => Float32Array): void {
     const s = sent(), v = this.v, d = this.delta;
@@ -99,7 +104,7 @@ export const doubleSqueeze: AlgorithmSpec = {
   name: "double-squeeze",
   id: 10,
   summary: "DoubleSqueeze: error-compensated compression on both sides (Tang et al. 2019)",
-  rules: { keys: ["up", "down"], upDefault: SIGN, downDefault: SIGN },
+  rules: { keys: ["up", "down", "eta"], upDefault: SIGN, downDefault: SIGN },
   upMemory: false,
   downMemory: false,
   Server: DoubleSqueezeServer,

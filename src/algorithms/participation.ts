@@ -9,7 +9,11 @@ import type { Aggregate, ClientId, Participation } from "./types.js";
 export function sampleActive(spec: Participation, clients: readonly ClientId[], seed: bigint, round: number): ClientId[] {
   if (spec.kind === "bernoulli") {
     if (spec.p === 1) return clients.slice();
-    const u = participationStream(seed, round).uniforms(clients.length);
+    const stream = participationStream(seed, round);
+    let u = stream.uniforms(clients.length);
+    // redrawEmpty: the next draws of the same round's stream until one client is in (P(empty) =
+    // (1 − p)^N per draw, so the loop ends; clients.length = 0 has nothing to redraw)
+    if (spec.redrawEmpty === true && clients.length > 0) while (!u.some((v) => v < spec.p)) u = stream.uniforms(clients.length);
     return clients.filter((_, j) => u[j]! < spec.p);
   }
   if (spec.m === clients.length) return clients.slice();
@@ -22,7 +26,9 @@ export function sampleActive(spec: Participation, clients: readonly ClientId[], 
  * probability p (Bernoulli) or m/N (fixed size), so c = 1/(pN) or 1/m, times N for "sum".
  */
 export function activeWeight(spec: Participation, n: number, aggregate: Aggregate): number {
-  const inclusion = spec.kind === "bernoulli" ? spec.p : spec.m / n;
+  // given S ≠ ∅ (redrawEmpty) a client is in S with probability p / (1 − (1 − p)^N); the authors'
+  // code keeps 1/(pN), which differs by the factor 1 − (1 − p)^N (1 − 9.5e-7 at N = 20, p = 0.5)
+  const inclusion = spec.kind === "bernoulli" ? (spec.redrawEmpty === true && spec.p < 1 ? spec.p / -Math.expm1(n * Math.log1p(-spec.p)) : spec.p) : spec.m / n;
   return aggregate === "sum" ? 1 / inclusion : 1 / (inclusion * n);
 }
 

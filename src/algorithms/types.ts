@@ -19,10 +19,13 @@ export interface CompressorRef { name: string; params: Record<string, unknown> }
  * Who takes part in a round, drawn by the server from its own seeded stream:
  * - a number p or { kind: "bernoulli", p }: each client independently with probability p
  *   (Artemis; p = 1 is full participation);
+ *   With redrawEmpty: true, a draw with no client is redrawn (the Artemis/MCM authors' code:
+ *   AbstractFLUpdate.sampling_devices loops until one worker is active) and c is the weight
+ *   unbiased given S ≠ ∅; by default an empty round is a round (ĝ = h, or 0 without memory);
  * - { kind: "fixed", m }: m clients uniformly without replacement (QLSD).
  */
-export type ParticipationSpec = number | { kind: "bernoulli"; p: number } | { kind: "fixed"; m: number };
-export type Participation = { kind: "bernoulli"; p: number } | { kind: "fixed"; m: number };
+export type ParticipationSpec = number | { kind: "bernoulli"; p: number; redrawEmpty?: boolean } | { kind: "fixed"; m: number };
+export type Participation = { kind: "bernoulli"; p: number; redrawEmpty?: boolean } | { kind: "fixed"; m: number };
 
 /**
  * How the server weighs the active clients' uplinks:

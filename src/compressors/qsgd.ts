@@ -2,8 +2,8 @@
 // C_s(v) = ‖v‖ sign(v) ξ(v)/s per bucket, unbiased with ω = min(B/s², √B/s).
 // Payload: the bucket norms (float32), then the signed levels either fixed width
 // (⌈log2(s+1)⌉ + 1 bits: magnitude then sign) or Elias coded (runs of zeros, sign, level).
-// norm "linf" scales by max|v_i| instead of ‖v‖₂ (the s-quantization of the Artemis/MCM
-// authors' code): still unbiased, with ω = min(B/(4s²), √B/s) since each coordinate's variance
+// norm "linf" scales by max|v_i| instead of ‖v‖₂ (a variant: the Artemis/MCM papers'
+// Definition 1 and their authors' convex experiments scale by ‖v‖₂): still unbiased, with ω = min(B/(4s²), √B/s) since each coordinate's variance
 // (M/s)² θ(1−θ) is at most both (M/s)²/4 and (M/s)|v_i|.
 import { FedquantError } from "../errors.js";
 import { kernel, qsgdDecodeBytes, qsgdEncodeAt, type QsgdShape } from "../kernel/index.js";

@@ -20,5 +20,6 @@ export { syntheticLsr, lsrE2, toeplitzGaussian } from "./synthetic-lsr.js";
 export type { SyntheticLsrOptions, SyntheticLsr, LsrE2Options, LsrE2 } from "./synthetic-lsr.js";
 export { syntheticHeterogeneousLogistic, syntheticLogisticBayes } from "./synthetic-logistic.js";
 export type { HeterogeneousLogisticOptions, HeterogeneousLogistic, LogisticBayesOptions, LogisticBayes } from "./synthetic-logistic.js";
+export { syntheticHeterogeneousLogisticAuthors, AUTHORS_LOGISTIC_W } from "./synthetic-logistic-authors.js";
 export { gaussianToy } from "./gaussian-toy.js";
 export type { GaussianToyOptions, GaussianToy } from "./gaussian-toy.js";

@@ -1,6 +1,7 @@
-// Synthetic logistic-regression data: E3's strongly heterogeneous toy (Artemis, Philippenko &
-// Dieuleveut 2020, §5 "synthetic LR", their DataPreparation.build_data_logistic) and E4's
-// Bayesian logistic regression clients (QLSD, Vono et al. 2022, §5).
+// Synthetic logistic-regression data: the library's own strongly heterogeneous toy in the spirit
+// of Artemis' "synthetic LR" (Philippenko & Dieuleveut 2020, §5) — NOT the authors' generator,
+// which is syntheticHeterogeneousLogisticAuthors (synthetic-logistic-authors.ts, E3's default) —
+// and E4's Bayesian logistic regression clients (QLSD, Vono et al. 2022, §5).
 import { RandomStream } from "../random/index.js";
 import type { Dataset } from "../models/types.js";
 import { positiveInt } from "./dataset.js";
@@ -29,16 +30,18 @@ export interface HeterogeneousLogistic {
 }
 
 /**
- * The Artemis toy LR problem, d = 2, no bias (their code: "used to show how Artemis is used in
- * non-i.i.d. settings. This is why, we don't introduce a bias"): z ~ N(0, Toeplitz(0.6^|i−j|)),
- * w = (−1, e^(−0.1)) (their generate_param(2)). Two worker types, alternating:
+ * The library's variant of the Artemis toy LR problem ("independent" in run configs), d = 2, no
+ * bias: z ~ N(0, Toeplitz(0.6^|i−j|)), w = (−1, e^(−0.1)) (the first two coordinates of the
+ * authors' generate_param, which their code uses for least squares, not here). Two worker types,
+ * alternating:
  *  - type A (even index): features x = (−z_0, z_1) — feature 0 has the opposite sign — and labels
  *    from the flipped model, P(y = +1 | x) = σ(xᵀ(w_0, −w_1)) = σ(−zᵀw);
  *  - type B (odd index): x = z, P(y = +1 | x) = σ(xᵀw).
  * The two types' local optima differ in sign on coordinate 1, so at the federated optimum w*
  * every ∇F_i(w*) is far from 0 while their mean is 0: strong heterogeneity, the case where
- * memory (α ≠ 0) is needed for linear convergence. Unlike their code (which reseeds per device,
- * making every device's z identical), every worker draws its own z.
+ * memory (α ≠ 0) is needed for linear convergence. It differs from the authors' generator in two
+ * ways: every worker draws its own z (theirs reseed per device, so all devices share z), and w is
+ * small (theirs is (10, 10): nearly deterministic labels).
  */
 export function syntheticHeterogeneousLogistic(options: HeterogeneousLogisticOptions): HeterogeneousLogistic {
   const W = positiveInt("syntheticHeterogeneousLogistic: workers", options.workers ?? 20);

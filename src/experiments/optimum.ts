@@ -8,13 +8,34 @@ import { cholesky, choleskySolve, federatedGrad, federatedLoss, lsrOptimum, sigm
 
 export interface Optimum { wStar: number[]; fStar: number; gradNorm: number; method: string; iterations: number }
 
+/**
+ * Bump when a solver's code changes what it returns (stopping rule, line search, jitter …): the
+ * F* cache key (problems.ts) includes optimumSolver(obj), so old entries are then recomputed.
+ */
+export const OPTIMUM_SOLVER_VERSION = 1;
+
+const SOLVER_LABEL = {
+  lsr: "normal-equations",
+  logistic: "damped-newton(maxIter=100,tol=1e-13,armijo=1e-4)",
+  gd: "gradient-descent(1/L,maxIter=20000,tol=1e-12)",
+} as const;
+function solverOf(obj: Objective): keyof typeof SOLVER_LABEL {
+  return obj.name === "lsr" ? "lsr" : obj.name === "logistic" ? "logistic" : "gd";
+}
+
+/** The solver computeOptimum uses for `obj` (with its settings and version): part of the F* cache key. */
+export function optimumSolver(obj: Objective): string {
+  return `${SOLVER_LABEL[solverOf(obj)]}@v${OPTIMUM_SOLVER_VERSION}`;
+}
+
 export function computeOptimum(obj: Objective & { ridge?: number }, workers: readonly Dataset[], opts: { L?: number; maxIter?: number } = {}): Optimum {
   const ridge = obj.ridge ?? 0;
-  if (obj.name === "lsr") {
+  const solver = solverOf(obj);
+  if (solver === "lsr") {
     const w = lsrOptimum(workers, ridge);
     return finish(obj, workers, w, "normal equations", 1);
   }
-  if (obj.name === "logistic") return newtonLogistic(obj, workers, ridge, opts.maxIter ?? 100);
+  if (solver === "logistic") return newtonLogistic(obj, workers, ridge, opts.maxIter ?? 100);
   return gradientDescent(obj, workers, opts.L, opts.maxIter ?? 20000);
 }
 

@@ -4,10 +4,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { loadLibsvm, referenceDataset, splitIid, syntheticHeterogeneousLogistic, syntheticLsr, prependBias, standardize, makeDataset } from "../data/index.js";
+import { loadLibsvm, referenceDataset, splitIid, syntheticHeterogeneousLogistic, syntheticHeterogeneousLogisticAuthors, syntheticLsr, prependBias, standardize, makeDataset } from "../data/index.js";
 import { leastSquares, logistic, referenceSmoothness, type Dataset, type Objective } from "../models/index.js";
 import { buildLsrE2Problem } from "./e2-problem.js";
-import { computeOptimum, type Optimum } from "./optimum.js";
+import { computeOptimum, optimumSolver, type Optimum } from "./optimum.js";
 
 export const ProblemSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -15,6 +15,9 @@ export const ProblemSchema = z.discriminatedUnion("kind", [
     workers: z.number().int().min(2).max(10_000).default(20),
     perWorker: z.number().int().min(1).max(1_000_000).default(200),
     seed: z.number().int().min(0).default(1),
+    /** "authors": the Artemis/MCM code's generator (w = (10, 10), same features on every device);
+     * "independent": the library's own (w = (−1, e^−0.1), features drawn per worker) */
+    generator: z.enum(["authors", "independent"]).default("authors"),
   }).strict(),
   z.object({
     kind: z.literal("synthetic-lsr"),
@@ -70,9 +73,11 @@ export function buildProblem(cfg: ProblemConfig, opts: ProblemOptions = {}): Pro
 function buildData(cfg: Exclude<ProblemConfig, { kind: "lsr-e2" }>): Omit<Problem, "optimum"> {
   switch (cfg.kind) {
     case "synthetic-logistic": {
-      const { workers } = syntheticHeterogeneousLogistic(cfg);
+      const authors = cfg.generator === "authors";
+      const { workers } = (authors ? syntheticHeterogeneousLogisticAuthors : syntheticHeterogeneousLogistic)(cfg);
       const objective = logistic({ p: 2 });
-      return { objective, workers, L: smoothnessOf(objective, workers), description: `synthetic heterogeneous logistic regression (d = 2, ${cfg.workers} workers × ${cfg.perWorker})` };
+      const which = authors ? "the Artemis authors' generator, w = (10, 10), shared features" : "fedquant's independent-features variant, w = (−1, e^−0.1)";
+      return { objective, workers, L: smoothnessOf(objective, workers), description: `synthetic heterogeneous logistic regression (${which}; d = 2, ${cfg.workers} workers × ${cfg.perWorker})` };
     }
     case "synthetic-lsr": {
       const { workers } = syntheticLsr(cfg);
@@ -99,10 +104,17 @@ function smoothnessOf(obj: Objective, workers: readonly Dataset[]): number {
   return workers.reduce((s, d) => s + obj.smoothness!(d), 0) / workers.length;
 }
 
-function cachedOptimum(cfg: ProblemConfig, obj: Objective, workers: readonly Dataset[], L: number, opts: ProblemOptions): Optimum {
-  const h = createHash("sha256").update(JSON.stringify(cfg)).update(obj.name);
+/** The F* cache entry's name: a hash of the config, the objective, the data and the solver. */
+export function optimumCacheKey(cfg: ProblemConfig, obj: Objective, workers: readonly Dataset[], solver = optimumSolver(obj)): string {
+  // the key names the solver too (optimum.ts optimumSolver: method, settings, version): a changed
+  // solver must not reuse an entry computed by the old one
+  const h = createHash("sha256").update(JSON.stringify(cfg)).update(obj.name).update(solver);
   for (const d of workers) { h.update(new Uint8Array(d.X.buffer, d.X.byteOffset, d.X.byteLength)); h.update(new Uint8Array(d.y.buffer, d.y.byteOffset, d.y.byteLength)); }
-  const key = h.digest("hex").slice(0, 24);
+  return h.digest("hex").slice(0, 24);
+}
+
+function cachedOptimum(cfg: ProblemConfig, obj: Objective, workers: readonly Dataset[], L: number, opts: ProblemOptions): Optimum {
+  const key = optimumCacheKey(cfg, obj, workers);
   const dir = opts.cacheDir ?? ".cache/fedquant-optimum";
   const file = join(dir, `${key}.json`);
   if (existsSync(file)) {

@@ -39,6 +39,8 @@ export const RunConfigSchema = z.object({
   gamma: Gamma.default("1/L"),
   /** probability that a worker takes part in a round (Artemis partial participation) */
   participation: z.number().gt(0).max(1).default(1),
+  /** redraw a round in which no worker was drawn (the Artemis/MCM authors' convention) */
+  redrawEmpty: z.boolean().optional(),
   seed: z.number().int().min(0).default(1),
   /** defaults for every algorithm entry */
   up: Compressor.default({ name: "qsgd", params: { s: 1 } }),

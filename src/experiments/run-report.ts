@@ -3,6 +3,7 @@
 // against iterations and against bits (up, down, total), and the HTML report.
 import { version } from "../cli/version.js";
 import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, writeHtmlReport, writeResults, writeSvg, type Table } from "../report/index.js";
+import type { Divergence } from "./divergence.js";
 import type { RunConfig } from "./run-config.js";
 
 export interface Trajectory {
@@ -18,17 +19,32 @@ export interface Trajectory {
   /** the same counted with every header (8 × bytes on the wire) */
   wireBitsTotal: number[];
   seconds: number;
+  /** set when the algorithm diverged: the arrays end at its last finite evaluated point */
+  diverged?: Divergence;
 }
 
-export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number }
+export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null; tailLog10?: number }
 
-export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] {
+/**
+ * The level a curve settles at: the mean of log10(F − F*) (F − F* below `floor` counted at the
+ * floor) over the last quarter of the evaluated iterations — with a constant step in the
+ * stochastic regime the curves end on a noisy plateau, and the papers' claims are about its height.
+ */
+export function tailLog10(t: Trajectory, floor = 1e-16): number {
+  const n = t.iterations.length, last = t.iterations[n - 1]!, from = last - Math.floor(last / 4);
+  let sum = 0, count = 0;
+  for (let i = 0; i < n; i++) if (t.iterations[i]! >= from) { sum += Math.log10(Math.max(t.excessLoss[i]!, floor)); count++; }
+  return sum / count;
+}
+
+export function summarize(trajs: Trajectory[], target: number, floor = 1e-16): RunSummaryRow[] {
   return trajs.map((t) => {
     const i = t.excessLoss.findIndex((e) => e <= target);
     const last = t.iterations.length - 1;
     return {
       label: t.label, finalExcess: t.excessLoss[last]!, bitsToTarget: i >= 0 ? t.bitsTotal[i]! : null,
       bitsTotal: t.bitsTotal[last]!, wireBitsTotal: t.wireBitsTotal[last]!, seconds: t.seconds,
+      divergedAt: t.diverged ? t.diverged.iteration : null, tailLog10: tailLog10(t, floor),
     };
   });
 }
@@ -37,8 +53,9 @@ export function summarize(trajs: Trajectory[], target: number): RunSummaryRow[] 
 export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): Table {
   const excess = (e: number): string | number => (e < floor ? `< ${floor.toExponential(0)} (float64 floor)` : e);
   return {
-    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds"],
-    rows: rows.map((r) => [r.label, excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2))]),
+    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds", "mean log10(F − F*), last quarter"],
+    rows: rows.map((r) => [r.label, r.divergedAt != null ? `diverged at k = ${r.divergedAt}` : excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2)),
+      r.divergedAt != null || r.tailLog10 === undefined ? "—" : Number(r.tailLog10.toFixed(2))]),
   };
 }
 
@@ -48,7 +65,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
     t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!]));
   }
   const results = await writeResults(dir, cfg.name, {
-    meta: { ...meta, config: cfg, version },
+    meta: { ...meta, config: cfg, version, diverged: Object.fromEntries(trajs.filter((t) => t.diverged).map((t) => [t.label, t.diverged])) },
     columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total"],
     rows,
   });
@@ -59,7 +76,11 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const footnote = chartFootnote({ seeds: cfg.seed, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation }, version })
     + (floored ? ` · values below ${floor.toExponential(1)} (float64 resolution of F) drawn at that floor` : "");
   const log10 = (v: number) => Math.log10(Math.max(v, floor));
-  const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({ label: t.label, x: x(t), y: t.excessLoss.map(log10) }));
+  // a diverged curve ends with a marker at its last finite point (report/line-chart.ts endMarker)
+  const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({
+    label: t.label, x: x(t), y: t.excessLoss.map(log10),
+    ...(t.diverged ? { endMarker: `diverged at k = ${t.diverged.iteration}` } : {}),
+  }));
   const title = `${cfg.name}: ${String(meta.problem)}`;
   const figures: { file: string; heading: string; svg: string }[] = [];
   const add = async (file: string, heading: string, xLabel: string, logX: boolean, x: (t: Trajectory) => number[]) => {
@@ -74,7 +95,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   await add("excess-vs-bits-down.svg", "excess loss against downlink bits", "downlink bits", true, (t) => t.bitsDown);
   const files = [results.json, results.csv];
   for (const f of figures) files.push(await writeSvg(dir, f.file, f.svg));
-  const table = summaryTable(summarize(trajs, cfg.target), cfg.target, floor);
+  const table = summaryTable(summarize(trajs, cfg.target, floor), cfg.target, floor);
   files.push(await writeHtmlReport(dir, "report.html", htmlReport({
     title: `fedquant run — ${cfg.name}`,
     intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}. Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`,

@@ -4,6 +4,8 @@
 import { createAlgorithm, type AlgorithmConfig } from "../algorithms/index.js";
 import { simulate } from "../federation/simulator.js";
 import { ready } from "../kernel/index.js";
+import { federatedLoss } from "../models/index.js";
+import { DivergenceWatch } from "./divergence.js";
 import { buildProblem, type Problem } from "./problems.js";
 import { RunProgress } from "./run-progress.js";
 import { resolveGamma, type AlgorithmEntry, type RunConfig } from "./run-config.js";
@@ -28,7 +30,7 @@ export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number
   // where the algorithm is named "<compressor>-…" (dostovoq-sgd keeps dostovoq).
   const defaults = createAlgorithm(entry.name, { gamma }).config;
   const takesRunDefault = (link: { name: string }) => link.name !== "identity" && !entry.name.startsWith(`${link.name}-`);
-  const c: AlgorithmConfig = { gamma, participation: cfg.participation };
+  const c: AlgorithmConfig = { gamma, participation: cfg.redrawEmpty ? { kind: "bernoulli", p: cfg.participation, redrawEmpty: true } : cfg.participation };
   const up = entry.up ?? (takesRunDefault(defaults.up) ? cfg.up : undefined);
   const down = entry.down ?? (takesRunDefault(defaults.down) ? cfg.down : undefined);
   if (up) c.up = up;
@@ -59,16 +61,28 @@ export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<R
     const algo = createAlgorithm(entry.name, config);
     const bar = opts.progress?.(label, cfg.iterations);
     const t0 = performance.now();
-    const r = simulate({
-      algorithm: algo, objective, workers, iterations: cfg.iterations, batchSize: cfg.batch,
-      seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery, onIteration: () => bar?.tick(),
-    });
-    bar?.stop();
-    const t: Trajectory = {
-      label, algorithm: algo.name, iterations: r.iterations, excessLoss: r.excessLoss!,
-      bitsUp: r.bitsUp, bitsDown: r.bitsDown, bitsTotal: r.bitsTotal, wireBitsTotal: r.wireBitsTotal,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    // a diverging algorithm ends its own curve (with the iteration it diverged at); the others run on
+    const watch = new DivergenceWatch(optimum.fStar, federatedLoss(objective, new Float64Array(objective.dim), workers) - optimum.fStar);
+    let t: Trajectory;
+    try {
+      const r = simulate({
+        algorithm: algo, objective, workers, iterations: cfg.iterations, batchSize: cfg.batch,
+        seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery,
+        onIteration: (info) => { bar?.tick(); watch.observe(info); },
+      });
+      t = {
+        label, algorithm: algo.name, iterations: r.iterations, excessLoss: r.excessLoss!,
+        bitsUp: r.bitsUp, bitsDown: r.bitsDown, bitsTotal: r.bitsTotal, wireBitsTotal: r.wireBitsTotal,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    } catch (e) {
+      const diverged = watch.classify(e);
+      if (!diverged) throw e;
+      opts.log?.(`${label}: diverged at k = ${diverged.iteration} (${diverged.reason}); the other algorithms go on`);
+      t = { label, algorithm: algo.name, ...watch.curve, seconds: (performance.now() - t0) / 1000, diverged };
+    } finally {
+      bar?.stop();
+    }
     progress.save(index, t);
     trajectories.push(t);
   }

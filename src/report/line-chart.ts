@@ -13,6 +13,8 @@ export interface LineSeries {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   dashed?: boolean;
+  /** drawn as a cross and a label at the series' last plotted point (e.g. "diverged at k = 57") */
+  endMarker?: string;
 }
 
 export interface LineChartSpec {
@@ -30,35 +32,51 @@ export interface LineChartSpec {
 }
 
 interface Row { s: string; x: number; y: number; i: number }
+interface Marker { s: string; x: number; y: number; text: string }
 
 export async function lineChartSvg(spec: LineChartSpec): Promise<string> {
   checkCommon(spec);
   const width = spec.width ?? 560;
-  const { rows, notes } = collectPoints(spec, width);
+  const { rows, notes, markers } = collectPoints(spec, width);
   const labels = spec.series.map((s) => s.label);
   const xs = rows.map((r) => r.x);
   const ys = rows.map((r) => r.y);
-  const vl: TopLevelSpec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : { text: spec.title },
-    width,
-    height: spec.height ?? 340,
-    data: { values: rows },
+  const color = { field: "s", type: "nominal", title: null, scale: { domain: labels, range: labels.map((_, i) => seriesColor(i)) } };
+  const x = { field: "x", type: "quantitative", title: spec.xLabel, ...axisFor(spec.logX, xs) };
+  const y = { field: "y", type: "quantitative", title: spec.yLabel, ...axisFor(spec.logY, ys) };
+  const line = {
     mark: { type: "line", strokeWidth: 1.8, clip: true },
     encoding: {
-      x: { field: "x", type: "quantitative", title: spec.xLabel, ...axisFor(spec.logX, xs) },
-      y: { field: "y", type: "quantitative", title: spec.yLabel, ...axisFor(spec.logY, ys) },
+      x, y,
       // color and strokeDash on the same field and domain: vega-lite merges them into one legend,
       // so a dashed series shows dashed in the legend too.
-      color: { field: "s", type: "nominal", title: null, scale: { domain: labels, range: labels.map((_, i) => seriesColor(i)) } },
+      color,
       strokeDash: {
         field: "s", type: "nominal", title: null,
         scale: { domain: labels, range: spec.series.map((s, i) => seriesDash(i, s.dashed)) },
       },
       order: { field: "i", type: "quantitative" }, // draw in the caller's order, not sorted by x
     },
-    config: baseConfig,
-  } as TopLevelSpec;
+  };
+  const head = {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : { text: spec.title },
+    width,
+    height: spec.height ?? 340,
+  };
+  // Without end markers the spec is the single-layer one (unchanged output); with them, a cross
+  // and its text are layered over the lines, sharing their scales (no second legend).
+  const vl: TopLevelSpec = (markers.length === 0
+    ? { ...head, data: { values: rows }, ...line, config: baseConfig }
+    : {
+      ...head,
+      layer: [
+        { data: { values: rows }, ...line },
+        { data: { values: markers }, mark: { type: "point", shape: "cross", size: 140, filled: true, clip: true }, encoding: { x, y, color: { ...color, legend: null } } },
+        { data: { values: markers }, mark: { type: "text", align: "left", dx: 8, dy: 0, fontSize: 10, clip: true }, encoding: { x, y, text: { field: "text", type: "nominal" }, color: { ...color, legend: null } } },
+      ],
+      config: baseConfig,
+    }) as TopLevelSpec;
   return renderSvg(vl, [...notes, spec.footnote ?? ""]);
 }
 
@@ -96,8 +114,9 @@ function checkCommon(spec: LineChartSpec): void {
 }
 
 /** Keeps the plottable points; says in footnotes what was dropped and why. */
-function collectPoints(spec: LineChartSpec, width: number): { rows: Row[]; notes: string[] } {
+function collectPoints(spec: LineChartSpec, width: number): { rows: Row[]; notes: string[]; markers: Marker[] } {
   const rows: Row[] = [];
+  const markers: Marker[] = [];
   const nonFinite: [string, number][] = [];
   const nonPositiveX: [string, number][] = [];
   const nonPositiveY: [string, number][] = [];
@@ -121,6 +140,7 @@ function collectPoints(spec: LineChartSpec, width: number): { rows: Row[]; notes
     if (negX > 0) nonPositiveX.push([s.label, negX]);
     if (negY > 0) nonPositiveY.push([s.label, negY]);
     if (kept.length === 0) empty.push(s.label);
+    else if (s.endMarker) { const last = kept[kept.length - 1]!; markers.push({ s: s.label, x: last.x, y: last.y, text: s.endMarker }); }
     for (const r of m4(kept, width, spec.logX ?? false)) rows.push(r);
   }
   if (rows.length === 0) {
@@ -131,6 +151,6 @@ function collectPoints(spec: LineChartSpec, width: number): { rows: Row[]; notes
   if (nonPositiveX.length > 0) notes.push(`Not plotted: ${droppedSummary(nonPositiveX)} with x ≤ 0 on the log x axis.`);
   if (nonPositiveY.length > 0) notes.push(`Not plotted: ${droppedSummary(nonPositiveY)} with y ≤ 0 on the log y axis.`);
   if (empty.length > 0) notes.push(`No plottable point in: ${empty.join(", ")}.`);
-  return { rows, notes };
+  return { rows, notes, markers };
 }
 

@@ -3,7 +3,7 @@
 // stochastic, partial participation), one report per (problem, variant).
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
-import { availableE3Problems, E3_PROBLEMS, E3_VARIANTS, e3Config, type E3Problem } from "../../experiments/e3.js";
+import { availableE3Problems, E3_DEFAULT_VARIANTS, E3_PROBLEMS, E3_VARIANTS, e3Config, type E3Problem } from "../../experiments/e3.js";
 import { runAndReport } from "./run.js";
 
 export function registerE3(program: Command): void {
@@ -11,7 +11,7 @@ export function registerE3(program: Command): void {
     .description("experiment E3: bidirectional compression (SGD, QSGD, Diana, Bi-QSGD, Artemis, Dore, DoubleSqueeze, MCM, Rand-MCM, Artemis-ND)")
     .option("--quick", "40 iterations instead of 400 (CI)")
     .option("--problem <names>", `comma-separated subset of: ${Object.keys(E3_PROBLEMS).join(", ")}`)
-    .option("--variant <names>", `comma-separated subset of: ${Object.keys(E3_VARIANTS).join(", ")}`)
+    .option("--variant <names>", `comma-separated subset of: ${Object.keys(E3_VARIANTS).join(", ")} (default: ${E3_DEFAULT_VARIANTS.join(", ")}; -linf: max|x_i| scaling instead of the papers' ℓ2)`)
     .option("--data-dir <dir>", "where phishing.libsvm, a9a.libsvm and the splits are", "../shared/data")
     .option("--out <dir>", "output directory", "fedquant-out")
     .option("--quiet", "no progress bars")
@@ -20,7 +20,7 @@ export function registerE3(program: Command): void {
       const { run, skipped } = availableE3Problems(o.dataDir);
       const wanted = o.problem ? o.problem.split(",") : run;
       for (const p of wanted) if (!(p in E3_PROBLEMS)) throw new FedquantError("E_CONFIG", `unknown E3 problem "${p}"; known: ${Object.keys(E3_PROBLEMS).join(", ")}`);
-      const variants = o.variant ? o.variant.split(",") : Object.keys(E3_VARIANTS);
+      const variants: string[] = o.variant ? o.variant.split(",") : [...E3_DEFAULT_VARIANTS];
       for (const v of variants) if (!(v in E3_VARIANTS)) throw new FedquantError("E_CONFIG", `unknown E3 variant "${v}"; known: ${Object.keys(E3_VARIANTS).join(", ")}`);
       for (const s of skipped) if (!o.problem) console.error(`skipping ${s}: the real-data experiments need ../shared/data`);
       for (const p of wanted as E3Problem[]) {
