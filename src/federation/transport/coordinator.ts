@@ -218,13 +218,14 @@ export class Coordinator {
   }
 
   /** The state to resume from (see CoordinatorOptions.resume); meaningful between rounds (in onRound). */
-  checkpoint(): CoordinatorState {
+  checkpoint(withReports = true): CoordinatorState {
     const r = (x: number): number => (x === NO_ROUND ? -1 : x);
     return {
       round: this.round,
       accepted: this.slots.map((s) => r(s.accepted)),
       invited: this.slots.map((s) => r(s.invited)),
-      reports: this.reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } })),
+      // without reports: O(1) per round (serve --out appends them to a log instead)
+      reports: !withReports ? [] : this.reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } })),
     };
   }
 
