@@ -3,12 +3,12 @@
 // In each case the server stays up, the round completes with the remaining clients, and the
 // offender is dropped with a logged reason.
 import { spawn } from "node:child_process";
-import WebSocket from "ws";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ready } from "../../src/kernel/index.js";
 import { createCompressor } from "../../src/compressors/index.js";
 import { RandomStream } from "../../src/random/index.js";
-import { decodeFrame, encodeFrame, type Frame } from "../../src/federation/transport/frames.js";
+import { encodeFrame } from "../../src/federation/transport/frames.js";
+import { RawClient } from "./hardening/raw-client.js";
 import { serveFederation, type FederationServer } from "../../src/federation/transport/server-node.js";
 import { joinFederationNode } from "../../src/federation/transport/client-node.js";
 import type { RoundReport } from "../../src/federation/transport/coordinator.js";
@@ -33,33 +33,6 @@ async function arena(): Promise<{ srv: FederationServer; logs: LogEvent[]; repor
   servers.push(srv);
   const honest = [0, 1].map((i) => joinFederationNode(srv.url, { token: token(i), factory: toyFactory() }).result);
   return { srv, logs, reports, honest };
-}
-
-/** A hand-driven client: says hello, then lets the test send whatever it wants. */
-class RawClient {
-  readonly frames: Frame[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on("message", (d: Buffer) => { this.frames.push(decodeFrame(new Uint8Array(d))); for (const w of this.waiters.splice(0)) w(); });
-    this.closed = new Promise((r) => ws.on("close", (code, reason) => r({ code, reason: reason.toString() })));
-  }
-  static async connect(url: string, tok?: string): Promise<RawClient> {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    const c = new RawClient(ws);
-    await new Promise<void>((res, rej) => { ws.once("open", () => res()); ws.once("error", rej); });
-    if (tok !== undefined) ws.send(encodeFrame({ type: "hello", round: 0, token: tok }));
-    return c;
-  }
-  /** The first frame of this type (waits for it; bounded by the test timeout). */
-  async next(type: Frame["type"]): Promise<Frame> {
-    for (;;) {
-      const f = this.frames.find((x) => x.type === type);
-      if (f) return f;
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-  send(b: Uint8Array): void { this.ws.send(b); }
 }
 
 /** What every scenario must end with: all rounds done by the honest clients, the offender logged. */

@@ -53,7 +53,7 @@ const session: SessionSpec = {
   config: { gamma: 0.5, up: { name: "qsgd", params: { s: 1 } }, down: { name: "qsgd", params: { s: 1 } }, participation: 0.5 },
   problem: { kind: "logistic", clients: 4, perClient: 60, seed: 5 }, seed: 21, rounds: 12, batchSize: 10,
 };
-const tokens = ["token-0-secret", "token-1-secret", "token-2-secret", "token-3-secret"];
+const tokens = ["token-0-secret-xx", "token-1-secret-xx", "token-2-secret-xx", "token-3-secret-xx"];
 const CRASH_ROUND = 5;
 
 function code(f: () => unknown): string | undefined {

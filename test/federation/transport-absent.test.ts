@@ -4,12 +4,13 @@
 // state it had persisted before its last step — is sent every update it missed and holds the
 // server's model again (docs/network.md "Absent clients").
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readEnvelope, type ClientState } from "../../src/algorithms/index.js";
+import { readEnvelope } from "../../src/algorithms/index.js";
 import { ready } from "../../src/kernel/index.js";
 import { algorithmParticipantFactory, createAlgorithmRoundDriver } from "../../src/federation/transport/algorithm-driver.js";
 import { serveFederation, type FederationServer } from "../../src/federation/transport/server-node.js";
 import { joinFederationNode } from "../../src/federation/transport/client-node.js";
 import type { Membership } from "../../src/federation/transport/client.js";
+import type { ParticipantState } from "../../src/federation/transport/participant.js";
 import type { RoundReport } from "../../src/federation/transport/coordinator.js";
 import type { LogEvent, ParticipantFactory } from "../../src/federation/transport/driver.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
@@ -39,7 +40,7 @@ describe("a client killed mid-round", () => {
     let rejoin: Membership | undefined;
     const srv = await serveFederation(driver, {
       tokens, deadlineMs: 60_000, maxFrameBytes: 1 << 22, roundGapMs: 20, log: (e) => logs.push(e),
-      onRound: (r: RoundReport) => { if (r.round === REJOIN_AFTER) rejoin = joinFederationNode(srv.url, { token: tokens[KILLED]!, factory: restarted }); },
+      onRound: (r: RoundReport) => { if (r.round === REJOIN_AFTER) rejoin = joinFederationNode(srv.url, { token: tokens[KILLED]!, factory: restarted, state: persisted }); },
     });
     servers.push(srv);
 
@@ -51,14 +52,13 @@ describe("a client killed mid-round", () => {
       },
     });
 
-    // client 1 persists its state before each step (as a real client would, to disk) and dies
-    // in round 3 after receiving its downlink, before answering
-    let persisted: ClientState | undefined;
+    // client 1 persists its state after each step (onState, as `fedquant join --state` does to
+    // disk) and dies in round 3 after receiving its downlink, before answering
+    let persisted: ParticipantState | undefined;
     let victim: Membership | undefined;
     const doomed: ParticipantFactory = async (s, c) => {
       const d = await checked(s, c);
       return { ...d, step: (round: number, down: Uint8Array) => {
-        persisted = d.snapshot() as ClientState;
         if (round === KILL_ROUND) { victim!.leave(); throw new Error("killed"); }
         return d.step(round, down);
       } };
@@ -67,14 +67,13 @@ describe("a client killed mid-round", () => {
     const catchUps: number[] = [];
     const restarted: ParticipantFactory = async (s, c) => {
       const d = await checked(s, c);
-      d.restore(persisted);
       return { ...d, step: (round: number, down: Uint8Array) => {
         if (rejoinedSteps++ === 0) catchUps.push(...readEnvelope(down).sections.map((x) => x.round));
         return d.step(round, down);
       } };
     };
 
-    const members = tokens.map((token, i) => joinFederationNode(srv.url, { token, factory: i === KILLED ? doomed : checked }));
+    const members = tokens.map((token, i) => joinFederationNode(srv.url, { token, factory: i === KILLED ? doomed : checked, onState: i === KILLED ? (st) => { persisted = st; } : undefined }));
     victim = members[KILLED];
     await expect(victim!.result).rejects.toThrow(/killed/);
 

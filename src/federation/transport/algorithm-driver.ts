@@ -29,6 +29,22 @@ export interface AlgorithmDriverOptions {
    * dimension, clients), else E_STATE.
    */
   restore?: ServerState;
+  /**
+   * Value validation (docs/network.md "What is validated"): an uplink whose decoded vector has a
+   * norm above maxNormRatio × the median norm of the recent accepted uplinks and of this round's
+   * is refused and its sender dropped (default 1000; 0: off). The bound needs 3 reference norms:
+   * with fewer (the first round with fewer than 3 clients) only finiteness is checked.
+   */
+  maxNormRatio?: number;
+}
+
+/** Accepted uplink norms kept as the reference of the median (the most recent ones). */
+const NORM_WINDOW = 64;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export interface AlgorithmRoundDriver extends RoundDriver {
@@ -57,6 +73,11 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
   if (absent !== "skip" && absent !== "repeat") throw new FedquantError("E_CONFIG", `absent must be "skip" or "repeat", got ${JSON.stringify(absent)}`);
   const loss = (): number => federatedLoss(problem.objective, server.model, problem.shards);
   const upDecoder = algo.up;
+  const maxNormRatio = opts.maxNormRatio ?? 1000;
+  if (!(Number.isFinite(maxNormRatio) && maxNormRatio >= 0)) throw new FedquantError("E_CONFIG", `maxNormRatio must be a number ≥ 0, got ${maxNormRatio}`);
+  /** norms of this round's checked uplinks, and of recently accepted ones */
+  let roundNorms = new Map<number, number>();
+  const recentNorms: number[] = [];
   const initialLoss = evaluate ? loss() : undefined;
   if (opts.restore !== undefined) server = restoreServerOf(opts.restore, algo, seed, problem.dim, clients);
 
@@ -70,6 +91,7 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
     open(round): RoundPlan {
       // "repeat": the whole server state before broadcast, to return to if the round cannot complete
       if (absent === "repeat") beforeOpen = server.toJSON();
+      roundNorms = new Map();
       return { downlinks: server.broadcast(round) };
     },
     check(round, client, uplink) {
@@ -78,7 +100,29 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
       if (env.sections.length !== 1 || env.sections[0]!.round !== round || env.sections[0]!.slot !== 0) {
         throw new FedquantError("E_PROTOCOL", `the uplink of client ${client} must hold one vector of round ${round}, it holds ${env.sections.length} section(s)`);
       }
-      upDecoder.decode(env.sections[0]!.bytes, problem.dim, uplinkStream(seed, round, client));
+      const v = upDecoder.decode(env.sections[0]!.bytes, problem.dim, uplinkStream(seed, round, client));
+      let sq = 0;
+      for (let j = 0; j < v.length; j++) sq += v[j]! * v[j]!;
+      const norm = Math.sqrt(sq);
+      if (!Number.isFinite(norm)) throw new FedquantError("E_INPUT", `the uplink of client ${client} for round ${round} holds non-finite values`);
+      // a cache of what check() computed, read by screen(); the algorithm's state is untouched
+      roundNorms.set(client, norm);
+    },
+    screen(round, uplinks) {
+      const out = new Map<number, string>();
+      if (maxNormRatio === 0) return out;
+      const here = [...uplinks.keys()].map((id) => roundNorms.get(id)).filter((x): x is number => x !== undefined);
+      const ref = [...recentNorms, ...here];
+      if (ref.length < 3) return out;
+      const med = median(ref);
+      if (!(med > 0)) return out; // all-zero uplinks: no scale to compare with
+      for (const id of uplinks.keys()) {
+        const n = roundNorms.get(id);
+        if (n !== undefined && n > maxNormRatio * med) {
+          out.set(id, `its norm ${n.toPrecision(3)} exceeds ${maxNormRatio} × the median uplink norm ${med.toPrecision(3)} (maxNormRatio)`);
+        }
+      }
+      return out;
     },
     close(round, uplinks): RoundOutcome | RepeatRound {
       const drawn = server.pending ?? [];
@@ -90,6 +134,15 @@ export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: Alg
       // the missing clients are treated as not drawn (their memories and catch-up position stay);
       // the Participant rewinds a step whose uplink the server did not use, so both sides agree
       server.receive(round, uplinks, { allowAbsent: true });
+      for (const id of uplinks.keys()) {
+        const n = roundNorms.get(id);
+        if (n !== undefined) { recentNorms.push(n); if (recentNorms.length > NORM_WINDOW) recentNorms.shift(); }
+      }
+      // the last line of defence: never go on from a non-finite model (stop; resume from the
+      // checkpoint of the round before, which is intact)
+      if (!server.model.every(Number.isFinite)) {
+        throw new FedquantError("E_STATE", `round ${round}'s aggregate made the model non-finite; the session stops (resume from the previous checkpoint)`);
+      }
       const counts = { participants: uplinks.size, absent: missing.length };
       return evaluate ? { loss: loss(), ...counts } : counts;
     },

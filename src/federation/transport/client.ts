@@ -8,10 +8,17 @@ import { Participant, type ParticipantOptions, type ParticipantResult } from "./
 export interface JoinOptions extends ParticipantOptions {
   /** Default: globalThis.WebSocket (browsers, Node ≥ 22). */
   WebSocket?: WebSocketCtor;
-  /** Reconnection attempts in a row before giving up (default 8); reset by every successful connection. */
+  /** Reconnection attempts in a row before giving up (default: no count limit, see retryForMs); reset by every successful connection. */
   retries?: number;
-  /** First back-off delay in ms, doubled per failed attempt up to 5 s (default 200). */
+  /**
+   * Keep trying to reconnect for this long (ms) after the last working connection ended, then
+   * give up (default 10 minutes: long enough to ride out a server restart with --resume).
+   */
+  retryForMs?: number;
+  /** First back-off delay in ms, doubled per failed attempt up to maxRetryDelayMs (default 200). */
   retryDelayMs?: number;
+  /** The back-off's cap in ms (default 5000). */
+  maxRetryDelayMs?: number;
 }
 
 export interface Membership {
@@ -36,9 +43,12 @@ export function joinFederation(url: string, opts: JoinOptions): Membership {
   let current: WebSocketLike | undefined;
   let left = false;
 
+  const retryFor = opts.retryForMs ?? 600_000;
+  const maxDelay = opts.maxRetryDelayMs ?? 5000;
   const run = async (): Promise<ParticipantResult> => {
     let failures = 0;
     let delay = opts.retryDelayMs ?? 200;
+    let since = Date.now();
     let lastWhy = "";
     for (;;) {
       if (left) throw new FedquantError("E_STATE", "left the federation before it finished");
@@ -52,21 +62,27 @@ export function joinFederation(url: string, opts: JoinOptions): Membership {
       const link = linkOverWebSocket(ws, url);
       const isOpen = opened(ws);
       if (await isOpen) {
-        failures = 0;
-        delay = opts.retryDelayMs ?? 200;
         const end = await participant.attach(link);
         if (participant.finished) return participant.finished;
         if (participant.failed) throw participant.failed;
         if (left) throw new FedquantError("E_STATE", "left the federation before it finished");
         lastWhy = `${end.bye ?? end.reason} (close code ${end.code})`;
         if (isFinalClose(end.code)) throw new FedquantError("E_PROTOCOL", `the server closed the connection: ${lastWhy}`);
+        // a connection that got as far as a welcome was working: the budget starts again
+        if (participant.client !== undefined && end.code !== CloseCode.busy && end.code !== CloseCode.throttled) {
+          failures = 0;
+          delay = opts.retryDelayMs ?? 200;
+          since = Date.now();
+        }
         opts.log?.({ level: "warn", event: "disconnected", client: participant.client, message: `connection lost: ${lastWhy}; reconnecting` });
       } else {
         lastWhy = `could not connect to ${url}`;
       }
-      if (++failures > (opts.retries ?? 8)) throw new FedquantError("E_PROTOCOL", `gave up after ${failures} failed attempts: ${lastWhy}`);
+      failures++;
+      if (opts.retries !== undefined && failures > opts.retries) throw new FedquantError("E_PROTOCOL", `gave up after ${failures} failed attempts: ${lastWhy}`);
+      if (Date.now() - since + delay > retryFor) throw new FedquantError("E_PROTOCOL", `gave up after ${failures} failed attempts in ${Math.round((Date.now() - since) / 1000)} s: ${lastWhy}`);
       await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(5000, delay * 2);
+      delay = Math.min(maxDelay, delay * 2);
     }
   };
 

@@ -4,7 +4,11 @@
 import { FedquantError } from "../../errors.js";
 import { decodeFrame, encodeFrame, NO_ROUND, type Frame } from "./frames.js";
 import { CloseCode, type Link } from "./link.js";
+import { PendingGate, WrongTokenLimit } from "./gate.js";
+import { checkCoordinatorState, type CoordinatorState, type RoundReport, type SessionResult } from "./coordinator-state.js";
 import { isRepeat, type LogEvent, type Logger, type RoundDriver, type RoundOutcome, type RoundPlan, type RepeatRound } from "./driver.js";
+
+export type { CoordinatorState, RoundReport, SessionResult } from "./coordinator-state.js";
 
 export interface CoordinatorOptions {
   /** Client i authenticates with tokens[i]; there are tokens.length clients. */
@@ -21,8 +25,21 @@ export interface CoordinatorOptions {
   startTimeoutMs?: number;
   /** A connection must say hello within this time (default 10 s). */
   handshakeMs?: number;
-  /** Connections that have not said hello yet, at most (default 64). */
+  /** Connections that have not said hello yet, at most; a newcomer past it evicts the oldest (default 64). */
   maxPending?: number;
+  /** Of those, from one address (Link.address), at most; again the oldest goes (default 16). */
+  maxPendingPerAddress?: number;
+  /** Wrong tokens from one address within wrongTokenWindowMs before its hellos are refused for the rest of the window (default 10 per 60 s). */
+  maxWrongTokens?: number;
+  wrongTokenWindowMs?: number;
+  /**
+   * A connected client that was sent a round and did not answer in this many rounds in a row is
+   * disconnected (close 4009, it may come back); 0 never (default 3). Stalled clients otherwise
+   * cost a full deadline in every round that draws them.
+   */
+  maxMissedRounds?: number;
+  /** While waiting or paused, log which clients are missing every this many ms (default 30 s; 0 never). */
+  statusEveryMs?: number;
   /** Pause between one round's close and the next round's open (default 0; demos slow down to watch). */
   roundGapMs?: number;
   log?: Logger;
@@ -35,43 +52,6 @@ export interface CoordinatorOptions {
   resume?: CoordinatorState;
 }
 
-/** What a coordinator needs to resume between rounds (plain JSON). */
-export interface CoordinatorState {
-  /** The next round to open (= rounds closed so far). */
-  round: number;
-  /** Per client: the last round whose uplink the server used (-1: none). */
-  accepted: number[];
-  /** Per client: the last round it was invited to (-1: none). */
-  invited: number[];
-  /** The reports of the rounds closed so far, in order. */
-  reports: RoundReport[];
-}
-
-export interface RoundReport {
-  round: number;
-  /** Clients sent a downlink this round. */
-  invited: number[];
-  /** Clients whose uplink was accepted (passed validation before the deadline). */
-  participants: number[];
-  /** Invited but no accepted uplink: late, disconnected or dropped. */
-  absent: number[];
-  /** Algorithm information bits (RoundDriver.bits) of this round's downlinks (incl. catch-up) and accepted uplinks. */
-  bitsDown: number;
-  bitsUp: number;
-  /** Every byte of every frame sent / received (protocol heads, handshakes, late and rejected frames) since the previous report. */
-  wireBytesDown: number;
-  wireBytesUp: number;
-  outcome: RoundOutcome;
-}
-
-export interface SessionResult {
-  reports: RoundReport[];
-  bitsUp: number;
-  bitsDown: number;
-  wireBytesUp: number;
-  wireBytesDown: number;
-}
-
 interface Slot {
   id: number;
   token: Uint8Array;
@@ -82,6 +62,8 @@ interface Slot {
   invited: number;
   /** Attempts (→ their round) it was sent on its current connection and has not answered (bounded). */
   unanswered: Map<number, number>;
+  /** Rounds in a row it was sent and did not answer while connected (maxMissedRounds). */
+  missed: number;
 }
 
 /** waiting: for minClients; open: a round awaits uplinks; between: a round closed, the next not yet open. */
@@ -102,7 +84,15 @@ function sameToken(secret: Uint8Array, presented: Uint8Array): boolean {
 
 export class Coordinator {
   private readonly slots: Slot[];
-  private readonly pending = new Set<Link>();
+  private readonly pending: PendingGate<Link>;
+  private readonly handshakeTimers = new Map<Link, ReturnType<typeof setTimeout>>();
+  private readonly wrongTokens: WrongTokenLimit;
+  /** Downlink bits sent this round, per client (used or unused is known when the round closes). */
+  private bitsDownTo = new Map<number, number>();
+  private bitsUpRejectedMark = 0;
+  /** Downlink bits of abandoned attempts (repeated rounds): sent, never used. */
+  private bitsDownUnusedCarry = 0;
+  private bitsUpRejectedTotal = 0;
   private phase: Phase = "waiting";
   private round = 0;
   /**
@@ -113,7 +103,6 @@ export class Coordinator {
   private invited: number[] = [];
   private waitingFor = new Set<number>();
   private uplinks = new Map<number, Uint8Array>();
-  private bitsDownRound = 0;
   private wireDown = 0;
   private wireUp = 0;
   private wireDownMark = 0;
@@ -122,6 +111,7 @@ export class Coordinator {
   private startTimer?: ReturnType<typeof setTimeout>;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private gapTimer?: ReturnType<typeof setTimeout>;
+  private statusTimer?: ReturnType<typeof setInterval>;
   private readonly reports: RoundReport[] = [];
   private resolveDone!: (r: SessionResult) => void;
   private rejectDone!: (e: unknown) => void;
@@ -136,7 +126,7 @@ export class Coordinator {
       if (typeof t !== "string" || t.length === 0) throw new FedquantError("E_CONFIG", `token of client ${id} must be a non-empty string`);
       if (seen.has(t)) throw new FedquantError("E_CONFIG", `clients share a token (client ${id}); each client needs its own`);
       seen.add(t);
-      return { id, token: utf8.encode(t), accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Map<number, number>() };
+      return { id, token: utf8.encode(t), accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Map<number, number>(), missed: 0 };
     });
     const pos = (name: string, v: number | undefined, min: number): void => {
       if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw new FedquantError("E_CONFIG", `${name} must be a number ≥ ${min}, got ${v}`);
@@ -158,9 +148,22 @@ export class Coordinator {
     pos("quorum", opts.quorum, 1);
     pos("minClients", opts.minClients, 1);
     pos("maxPending", opts.maxPending, 1);
+    pos("maxPendingPerAddress", opts.maxPendingPerAddress, 1);
+    pos("maxWrongTokens", opts.maxWrongTokens, 1);
+    ms("wrongTokenWindowMs", opts.wrongTokenWindowMs, 1);
+    pos("maxMissedRounds", opts.maxMissedRounds, 0);
+    ms("statusEveryMs", opts.statusEveryMs, 0);
+    this.pending = new PendingGate<Link>({ maxPending: opts.maxPending ?? 64, maxPerAddress: opts.maxPendingPerAddress ?? 16 });
+    this.wrongTokens = new WrongTokenLimit({ maxWrong: opts.maxWrongTokens ?? 10, windowMs: opts.wrongTokenWindowMs ?? 60_000 });
     if ((opts.minClients ?? n) > n) throw new FedquantError("E_CONFIG", `minClients ${opts.minClients} exceeds the ${n} clients`);
     if (!(Number.isInteger(driver.rounds) && driver.rounds >= 1)) throw new FedquantError("E_CONFIG", `rounds must be an integer ≥ 1, got ${driver.rounds}`);
     if (opts.resume !== undefined) this.restore(opts.resume);
+    const every = opts.statusEveryMs ?? 30_000;
+    if (every > 0) {
+      this.statusTimer = setInterval(() => this.status(), every);
+      // a status line must never keep a process alive on its own
+      (this.statusTimer as { unref?: () => void }).unref?.();
+    }
     this.finished = new Promise((res, rej) => { this.resolveDone = res; this.rejectDone = rej; });
     // a caller that only awaits the reports may never look at finished: keep a rejection from being "unhandled"
     this.finished.catch(() => {});
@@ -175,38 +178,19 @@ export class Coordinator {
   }
 
   /** The state to resume from (see CoordinatorOptions.resume); meaningful between rounds (in onRound). */
-  checkpoint(): CoordinatorState {
+  checkpoint(withReports = true): CoordinatorState {
     const r = (x: number): number => (x === NO_ROUND ? -1 : x);
     return {
       round: this.round,
       accepted: this.slots.map((s) => r(s.accepted)),
       invited: this.slots.map((s) => r(s.invited)),
-      reports: this.reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } })),
+      // without reports: O(1) per round (serve --out appends them to a log instead)
+      reports: !withReports ? [] : this.reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } })),
     };
   }
 
   private restore(st: CoordinatorState): void {
-    const bad = (why: string): never => { throw new FedquantError("E_STATE", `coordinator checkpoint: ${why}`); };
-    if (st === null || typeof st !== "object") bad("not an object");
-    const n = this.slots.length, rounds = this.driver.rounds;
-    if (!Number.isInteger(st.round) || st.round < 0 || st.round > rounds) bad(`round must be an integer in [0, ${rounds}], got ${JSON.stringify(st.round)}`);
-    if (st.round >= rounds) bad(`the session already finished (${rounds} rounds): nothing to resume`);
-    for (const key of ["accepted", "invited"] as const) {
-      const a = st[key];
-      if (!Array.isArray(a) || a.length !== n || a.some((x) => !Number.isInteger(x) || x < -1 || x >= st.round)) {
-        bad(`${key} must list, for each of the ${n} clients, -1 or a round below ${st.round}`);
-      }
-    }
-    if (!Array.isArray(st.reports) || st.reports.length !== st.round) bad(`it must hold one report per closed round (${st.round}), it holds ${Array.isArray(st.reports) ? st.reports.length : "none"}`);
-    st.reports.forEach((x, i) => {
-      const ids = (v: unknown): boolean => Array.isArray(v) && v.every((id) => Number.isInteger(id) && id >= 0 && id < n);
-      const count = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0;
-      if (x === null || typeof x !== "object" || x.round !== i || !ids(x.invited) || !ids(x.participants) || !ids(x.absent)
-        || !count(x.bitsUp) || !count(x.bitsDown) || !count(x.wireBytesUp) || !count(x.wireBytesDown)
-        || x.outcome === null || typeof x.outcome !== "object" || Object.values(x.outcome).some((v) => typeof v !== "number" && v !== null)) {
-        bad(`report ${i} is damaged`);
-      }
-    });
+    checkCoordinatorState(st, this.slots.length, this.driver.rounds);
     this.round = st.round;
     this.slots.forEach((s, i) => {
       s.accepted = st.accepted[i] === -1 ? NO_ROUND : st.accepted[i]!;
@@ -221,31 +205,49 @@ export class Coordinator {
   get currentRound(): number { return this.round; }
   get state(): Phase { return this.phase; }
 
-  /** Hand a new connection to the coordinator: it must say hello with a valid token. */
-  attach(link: Link): void {
+  /**
+   * Hand a new connection to the coordinator: it must say hello with a valid token.
+   * `authenticated` is called once its hello is accepted (the connection layer then lifts its
+   * pre-hello limits and starts heartbeats).
+   */
+  attach(link: Link, authenticated?: () => void): void {
     if (this.phase === "finished" || this.phase === "stopped") {
       this.send(link, { type: "bye", round: this.round, reason: "the session is over" });
       link.close(CloseCode.finished, "the session is over");
       return;
     }
-    if (this.pending.size >= (this.opts.maxPending ?? 64)) {
-      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `too many connections waiting for a hello; closing ${link.peer}` });
-      link.close(CloseCode.full, "too many pending connections");
-      return;
+    // a full waiting room evicts its oldest occupant rather than refusing the newcomer: an
+    // honest client says hello within a round trip, a silent one only ages (docs/network.md)
+    for (const old of this.pending.admit(link, link.address ?? link.peer)) {
+      this.unpend(old);
+      this.log({ level: "warn", event: "rejected", peer: old.peer, message: `${old.peer} evicted: too many connections waiting for a hello (it was the oldest)` });
+      old.close(CloseCode.full, "too many pending connections");
     }
-    this.pending.add(link);
-    const timer = setTimeout(() => {
-      if (!this.pending.delete(link)) return;
+    this.handshakeTimers.set(link, setTimeout(() => {
+      if (!this.unpend(link)) return;
       this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} sent no hello within ${this.opts.handshakeMs ?? 10_000} ms` });
       link.close(CloseCode.timeout, "no hello in time");
-    }, this.opts.handshakeMs ?? 10_000);
-    link.onClose(() => { if (this.pending.delete(link)) clearTimeout(timer); });
+    }, this.opts.handshakeMs ?? 10_000));
+    link.onClose(() => { this.unpend(link); });
     link.onFrame((bytes) => {
-      if (!this.pending.has(link)) return;
-      this.pending.delete(link);
-      clearTimeout(timer);
-      this.handshake(link, bytes);
+      if (!this.unpend(link)) return;
+      this.handshake(link, bytes, authenticated);
     });
+  }
+
+  /** Take a link out of the waiting room; false if it was not there. */
+  private unpend(link: Link): boolean {
+    clearTimeout(this.handshakeTimers.get(link));
+    this.handshakeTimers.delete(link);
+    return this.pending.remove(link);
+  }
+
+  /** Log who is missing while the session waits (a resumed server waits for its clients to return). */
+  private status(): void {
+    if (this.phase !== "waiting" && this.phase !== "paused") return;
+    const missing = this.slots.filter((s) => !s.link).map((s) => s.id);
+    if (missing.length === 0) return;
+    this.log({ level: "info", event: "missing", round: this.round, message: `round ${this.round} waits; missing client(s) ${missing.join(", ")} (${this.connected().length} connected)` });
   }
 
   /** Close every connection and stop (the finished promise rejects if rounds remain). */
@@ -257,8 +259,8 @@ export class Coordinator {
     clearTimeout(this.startTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.gapTimer);
-    for (const l of this.pending) l.close(CloseCode.goingAway, reason);
-    this.pending.clear();
+    clearInterval(this.statusTimer);
+    for (const l of this.pending.all()) { this.unpend(l); l.close(CloseCode.goingAway, reason); }
     for (const s of this.slots) if (s.link) { const l = s.link; s.link = undefined; l.close(CloseCode.goingAway, reason); }
     if (!wasFinished) this.rejectDone(new FedquantError("E_STATE", `the federation stopped at round ${this.round} of ${this.driver.rounds}: ${reason}`));
   }
@@ -270,7 +272,7 @@ export class Coordinator {
   linkFault(link: Link, reason: string, code: number = CloseCode.protocol): void {
     const s = this.slots.find((x) => x.link === link);
     if (s) return this.drop(s, reason, code);
-    if (this.pending.delete(link)) {
+    if (this.unpend(link)) {
       this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
       link.close(code, reason);
     }
@@ -278,7 +280,7 @@ export class Coordinator {
 
   // ---- handshake ------------------------------------------------------------------------
 
-  private handshake(link: Link, bytes: Uint8Array): void {
+  private handshake(link: Link, bytes: Uint8Array, authenticated?: () => void): void {
     this.wireUp += bytes.length;
     const reject = (reason: string, code: number): void => {
       this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
@@ -289,21 +291,34 @@ export class Coordinator {
     let f: Frame;
     try { f = decodeFrame(bytes); } catch (e) { return reject((e as Error).message, CloseCode.protocol); }
     if (f.type !== "hello") return reject(`expected a hello frame first, got ${f.type}`, CloseCode.protocol);
+    const address = link.address ?? link.peer;
+    const wait = this.wrongTokens.blockedFor(address);
+    if (wait > 0) return reject(`too many wrong tokens from ${address}; try again in ${Math.ceil(wait / 1000)} s`, CloseCode.throttled);
     const presented = utf8.encode(f.token);
     let slot: Slot | undefined;
     for (const s of this.slots) if (sameToken(s.token, presented)) slot = s;
-    if (!slot) return reject("wrong token", CloseCode.unauthorized);
+    if (!slot) { this.wrongTokens.wrong(address); return reject("wrong token", CloseCode.unauthorized); }
     if (this.phase === "finished" || this.phase === "stopped") return reject("the session is over", CloseCode.finished);
-
-    const rejoin = slot.accepted !== NO_ROUND || slot.invited !== NO_ROUND || slot.link !== undefined;
+    // the hello's round is the last round the client applied (NO_ROUND: none, a fresh state)
+    const applied = f.round;
     if (slot.link) {
-      const old = slot.link;
-      slot.link = undefined;
-      this.send(old, { type: "bye", round: this.round, reason: "replaced by a new connection of the same client" });
-      old.close(CloseCode.replaced, "replaced by a new connection");
-      this.forget(slot.id);
+      // the live connection stays (it is answering, or the heartbeat will end it soon); a twin
+      // that cannot be this client continuing is refused for good, any other one may retry
+      if (slot.accepted !== NO_ROUND && (applied === NO_ROUND || applied < slot.accepted)) {
+        return reject(`client ${slot.id} is connected from ${slot.link.peer} and at round ${slot.accepted}; this connection's state ` +
+          `(${applied === NO_ROUND ? "none" : `round ${applied}`}) is older: a stale twin`, CloseCode.stale);
+      }
+      return reject(`client ${slot.id} is already connected from ${slot.link.peer}; retry once that connection ends`, CloseCode.busy);
     }
+    if (slot.accepted !== NO_ROUND && (applied === NO_ROUND || applied < slot.accepted)) {
+      // the server's memories for this client include its uplink of round `accepted`: a client
+      // without that step (no state, or an older one) can never agree with them again
+      return reject(`client ${slot.id}'s state is lost or older than the server's: the server used its uplink of round ${slot.accepted}, ` +
+        `it says it applied ${applied === NO_ROUND ? "no round" : `rounds up to ${applied}`}; restart it from its saved state (fedquant join --state)`, CloseCode.stale);
+    }
+    const rejoin = slot.accepted !== NO_ROUND || slot.invited !== NO_ROUND;
     slot.link = link;
+    authenticated?.();
     slot.unanswered.clear(); // answers to rounds of an old connection cannot come on this one
     const s = slot;
     link.onFrame((b) => { if (s.link === link) this.fromClient(s, b); });
@@ -350,17 +365,19 @@ export class Coordinator {
     this.invited = [];
     this.waitingFor = new Set();
     this.uplinks = new Map();
+    this.bitsDownTo = new Map();
     for (const [id, downlink] of [...plan.downlinks].sort((a, b) => a[0] - b[0])) {
       const s = this.slots[id];
       if (!s) throw new FedquantError("E_STATE", `the driver invited client ${id}, which does not exist`);
       this.invited.push(id);
       if (!s.link) continue; // drawn by the algorithm but not connected: absent this round
+      let bits = 0;
       for (const c of plan.catchUp?.get(id) ?? []) {
         this.send(s.link, { type: "catchUp", round: c.round, accepted: s.accepted, payload: c.payload });
-        this.bitsDownRound += this.driver.bits(c.payload);
+        bits += this.driver.bits(c.payload);
       }
       this.send(s.link, { type: "round", round: this.round, deadlineMs: this.opts.deadlineMs, accepted: s.accepted, attempt: this.attempt, payload: downlink });
-      this.bitsDownRound += this.driver.bits(downlink);
+      this.bitsDownTo.set(id, bits + this.driver.bits(downlink));
       s.invited = this.round;
       s.unanswered.set(this.attempt, this.round);
       for (const a of s.unanswered.keys()) if (a + MAX_LATE_ATTEMPTS < this.attempt) s.unanswered.delete(a);
@@ -383,6 +400,8 @@ export class Coordinator {
    */
   private forget(id: number): void {
     if (this.phase !== "open") return;
+    const held = this.uplinks.get(id);
+    if (held) this.rejectedUp(held);
     this.uplinks.delete(id);
     if (this.waitingFor.delete(id) && this.waitingFor.size === 0) this.closeRound();
   }
@@ -390,6 +409,19 @@ export class Coordinator {
   private closeRound(): void {
     clearTimeout(this.deadline);
     const r = this.round;
+    // value screening needs the whole round (a median over its uplinks): offenders are dropped
+    // here, before the algorithm sees any of them, and the round closes with the others
+    if (this.driver.screen && this.uplinks.size > 0) {
+      let verdict: Map<number, string>;
+      try { verdict = this.driver.screen(r, this.uplinks); } catch (e) { verdict = new Map(); this.log({ level: "warn", event: "failed", round: r, message: `uplink screening failed: ${(e as Error).message}` }); }
+      for (const [id, why] of verdict) {
+        const s = this.slots[id];
+        if (!s || !this.uplinks.has(id)) continue;
+        this.rejectedUp(this.uplinks.get(id)!);
+        this.uplinks.delete(id);
+        this.drop(s, `uplink for round ${r} refused: ${why}`);
+      }
+    }
     const uplinks = this.uplinks;
     let bitsUp = 0;
     for (const u of uplinks.values()) bitsUp += this.driver.bits(u);
@@ -405,22 +437,36 @@ export class Coordinator {
     }
     if (isRepeat(result)) return this.repeatRound(result.repeat);
     const outcome = result;
-    for (const id of uplinks.keys()) this.slots[id]!.accepted = r;
+    for (const id of uplinks.keys()) { this.slots[id]!.accepted = r; this.slots[id]!.missed = 0; }
     const participants = [...uplinks.keys()].sort((a, b) => a - b);
+    let bitsDown = 0, bitsDownUnused = 0;
+    for (const [id, b] of this.bitsDownTo) { if (uplinks.has(id)) bitsDown += b; else bitsDownUnused += b; }
     const report: RoundReport = {
       round: r, invited: this.invited, participants,
       absent: this.invited.filter((id) => !uplinks.has(id)),
-      bitsDown: this.bitsDownRound, bitsUp,
+      bitsDown, bitsUp, bitsDownUnused: bitsDownUnused + this.bitsDownUnusedCarry, bitsUpRejected: this.bitsUpRejectedTotal - this.bitsUpRejectedMark,
       wireBytesDown: this.wireDown - this.wireDownMark, wireBytesUp: this.wireUp - this.wireUpMark,
       outcome,
     };
     this.wireDownMark = this.wireDown; this.wireUpMark = this.wireUp;
-    this.bitsDownRound = 0;
+    this.bitsUpRejectedMark = this.bitsUpRejectedTotal;
+    // sent a round and no answer while still connected: a stalled client costs every round a deadline
+    const maxMissed = this.opts.maxMissedRounds ?? 3;
+    const evict: Slot[] = [];
+    for (const id of this.bitsDownTo.keys()) {
+      const s = this.slots[id]!;
+      if (uplinks.has(id) || !s.link) continue;
+      if (++s.missed >= maxMissed && maxMissed > 0) { s.missed = 0; evict.push(s); }
+    }
+    this.bitsDownTo = new Map();
+    this.bitsDownUnusedCarry = 0;
     this.reports.push(report);
     this.uplinks = new Map();
     this.waitingFor = new Set();
     this.round = r + 1;
     this.phase = "between";
+    // after the phase change: a drop must not re-enter closeRound through forget()
+    for (const s of evict) this.drop(s, `no answer in ${maxMissed} rounds in a row; reconnect when ready`, CloseCode.evicted, "evicted");
     this.opts.onRound?.(report);
     if ((this.phase as Phase) === "stopped") return; // onRound may stop the federation
     if (this.round >= this.driver.rounds) return this.finish();
@@ -433,12 +479,15 @@ export class Coordinator {
   /**
    * The driver needs this round again (its algorithm cannot complete it without an absent
    * client): nobody's uplink counts, and the round reopens when a client (re)joins or after
-   * one more deadline. Downlink bits already sent stay in this round's count.
+   * one more deadline. Downlink bits already sent count as unused in this round's report.
    */
   private repeatRound(why: string): void {
     const r = this.round;
+    for (const [, u] of this.uplinks) this.rejectedUp(u);
     this.uplinks = new Map();
     this.waitingFor = new Set();
+    for (const b of this.bitsDownTo.values()) this.bitsDownUnusedCarry += b;
+    this.bitsDownTo = new Map();
     this.phase = "paused";
     this.log({ level: "warn", event: "repeat", round: r, message: `round ${r} will be run again: ${why}` });
     this.retryTimer = setTimeout(() => { if (this.phase === "paused" && this.round === r) this.openRound(); }, this.opts.deadlineMs);
@@ -454,9 +503,13 @@ export class Coordinator {
       this.send(l, { type: "done", round: this.round - 1, accepted: s.accepted, summary });
       l.close(CloseCode.finished, "the session is over");
     }
-    const sum = (k: "bitsUp" | "bitsDown" | "wireBytesUp" | "wireBytesDown"): number => this.reports.reduce((a, r) => a + r[k], 0);
+    clearInterval(this.statusTimer);
+    const sum = (k: "bitsUp" | "bitsDown" | "wireBytesUp" | "wireBytesDown" | "bitsDownUnused" | "bitsUpRejected"): number => this.reports.reduce((a, r) => a + (r[k] ?? 0), 0);
     this.log({ level: "info", event: "finished", round: this.round - 1, message: `finished ${this.reports.length} rounds` });
-    this.resolveDone({ reports: this.reports, bitsUp: sum("bitsUp"), bitsDown: sum("bitsDown"), wireBytesUp: sum("wireBytesUp"), wireBytesDown: sum("wireBytesDown") });
+    this.resolveDone({
+      reports: this.reports, bitsUp: sum("bitsUp"), bitsDown: sum("bitsDown"), bitsDownUnused: sum("bitsDownUnused"), bitsUpRejected: sum("bitsUpRejected"),
+      wireBytesUp: sum("wireBytesUp"), wireBytesDown: sum("wireBytesDown"),
+    });
   }
 
   // ---- frames from authenticated clients ------------------------------------------------
@@ -473,6 +526,7 @@ export class Coordinator {
       // arrived: the client was slow, not malicious — it was counted absent, the uplink is ignored
       if (f.attempt !== openAttempt && s.unanswered.get(f.attempt) === f.round) {
         s.unanswered.delete(f.attempt);
+        this.rejectedUp(f.payload);
         this.log({ level: "info", event: "late", client: s.id, round: f.round, message: `late uplink from client ${s.id} for round ${f.round} ignored (now round ${this.round})` });
         return;
       }
@@ -484,6 +538,7 @@ export class Coordinator {
     try {
       this.driver.check(f.round, s.id, f.payload);
     } catch (e) {
+      this.rejectedUp(f.payload);
       return this.drop(s, `invalid uplink for round ${f.round}: ${(e as Error).message}`);
     }
     this.uplinks.set(s.id, f.payload.slice());
@@ -493,14 +548,19 @@ export class Coordinator {
   }
 
   /** Drop an offender: log why, tell it, close its connection; the round goes on without it. */
-  private drop(s: Slot, reason: string, code: number = CloseCode.protocol): void {
+  private drop(s: Slot, reason: string, code: number = CloseCode.protocol, event = "dropped"): void {
     const l = s.link;
     if (!l) return;
     s.link = undefined;
-    this.log({ level: "warn", event: "dropped", client: s.id, round: this.round, peer: l.peer, message: `client ${s.id} dropped: ${reason}` });
+    this.log({ level: "warn", event, client: s.id, round: this.round, peer: l.peer, message: `client ${s.id} dropped: ${reason}` });
     this.send(l, { type: "bye", round: this.round, reason });
     l.close(code, reason);
     this.forget(s.id);
+  }
+
+  /** Count an uplink received and not used (its information bits, 0 if it is not even an envelope). */
+  private rejectedUp(payload: Uint8Array): void {
+    try { this.bitsUpRejectedTotal += this.driver.bits(payload); } catch { /* garbage: counted in wire bytes only */ }
   }
 
   private send(link: Link, f: Frame): void {

@@ -21,6 +21,12 @@ export interface RoundDriver {
    */
   check(round: number, client: number, uplink: Uint8Array): void;
   /**
+   * Optional value screening of a whole round's uplinks (each passed `check`), just before
+   * close: returns the clients to refuse, with the reason (e.g. a norm far above the round's
+   * median). They are dropped and the round closes without them. Must not change any state.
+   */
+  screen?(round: number, uplinks: ReadonlyMap<number, Uint8Array>): Map<number, string>;
+  /**
    * Close a round with the uplinks that passed `check` before the deadline — or ask for the
    * round to be run again (`{ repeat: why }`) when the algorithm cannot go on without a client
    * that did not answer; the driver must then be back in the state it had before open().

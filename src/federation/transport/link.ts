@@ -13,13 +13,17 @@ export const CloseCode = {
   replaced: 4003,     // the same client connected again; the old connection is closed
   timeout: 4004,      // no hello within the handshake time
   finished: 4005,     // the session is over
-  full: 4006,         // too many connections waiting for a hello
+  full: 4006,         // too many connections waiting for a hello (the oldest waiting one is closed)
+  busy: 4007,         // this client's token has a live connection already; retry when that one ends
+  stale: 4008,        // the client's state does not match what the server used: restart it from its saved state
+  evicted: 4009,      // missed heartbeats, or absent too many rounds in a row while connected
+  throttled: 4010,    // too many wrong tokens from this address recently; retry later
 } as const;
 
 /** Codes after which a client must not reconnect: retrying would fail the same way. */
 export function isFinalClose(code: number): boolean {
   return code === CloseCode.unauthorized || code === CloseCode.protocol || code === CloseCode.tooBig
-    || code === CloseCode.finished || code === CloseCode.replaced || code === CloseCode.normal;
+    || code === CloseCode.finished || code === CloseCode.replaced || code === CloseCode.normal || code === CloseCode.stale;
 }
 
 export interface Link {
@@ -30,6 +34,8 @@ export interface Link {
   onClose(handler: (code: number, reason: string) => void): void;
   /** For logs: where the peer is. */
   readonly peer: string;
+  /** The peer's network address without its port, for per-address limits (default: peer). */
+  readonly address?: string;
 }
 
 /** The part of the standard WebSocket API we use (browser WebSocket and `ws` both have it). */
@@ -60,7 +66,7 @@ export function clipReason(reason: string): string {
  * Wrap an open WebSocket. Text frames are not part of the protocol: they reach the handler as
  * an empty frame, which decodeFrame rejects like any other malformed frame.
  */
-export function linkOverWebSocket(ws: WebSocketLike, peer = "server"): Link {
+export function linkOverWebSocket(ws: WebSocketLike, peer = "server", address?: string): Link {
   ws.binaryType = "arraybuffer";
   let onFrame: (f: Uint8Array) => void = () => {};
   let onClose: (code: number, reason: string) => void = () => {};
@@ -79,6 +85,7 @@ export function linkOverWebSocket(ws: WebSocketLike, peer = "server"): Link {
   });
   return {
     peer,
+    address,
     send(frame) { if (ws.readyState === OPEN) ws.send(frame); },
     close(code, reason) { try { ws.close(code, clipReason(reason)); } catch { /* already closing */ } },
     onFrame(h) { onFrame = h; },

@@ -14,6 +14,45 @@ export interface ParticipantOptions {
   log?: Logger;
   /** Called after each uplink is sent. */
   onStep?: (info: { round: number; bitsUp: number; bitsDown: number }) => void;
+  /**
+   * Durable clients: called after each step with the whole client state, before the uplink is
+   * sent (so a saved state never lags an uplink the server may use). Save it atomically; a
+   * restarted process passes it back as `state`. Throwing stops the client (nothing is sent).
+   */
+  onState?: (state: ParticipantState) => void;
+  /** Resume from a state saved by onState: the hello says its last applied round, the welcome must match its client and session. */
+  state?: ParticipantState;
+}
+
+/** What a client needs to continue after its process died (plain JSON). */
+export interface ParticipantState {
+  format: "fedquant.participant";
+  version: 1;
+  client: number;
+  /** the session JSON of the welcome it was built from */
+  session: unknown;
+  /** the driver's state after the last step (ParticipantDriver.snapshot()) */
+  driver: unknown;
+  /** that step, until the server acknowledges it: its round, the state before it, its uplink bits */
+  pending: { round: number; snapshot: unknown; bits: number } | null;
+  lastRound: number;
+  counters: { accepted: number; steps: number; catchUps: number; bitsUp: number; bitsDown: number; bitsUpRejected: number };
+}
+
+/** Check an untrusted saved state (a file a user points at): E_STATE naming what is wrong. */
+export function checkParticipantState(x: unknown): ParticipantState {
+  const bad = (why: string): never => { throw new FedquantError("E_STATE", `client state: ${why}`); };
+  if (x === null || typeof x !== "object" || Array.isArray(x)) bad("not a JSON object");
+  const o = x as Partial<ParticipantState>;
+  if (o.format !== "fedquant.participant" || o.version !== 1) bad(`not a fedquant client state (format ${JSON.stringify(o.format)}, version ${JSON.stringify(o.version)})`);
+  if (!Number.isInteger(o.client) || o.client! < 0) bad(`client must be an integer ≥ 0, got ${JSON.stringify(o.client)}`);
+  if (!Number.isInteger(o.lastRound) || o.lastRound! < -1 || o.lastRound! >= 0xffffffff) bad(`lastRound must be an integer ≥ −1, got ${JSON.stringify(o.lastRound)}`);
+  if (o.driver === undefined || o.session === undefined) bad("driver or session missing");
+  const p = o.pending;
+  if (p !== null && (typeof p !== "object" || p === undefined || !Number.isInteger(p.round) || p.round > o.lastRound! || !(Number.isInteger(p.bits) && p.bits >= 0))) bad("pending step damaged");
+  const c = o.counters as Record<string, unknown> | undefined;
+  if (!c || typeof c !== "object" || ["accepted", "steps", "catchUps", "bitsUp", "bitsDown", "bitsUpRejected"].some((k) => !(Number.isInteger(c[k]) && (c[k] as number) >= 0))) bad("counters damaged");
+  return o as ParticipantState;
 }
 
 export interface ParticipantResult {
@@ -51,7 +90,29 @@ export class Participant {
   private result?: ParticipantResult;
   private failure?: Error;
 
-  constructor(private readonly opts: ParticipantOptions) {}
+  private restored?: ParticipantState;
+  private session?: unknown;
+
+  constructor(private readonly opts: ParticipantOptions) {
+    if (opts.state !== undefined) {
+      const st = checkParticipantState(opts.state);
+      this.restored = st;
+      this.lastRound = st.lastRound;
+      const k = st.counters;
+      this.acceptedCount = k.accepted; this.steps = k.steps; this.catchUps = k.catchUps;
+      this.bitsUp = k.bitsUp; this.bitsDown = k.bitsDown; this.bitsUpRejected = k.bitsUpRejected;
+    }
+  }
+
+  /** The state a restarted process resumes from (see ParticipantOptions.onState); undefined before the welcome. */
+  exportState(): ParticipantState | undefined {
+    if (!this.driver || this.client === undefined) return undefined;
+    return {
+      format: "fedquant.participant", version: 1, client: this.client, session: this.session,
+      driver: this.driver.snapshot(), pending: this.pending ? { ...this.pending } : null, lastRound: this.lastRound,
+      counters: { accepted: this.acceptedCount, steps: this.steps, catchUps: this.catchUps, bitsUp: this.bitsUp, bitsDown: this.bitsDown, bitsUpRejected: this.bitsUpRejected },
+    };
+  }
 
   /** Set once a DONE frame arrived. */
   get finished(): ParticipantResult | undefined { return this.result; }
@@ -79,7 +140,8 @@ export class Participant {
         if (f.type === "bye") { bye = f.reason; this.opts.log?.({ level: "warn", event: "bye", client: this.client, message: `server: ${f.reason}` }); return; }
         this.queue = this.queue.then(() => this.handle(link, f)).catch((e: unknown) => this.fail(link, e as Error));
       });
-      link.send(encodeFrame({ type: "hello", round: 0, token: this.opts.token }));
+      // the last round this client applied: the server refuses a twin or a lost state with it
+      link.send(encodeFrame({ type: "hello", round: this.lastRound < 0 ? NO_ROUND : this.lastRound, token: this.opts.token }));
     });
   }
 
@@ -97,8 +159,19 @@ export class Participant {
           throw new FedquantError("E_PROTOCOL", `the server calls this client ${f.client}, it joined as ${this.client}`);
         }
         if (!this.driver) {
+          const st = this.restored;
+          if (st && st.client !== f.client) throw new FedquantError("E_STATE", `the saved state is client ${st.client}'s, the server calls this token's client ${f.client}`);
+          if (st && JSON.stringify(st.session) !== JSON.stringify(f.session)) throw new FedquantError("E_STATE", "the saved state belongs to another session than the one this server runs");
           this.client = f.client;
+          this.session = f.session;
           this.driver = await this.opts.factory(f.session, f.client);
+          if (st) {
+            try { this.driver.restore(st.driver); } catch (e) {
+              throw new FedquantError("E_STATE", `the saved client state does not fit this session: ${(e as Error).message}`, { cause: e });
+            }
+            this.pending = st.pending ?? undefined;
+            this.restored = undefined;
+          }
         }
         this.settle(f.accepted);
         this.unwindCatchUps();
@@ -137,6 +210,7 @@ export class Participant {
         this.pending = { round: f.round, snapshot, bits };
         this.steps++;
         this.bitsUp += bits;
+        if (this.opts.onState) this.opts.onState(this.exportState()!);
         link.send(encodeFrame({ type: "uplink", round: f.round, attempt: f.attempt, payload: up }));
         this.opts.onStep?.({ round: f.round, bitsUp: this.bitsUp, bitsDown: this.bitsDown });
         return;

@@ -1,9 +1,11 @@
 // Node-only: the serve checkpoint on disk, written atomically (temp file, fsync, rename), so a
 // crash leaves the previous checkpoint or the new one, never a torn file.
 import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { FedquantError } from "../../errors.js";
 import { writeAtomic } from "../../sampling/checkpoint-node.js";
 import { checkServeCheckpoint, type ServeCheckpoint } from "./serve-checkpoint.js";
+import { readReportsLog } from "./serve-store-node.js";
 import type { SessionSpec } from "./session.js";
 
 const utf8 = new TextEncoder();
@@ -24,5 +26,8 @@ export function readServeCheckpoint(path: string, session: SessionSpec, tokens: 
   try { x = JSON.parse(text); } catch (e) {
     throw new FedquantError("E_STATE", `the checkpoint ${path} is damaged (not JSON: ${(e as Error).message})`, { cause: e });
   }
-  return checkServeCheckpoint(x, session, tokens);
+  const cp = checkServeCheckpoint(x, session, tokens);
+  // version 2 keeps its reports in an append-only log next to it (serve-store-node.ts)
+  if (cp.version === 2) cp.coordinator = { ...cp.coordinator, reports: readReportsLog(join(dirname(path), cp.reportsLog!.path), cp.coordinator.round) };
+  return cp;
 }

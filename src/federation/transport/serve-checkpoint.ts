@@ -12,7 +12,10 @@ export const SERVE_CHECKPOINT_FORMAT = "fedquant.serve-checkpoint";
 
 export interface ServeCheckpoint {
   format: typeof SERVE_CHECKPOINT_FORMAT;
-  version: 1;
+  /** 1: the reports inside coordinator.reports; 2: in an append-only log next to the file (reportsLog) */
+  version: 1 | 2;
+  /** version 2: the log file (relative to the checkpoint's directory) and how many of its lines are this checkpoint's */
+  reportsLog?: { path: string; rounds: number };
   /** the checked session spec (checkSession(...).spec) */
   session: SessionSpec;
   /** bearer secrets of the clients, in client order (the file is written mode 0600) */
@@ -46,7 +49,7 @@ export function jsonDiff(a: unknown, b: unknown, path = "", out: string[] = [], 
 export function checkServeCheckpoint(x: unknown, session: SessionSpec, tokens: readonly string[] | undefined): ServeCheckpoint {
   if (x === null || typeof x !== "object" || Array.isArray(x)) throw new FedquantError("E_STATE", "the serve checkpoint is not a JSON object");
   const o = x as Partial<ServeCheckpoint>;
-  if (o.format !== SERVE_CHECKPOINT_FORMAT || o.version !== 1) {
+  if (o.format !== SERVE_CHECKPOINT_FORMAT || (o.version !== 1 && o.version !== 2)) {
     throw new FedquantError("E_STATE", `not a fedquant serve checkpoint (format ${JSON.stringify(o.format)}, version ${JSON.stringify(o.version)})`);
   }
   for (const k of ["session", "coordinator", "server"] as const) {
@@ -54,6 +57,10 @@ export function checkServeCheckpoint(x: unknown, session: SessionSpec, tokens: r
   }
   if (!Array.isArray(o.tokens) || o.tokens.some((t) => typeof t !== "string" || t.length === 0)) throw new FedquantError("E_STATE", "the serve checkpoint's tokens are missing or damaged");
   if (o.initialLoss !== null && typeof o.initialLoss !== "number") throw new FedquantError("E_STATE", "the serve checkpoint's initialLoss is damaged");
+  if (o.version === 2 && (o.reportsLog === null || typeof o.reportsLog !== "object" || typeof o.reportsLog.path !== "string"
+    || !/^[\w.-]+$/.test(o.reportsLog.path) || o.reportsLog.rounds !== o.coordinator!.round)) {
+    throw new FedquantError("E_STATE", "the serve checkpoint's reportsLog is missing or damaged");
+  }
   let saved: SessionSpec;
   try { saved = checkSession(o.session).spec; } catch (e) {
     throw new FedquantError("E_STATE", `the serve checkpoint's session is damaged: ${(e as Error).message}`, { cause: e });

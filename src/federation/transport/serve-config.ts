@@ -21,9 +21,24 @@ export interface ServeConfig {
   tokens?: string[];
   /** `--out`: write the server's checkpoint after every this many completed rounds (and after the last); default 1 */
   checkpointEvery: number;
+  /** availability limits (docs/network.md "Availability"); absent: the Coordinator's / server's defaults */
+  handshakeMs?: number;
+  maxPending?: number;
+  maxPendingPerAddress?: number;
+  heartbeatMs?: number;
+  maxMissedRounds?: number;
+  maxWrongTokens?: number;
+  /** browser origins allowed to connect (default: loopback pages only) */
+  allowOrigins?: string[];
+  /** value validation: refuse an uplink whose norm exceeds this many times the median (default 1000; 0 off) */
+  maxNormRatio?: number;
 }
 
-const KEYS = new Set(["session", "host", "port", "deadlineMs", "maxFrameBytes", "minClients", "quorum", "startTimeoutMs", "tokens", "checkpointEvery", "$comment"]);
+/** Tokens are bearer secrets: at least this many characters (the generated ones have 24 hex digits, 96 bits). */
+export const MIN_TOKEN_CHARS = 16;
+
+const KEYS = new Set(["session", "host", "port", "deadlineMs", "maxFrameBytes", "minClients", "quorum", "startTimeoutMs", "tokens", "checkpointEvery",
+  "handshakeMs", "maxPending", "maxPendingPerAddress", "heartbeatMs", "maxMissedRounds", "maxWrongTokens", "allowOrigins", "maxNormRatio", "$comment"]);
 
 function num(o: Record<string, unknown>, key: string, min: number, max: number, dflt?: number): number | undefined {
   const v = o[key];
@@ -32,6 +47,14 @@ function num(o: Record<string, unknown>, key: string, min: number, max: number, 
     throw new FedquantError("E_CONFIG", `serve config: ${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
   }
   return v;
+}
+
+function origins(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || !(x === "*" || /^https?:\/\/[^/\s]+$/.test(x)))) {
+    throw new FedquantError("E_CONFIG", `serve config: allowOrigins must list origins like "https://demo.example.org" (scheme://host[:port], no path) or "*", got ${JSON.stringify(v)}`);
+  }
+  return v as string[];
 }
 
 export function checkServeConfig(x: unknown): ServeConfig {
@@ -46,9 +69,10 @@ export function checkServeConfig(x: unknown): ServeConfig {
   if (typeof host !== "string" || host.length === 0) throw new FedquantError("E_CONFIG", `serve config: host must be a host name or address, got ${JSON.stringify(host)}`);
   let tokens: string[] | undefined;
   if (o.tokens !== undefined) {
-    if (!Array.isArray(o.tokens) || o.tokens.some((t) => typeof t !== "string" || t.length < 8)) {
-      throw new FedquantError("E_CONFIG", "serve config: tokens must be an array of strings of at least 8 characters (or be left out to generate them)");
+    if (!Array.isArray(o.tokens) || o.tokens.some((t) => typeof t !== "string" || t.length < MIN_TOKEN_CHARS)) {
+      throw new FedquantError("E_CONFIG", `serve config: tokens must be an array of strings of at least ${MIN_TOKEN_CHARS} characters (or be left out to generate them)`);
     }
+    if (new Set(o.tokens).size !== o.tokens.length) throw new FedquantError("E_CONFIG", "serve config: each client needs its own token");
     if (o.tokens.length !== clients) throw new FedquantError("E_CONFIG", `serve config: ${o.tokens.length} tokens for the problem's ${clients} clients`);
     tokens = o.tokens as string[];
   }
@@ -61,5 +85,13 @@ export function checkServeConfig(x: unknown): ServeConfig {
     quorum: num(o, "quorum", 1, clients),
     startTimeoutMs: num(o, "startTimeoutMs", 0, 86_400_000),
     checkpointEvery: num(o, "checkpointEvery", 1, 10_000_000, 1)!,
+    handshakeMs: num(o, "handshakeMs", 100, 600_000),
+    maxPending: num(o, "maxPending", 1, 100_000),
+    maxPendingPerAddress: num(o, "maxPendingPerAddress", 1, 100_000),
+    heartbeatMs: num(o, "heartbeatMs", 0, 3_600_000),
+    maxMissedRounds: num(o, "maxMissedRounds", 0, 1_000_000),
+    maxWrongTokens: num(o, "maxWrongTokens", 1, 1_000_000),
+    maxNormRatio: num(o, "maxNormRatio", 0, 1e12),
+    allowOrigins: origins(o.allowOrigins),
   };
 }
