@@ -49,7 +49,7 @@ const CASES: [RuleName, Partial<AlgorithmConfig> & { participation?: number }, n
 describe("the library follows the naive reference of every update rule", () => {
   for (const [name, config, tol] of CASES) {
     it(`${name} ${JSON.stringify(config)}: same server model and same gradient points for ${rounds} rounds`, () => {
-      const r = sideBySide(name, { gamma, ...config } as AlgorithmConfig, P.workers, rounds, seed, grad);
+      const r = sideBySide(name, { gamma, ...config } as AlgorithmConfig & { participation?: number }, P.workers, rounds, seed, grad);
       expect(r.moved, "the model moves").toBeGreaterThan(0.1);
       expect(r.server).toBeLessThanOrEqual(tol);
       expect(r.workers).toBeLessThanOrEqual(tol);
