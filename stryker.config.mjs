@@ -10,6 +10,9 @@ export default {
   testFiles: ["test/algorithms/**/*.test.ts", "test/sampling/**/*.test.ts"],
   vitest: { configFile: "vitest.config.ts" },
   coverageAnalysis: "perTest",
+  // static mutants (module-level constants, registry entries) need a full reload and every test
+  // per mutant: ~94 % of the run time for ~45 % of the mutants (measured); they are skipped
+  ignoreStatic: true,
   concurrency: 2,
   // a busy shared machine: a mutant is a timeout only well past its normal run time
   timeoutMS: 30000,
