@@ -7,8 +7,8 @@
 // algorithm's server update and client step (constructors, update/downlink, the vector sent,
 // the memory/error steps, how a downlink is applied), the memories, the participation weights,
 // the shared-downlink plumbing, and the samplers' gradient oracle and Langevin noise — and runs
-// the tests written to catch a wrong algorithm (test/*/reference) plus the two existing suites
-// about those rules. Checkpoint (save/load), envelope and validation code is out of this scope:
+// the tests written to catch a wrong algorithm (test/*/reference) plus the existing suites about
+// those rules and their round protocol (absent clients, malformed downlinks). Checkpoint (save/load), envelope and validation code is out of this scope:
 // its own suites test it. FEDQUANT_MUTATE=all mutates every file of src/algorithms and
 // src/sampling against every test of test/algorithms and test/sampling: Stryker estimated ~100 h
 // for it on this shared 2-core machine (every mutant of the protocol code is covered by every
@@ -32,7 +32,8 @@ const RULES = [
 const RULE_TESTS = [
   "test/algorithms/reference/**/*.test.ts",
   "test/sampling/reference/**/*.test.ts",
-  "test/algorithms/{diana-memory,identity-equivalence}.test.ts",
+  "test/algorithms/{diana-memory,identity-equivalence,absent,protocol}.test.ts",
+  "test/sampling/protocol.test.ts",
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
