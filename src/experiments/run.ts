@@ -17,6 +17,8 @@ export interface RunOptions {
   cacheDir?: string;
   /** reuse the trajectories a previous, interrupted run of the same config saved in outDir */
   resume?: boolean;
+  /** threads for the clients (federation/pool, bit-exact); default 1 */
+  threads?: number;
 }
 
 export interface RunOutput { problem: Problem; trajectories: Trajectory[]; files: string[]; summary: string }
@@ -61,7 +63,7 @@ export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<R
     const t0 = performance.now();
     const r = simulate({
       algorithm: algo, objective, workers, iterations: cfg.iterations, batchSize: cfg.batch,
-      seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery, onIteration: () => bar?.tick(),
+      seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery, onIteration: () => bar?.tick(), threads: opts.threads,
     });
     bar?.stop();
     const t: Trajectory = {
