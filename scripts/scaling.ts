@@ -2,8 +2,8 @@
 // (docs/scaling.md). Wall time and process CPU time of the same simulation with 1, 2, … threads,
 // checked bit-identical, for E3 (synthetic logistic and phishing, every E3 algorithm), E4's BNN
 // (QLSD++ and SGLD chains) and a large case (100 clients, D = 2^20, DoStoVoQ uplinks); then the
-// bytes each simulated client costs per algorithm. Prints markdown and writes bench/scaling.json.
-import { writeFileSync } from "node:fs";
+// bytes each simulated client costs per algorithm. Prints markdown and writes fedquant-out/scaling.json.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createAlgorithm, algorithmNames, toSeed, type Algorithm } from "../src/algorithms/index.js";
 import { classLabels, gaussianPrior, bayesModel, federatedSampler, type Chain } from "../src/sampling/index.js";
@@ -238,5 +238,6 @@ if (memory.length) {
   console.log("|---|---|---|---|---|");
   for (const m of memory) console.log(`| ${m.algorithm} | ${m.clientBytesPerCoord.toFixed(1)} | ${m.serverBytesPerClientCoord.toFixed(1)} | ${m.serverBytesPerCoord.toFixed(1)} | ${(m.maxClientsTimesD / 1e9).toFixed(2)} G |`);
 }
-writeFileSync(new URL("../bench/scaling.json", import.meta.url), JSON.stringify({ machine, results, memory }, null, 2));
-console.log("\nwrote bench/scaling.json");
+mkdirSync("fedquant-out", { recursive: true });
+writeFileSync("fedquant-out/scaling.json", JSON.stringify({ machine, results, memory }, null, 2));
+console.log("\nwrote fedquant-out/scaling.json");

@@ -2,5 +2,6 @@
 import type { Suite } from "../harness.js";
 import { kernelSuite } from "./kernel.js";
 import { voronoiSuite } from "./voronoi.js";
+import { scaleSuite } from "./scale.js";
 
-export const suites: Suite[] = [kernelSuite, voronoiSuite];
+export const suites: Suite[] = [kernelSuite, voronoiSuite, scaleSuite];
