@@ -152,7 +152,7 @@ if (want("e4-bnn")) {
 
 // ---- large: 100 clients × D = 2^20, DoStoVoQ uplinks ----------------------------------------------
 if (want("large")) {
-  const N = quick ? 20 : 100, D = quick ? 1 << 16 : 1 << 20, rounds = quick ? 2 : 2;
+  const N = quick ? 20 : 100, D = quick ? 1 << 16 : 1 << 20, rounds = quick ? 2 : 1;
   const objective = gaussianMean({ p: D });
   const workers = Array.from({ length: N }, (_, i) => ({ n: 1, p: D, X: Float64Array.from(RandomStream.of(3, "data", 0, i).normals(D)), y: new Float64Array(1) }));
   const opts = { algorithm: createAlgorithm("dostovoq-sgd", { gamma: 0.5 }), objective, workers, iterations: rounds, batchSize: "full" as const, seed: 4, evalEvery: rounds };
