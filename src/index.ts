@@ -10,6 +10,7 @@ export * from "./models/index.js";
 export * from "./data/browser.js";
 export * from "./algorithms/index.js";
 export { simulate, type SimulationOptions, type SimulationResult, type IterationInfo } from "./federation/simulator.js";
+export { samplerThreads, closeIdleThreads, defaultThreads } from "./federation/pool/index.js";
 export * from "./sampling/browser.js";
 export * as transport from "./federation/transport/index.js";
 export * from "./report/index.js";

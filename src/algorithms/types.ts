@@ -88,7 +88,8 @@ export interface OracleContext { readonly round: number; readonly client: Client
 
 /**
  * A client's stochastic gradient: write ∇F_i (or whatever the client's local estimate is) at w
- * into out. w and out are the client's own buffers: do not keep them.
+ * into out (every coordinate: out holds scratch shared by the clients of a thread). w and out
+ * are the client's buffers: do not keep them.
  */
 export type GradientOracle = (w: Float64Array, out: Float64Array, ctx: OracleContext) => void;
 

@@ -49,7 +49,7 @@ export async function runE4Bnn(cfg: BnnConfig, o: E4RunOptions) {
     const res = simulate({
       algorithm: "sgd", gamma: cfg.sgd.stepSize, objective: mlp({ p: all.p, hidden: cfg.model.hidden, classes: 10, activation: cfg.model.activation, ridge: 1 / (cfg.priorVariance * N) }),
       workers: clients, iterations: cfg.sgd.rounds, batchSize: cfg.sgd.batchSize, seed: cfg.seed,
-      w0: initMlp(obj, RandomStream.of(cfg.seed, "init", 0, 0)), evalEvery: cfg.sgd.rounds, onIteration: () => bar?.tick(),
+      w0: initMlp(obj, RandomStream.of(cfg.seed, "init", 0, 0)), evalEvery: cfg.sgd.rounds, onIteration: () => bar?.tick(), threads: o.threads,
     });
     bar?.stop();
     sgdSeconds = (performance.now() - t0) / 1000;
@@ -68,7 +68,7 @@ export async function runE4Bnn(cfg: BnnConfig, o: E4RunOptions) {
   const outcomes: RunOutcome[] = [];
   for (const run of samplerRuns(cfg, model)) {
     outcomes.push(runChains(run, {
-      out: o.out, cfg, resume: o.resume ?? false, fingerprint, progress: o.progress,
+      out: o.out, cfg, resume: o.resume ?? false, fingerprint, progress: o.progress, threads: o.threads,
       init: (c) => initialPoint(base, cfg.init.jitter, cfg.seed, c),
       observers: () => [new PredictiveTrace(obj, test, cfg.traceEvery, b, cfg.calibrationBins)], coords,
     }));

@@ -14,6 +14,8 @@ export interface E4RunOptions {
   progress?: ProgressFactory;
   log?: (msg: string) => void;
   quick?: boolean;
+  /** threads for the clients' moves (federation/pool); default 1 */
+  threads?: number;
 }
 
 export interface MomentReference { mean: Float64Array; variance: Float64Array; what: string }
@@ -41,7 +43,7 @@ export async function runMomentComparison(name: string, cfg: E4Common & { experi
   const outcomes: RunOutcome[] = [];
   for (const run of runs) {
     outcomes.push(runChains(run, {
-      out: o.out, cfg, resume: o.resume ?? false, fingerprint, progress: o.progress,
+      out: o.out, cfg, resume: o.resume ?? false, fingerprint, progress: o.progress, threads: o.threads,
       init: (c) => initialPoint(o.base, cfg.init.jitter, cfg.seed, c),
       observers: () => [new MomentTrace(ref.mean, ref.variance, cfg.traceEvery, b)],
     }));

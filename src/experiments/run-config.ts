@@ -46,8 +46,8 @@ export const RunConfigSchema = z.object({
   up: Compressor.default({ name: "qsgd", params: { s: 1 } }),
   down: Compressor.default({ name: "qsgd", params: { s: 1 } }),
   algorithms: z.array(AlgorithmEntry).min(1),
-  /** evaluate F every `evalEvery` iterations (F costs a full pass) */
-  evalEvery: z.number().int().min(1).default(1),
+  /** evaluate F every `evalEvery` iterations (F costs a full pass); default: the simulator's ⌈iterations / 200⌉ */
+  evalEvery: z.number().int().min(1).optional(),
   /** excess-loss threshold for the "bits to reach" column */
   target: z.number().positive().default(1e-4),
 }).strict();

@@ -19,6 +19,8 @@ export interface RunOptions {
   cacheDir?: string;
   /** reuse the trajectories a previous, interrupted run of the same config saved in outDir */
   resume?: boolean;
+  /** threads for the clients (federation/pool, bit-exact); default 1 */
+  threads?: number;
 }
 
 export interface RunOutput { problem: Problem; trajectories: Trajectory[]; files: string[]; summary: string }
@@ -67,7 +69,7 @@ export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<R
     try {
       const r = simulate({
         algorithm: algo, objective, workers, iterations: cfg.iterations, batchSize: cfg.batch,
-        seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery,
+        seed: cfg.seed, fStar: optimum.fStar, evalEvery: cfg.evalEvery, threads: opts.threads,
         onIteration: (info) => { bar?.tick(); watch.observe(info); },
       });
       t = {

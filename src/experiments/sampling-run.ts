@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createCompressor } from "../compressors/index.js";
 import type { Compressor } from "../compressors/index.js";
 import { FedquantError } from "../errors.js";
+import { samplerThreads } from "../federation/pool/index.js";
 import { RandomStream } from "../random/index.js";
 import {
   chainSeed, diagnose, federatedSampler, readSamples, runToDisk,
@@ -123,6 +124,8 @@ export interface RunChainsOptions {
   thin?: number;
   /** coordinates for ESS / R̂ (default: the first cfg.diagnosticCoordinates) */
   coords?: number[];
+  /** threads for a federated sampler's clients (federation/pool, bit-exact); default 1 */
+  threads?: number;
 }
 
 export function runChains(run: SamplerRun, o: RunChainsOptions): RunOutcome {
@@ -134,14 +137,18 @@ export function runChains(run: SamplerRun, o: RunChainsOptions): RunOutcome {
   const chains: ChainOutcome[] = [];
   try {
     for (let c = 0; c < cfg.chains; c++) {
-      const chain: Chain = alg.init({ seed: cfg.seed, chain: c, theta0: o.init(c) });
+      const parallel = (o.threads ?? 1) > 1 ? samplerThreads(o.threads!) : undefined;
+      const chain: Chain = alg.init({ seed: cfg.seed, chain: c, theta0: o.init(c), parallel });
       const observers = o.observers(c);
       let last = 0;
-      const res = runToDisk({
-        chain, samples, burnIn, thin, dir: join(o.out, run.slug), name: `chain-${c}`, dtype: cfg.dtype,
-        checkpointEvery: cfg.checkpointEvery, resume: o.resume, fingerprint: `${o.fingerprint}|${run.label}|chain ${c}`, observers,
-        onStep: (k) => { bar?.tick(k - last); last = k; },
-      });
+      let res: ReturnType<typeof runToDisk>;
+      try {
+        res = runToDisk({
+          chain, samples, burnIn, thin, dir: join(o.out, run.slug), name: `chain-${c}`, dtype: cfg.dtype,
+          checkpointEvery: cfg.checkpointEvery, resume: o.resume, fingerprint: `${o.fingerprint}|${run.label}|chain ${c}`, observers,
+          onStep: (k) => { bar?.tick(k - last); last = k; },
+        });
+      } finally { chain.close?.(); }
       if (res.resumedFrom !== undefined) bar?.tick(steps - last);
       chains.push({
         chain: c, final: chain, welford: res.welford, bits: { ...chain.bits }, observers, samplesPath: res.samplesPath,

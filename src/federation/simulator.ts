@@ -3,10 +3,12 @@
 // choice on seeded Philox streams — the same config and seed give the same trajectory bit for
 // bit. Bits are counted from the envelopes that travel (docs/algorithms.md "Bits").
 import { createAlgorithm, envelopeBits, toSeed } from "../algorithms/index.js";
-import type { Algorithm, AlgorithmClient, AlgorithmConfig, AlgorithmServer, ClientHooks, ClientId, ParticipationSpec, ResolvedConfig, Seed, ServerHooks } from "../algorithms/index.js";
+import type { Algorithm, AlgorithmClient, AlgorithmConfig, AlgorithmServer, ClientHooks, ClientId, GradientOracle, ParticipationSpec, ResolvedConfig, Seed, ServerHooks } from "../algorithms/index.js";
 import { FedquantError } from "../errors.js";
 import { federatedLoss, type Dataset, type Objective } from "../models/index.js";
 import { checkBatchSize, minibatchOracle, type BatchSize } from "./simulator-oracle.js";
+import { portableObjective } from "./pool/objective-spec.js";
+import { checkThreads, ClientPool } from "./pool/pool.js";
 
 export interface SimulationOptions {
   /** a registered algorithm name (then give gamma, and config / participation if needed) or an Algorithm */
@@ -25,8 +27,19 @@ export interface SimulationOptions {
   /** F* directly, or w* to compute it; either gives excessLoss */
   fStar?: number;
   wStar?: ArrayLike<number>;
-  /** evaluate the loss every `evalEvery` iterations (and at the last one); default 1 */
+  /**
+   * evaluate the loss every `evalEvery` iterations (and at 0 and the last one). Default:
+   * ⌈iterations / 200⌉ — at most ~200 points per curve (a full pass over the data each, which
+   * otherwise dominates cheap rounds); set 1 to record every iterate.
+   */
   evalEvery?: number;
+  /**
+   * Threads running the clients (default 1: all on the calling thread). T > 1 starts T − 1
+   * worker threads (Node) that host clients j ≡ t (mod T); the result, every message and every bit
+   * count are identical to T = 1. Needs an objective of src/models, a registered algorithm, and no
+   * clientHooks; onIteration then sees no clients (they live in the workers).
+   */
+  threads?: number;
   onIteration?: (info: IterationInfo) => void;
   serverHooks?: ServerHooks;
   clientHooks?: ClientHooks | ((id: ClientId) => ClientHooks);
@@ -41,6 +54,7 @@ export interface IterationInfo {
   downlinks: ReadonlyMap<ClientId, Uint8Array>;
   uplinks: ReadonlyMap<ClientId, Uint8Array>;
   server: AlgorithmServer;
+  /** the clients (empty with threads > 1: they live in worker threads) */
   clients: readonly AlgorithmClient[];
 }
 
@@ -92,7 +106,7 @@ export function simulate(o: SimulationOptions): SimulationResult {
   if (!objective || typeof objective.grad !== "function") throw new FedquantError("E_CONFIG", "simulate: objective must be an Objective (src/models)");
   if (!Array.isArray(workers) || workers.length === 0) throw new FedquantError("E_CONFIG", "simulate: workers must be a non-empty array of datasets");
   if (!Number.isInteger(o.iterations) || o.iterations < 0) throw new FedquantError("E_CONFIG", `simulate: iterations must be an integer ≥ 0, got ${o.iterations}`);
-  const evalEvery = o.evalEvery ?? 1;
+  const evalEvery = o.evalEvery ?? defaultEvalEvery(o.iterations);
   if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new FedquantError("E_CONFIG", `simulate: evalEvery must be an integer ≥ 1, got ${evalEvery}`);
   const batch = checkBatchSize(o.batchSize);
   const seed = toSeed(o.seed);
@@ -106,13 +120,19 @@ export function simulate(o: SimulationOptions): SimulationResult {
   }
   if (fStar !== undefined && !Number.isFinite(fStar)) throw new FedquantError("E_CONFIG", `simulate: fStar must be finite, got ${fStar}`);
 
+  const threads = checkThreads(o.threads ?? 1, "simulate: threads");
   const N = workers.length;
   const server = algo.createServer({ w0, clients: N, seed, hooks: o.serverHooks });
   const clients: AlgorithmClient[] = [];
-  const oracles = workers.map((d) => minibatchOracle(objective, d, seed, batch));
-  for (let i = 0; i < N; i++) {
-    const hooks = typeof o.clientHooks === "function" ? o.clientHooks(i) : o.clientHooks;
-    clients.push(algo.createClient({ id: i, w0, seed, hooks }));
+  const oracles: GradientOracle[] = [];
+  let pool: ClientPool | undefined;
+  if (threads > 1 && N > 1) pool = startPool(o, algo, threads, seed, w0, batch);
+  else {
+    for (let i = 0; i < N; i++) {
+      const hooks = typeof o.clientHooks === "function" ? o.clientHooks(i) : o.clientHooks;
+      clients.push(algo.createClient({ id: i, w0, seed, hooks }));
+      oracles.push(minibatchOracle(objective, workers[i]!, seed, batch));
+    }
   }
 
   const res: SimulationResult = {
@@ -133,22 +153,40 @@ export function simulate(o: SimulationOptions): SimulationResult {
   };
   record(0, 0);
 
-  for (let k = 1; k <= o.iterations; k++) {
-    const round = k - 1;
-    const downlinks = server.broadcast(round);
-    const uplinks = new Map<ClientId, Uint8Array>();
-    for (const [id, bytes] of downlinks) {
-      const b = envelopeBits(bytes);
-      down += b.payloadBits; wireDown += b.totalBits;
-      const msg = clients[id]!.step(round, bytes, oracles[id]!);
-      const u = envelopeBits(msg);
-      up += u.payloadBits; wireUp += u.totalBits;
-      uplinks.set(id, msg);
+  try {
+    for (let k = 1; k <= o.iterations; k++) {
+      const round = k - 1;
+      const downlinks = server.broadcast(round);
+      let uplinks = new Map<ClientId, Uint8Array>();
+      for (const bytes of downlinks.values()) {
+        const b = envelopeBits(bytes);
+        down += b.payloadBits; wireDown += b.totalBits;
+      }
+      const active = [...downlinks.keys()];
+      // the downlinks may move to the workers unless onIteration is to see them
+      if (pool) uplinks = pool.step(round, downlinks, o.onIteration === undefined);
+      else for (const [id, bytes] of downlinks) uplinks.set(id, clients[id]!.step(round, bytes, oracles[id]!));
+      for (const msg of uplinks.values()) {
+        const u = envelopeBits(msg);
+        up += u.payloadBits; wireUp += u.totalBits;
+      }
+      server.receive(round, uplinks);
+      const loss = k % evalEvery === 0 || k === o.iterations ? record(k, active.length) : undefined;
+      o.onIteration?.({ iteration: k, loss, active, downlinks, uplinks, server, clients });
     }
-    server.receive(round, uplinks);
-    const loss = k % evalEvery === 0 || k === o.iterations ? record(k, downlinks.size) : undefined;
-    o.onIteration?.({ iteration: k, loss, active: [...downlinks.keys()], downlinks, uplinks, server, clients });
-  }
+  } finally { pool?.close(); }
   res.finalW = server.model.slice();
   return res;
+}
+
+/** ⌈iterations / 200⌉: ~200 points per curve at most, every iterate for short runs. */
+export function defaultEvalEvery(iterations: number): number {
+  return Math.max(1, Math.ceil(iterations / 200));
+}
+
+function startPool(o: SimulationOptions, algo: Algorithm, threads: number, seed: bigint, w0: ArrayLike<number>, batch: BatchSize): ClientPool {
+  if (o.clientHooks !== undefined) throw new FedquantError("E_CONFIG", "simulate: clientHooks are functions, which cannot run in worker threads; use threads: 1");
+  const objective = portableObjective(o.objective, o.workers[0]!);
+  const recipe = { kind: "optimizer" as const, algorithm: algo.name, config: algo.config, seed: seed.toString(), w0: Float64Array.from(w0), objective, batch };
+  return new ClientPool(threads, recipe, o.workers.map((_, i) => i), (i) => o.workers[i]!);
 }

@@ -1,10 +1,10 @@
 // The browser-safe part of src/sampling (no node:* imports). index.ts adds the Node-only disk runner.
 export { flatPrior, gaussianPrior, type Prior } from "./prior.js";
-export { bayesModel, clientPotential, potential, potentialGrad, type BayesModel, type BayesModelOptions, type ClientPotential } from "./model.js";
+export { bayesModel, clientPotential, dataPotential, potential, potentialGrad, type BayesModel, type BayesModelOptions, type ClientPotential } from "./model.js";
 export { resolveParams, SAMPLER_ALGORITHMS, type SamplerAlgorithm, type SamplerParams, type ResolvedParams, type ControlVariate } from "./options.js";
 export { createSamplerClient, createSamplerServer, samplerAlgorithm, langevinHooks, type SamplerClient } from "./parties.js";
-export { qlsdOracle, type QlsdOracle } from "./oracle.js";
-export { simulateRound } from "./simulate.js";
+export { qlsdOracle, type QlsdOracle, type OracleParams } from "./oracle.js";
+export { simulateRound, type RoundClients, type RoundClientsFactory, type SamplerJob } from "./simulate.js";
 export { sampleChain, isKept, roundOfSample, NO_BITS, type Chain, type ChainState, type BitTotals, type StateValue, type InitOptions, type SamplingAlgorithm, type Sample, type SampleOptions } from "./chain.js";
 export { federatedSampler, lsd, qlsdSharp, qlsdStar, qlsdPlusPlus, federatedSgld } from "./federated.js";
 export { sgld, type SgldParams } from "./sgld.js";

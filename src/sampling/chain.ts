@@ -2,6 +2,7 @@
 // MALA): a state machine advanced one step at a time whose whole state can be saved and restored,
 // so a run can be checkpointed and resumed with the same random streams (spec/langevin.md "Output").
 import { FedquantError } from "../errors.js";
+import type { RoundClientsFactory } from "./simulate.js";
 
 /** Exact bit counts from the encoded envelopes (spec/compressors.md: never estimated on the side). */
 export interface BitTotals {
@@ -32,6 +33,8 @@ export interface Chain {
   step(): void;
   save(): ChainState;
   load(state: ChainState): void;
+  /** Stop the worker threads of a chain made with `parallel` (idle threads never keep a process alive). */
+  close?(): void;
 }
 
 export interface InitOptions {
@@ -41,6 +44,11 @@ export interface InitOptions {
   chain?: number;
   /** θ_0 (default: the zero vector) */
   theta0?: Float64Array;
+  /**
+   * Federated samplers: run the clients' moves elsewhere (federation/pool's samplerThreads(n):
+   * worker threads), bit for bit as here. Centralised chains ignore it.
+   */
+  parallel?: RoundClientsFactory;
 }
 
 /** A sampler built from a model and hyper-parameters (BlackJAX's SamplingAlgorithm): init gives a chain. */

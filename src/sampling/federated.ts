@@ -38,7 +38,8 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
     init(options): Chain {
       const { seed, theta0 } = checkInit(model.dim, options);
       let server = createSamplerServer(resolved, seed, theta0, algorithm);
-      const clients = potentials.map((u, i) => createSamplerClient(resolved, seed, theta0, i, u, algorithm));
+      const remote = options.parallel?.({ model, params: resolved, algorithm, seed, theta0 });
+      const clients = remote ? [] : potentials.map((u, i) => createSamplerClient(resolved, seed, theta0, i, u, algorithm));
       let bits: BitTotals = { upPayload: 0, upTotal: 0, down: 0, messages: 0 };
       return {
         name: resolved.algorithm,
@@ -46,10 +47,11 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
         get round() { return server.round; },
         get theta() { return server.model; },
         get bits() { return bits; },
+        close() { remote?.close(); },
         step() {
           const k = server.round;
           let b: BitTotals;
-          try { b = simulateRound(server, clients); } catch (e) {
+          try { b = simulateRound(server, remote ?? clients); } catch (e) {
             // a non-finite gradient is refused by the compressor (E_INPUT): say what it means here
             if (e instanceof FedquantError && e.code === "E_INPUT" && /not finite/.test(e.message)) diverged(k, e);
             throw e;
@@ -60,6 +62,10 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
         },
         save(): ChainState {
           // the algorithms' own JSON checkpoints (exact base64 vectors), plus the oracles' ζ, h^i
+          if (remote) {
+            const r = remote.save();
+            return { server: JSON.stringify(server.toJSON()), clients: r.clients.map((c) => JSON.stringify(c)), oracles: r.oracles, bits: { ...bits } };
+          }
           return {
             server: JSON.stringify(server.toJSON()),
             clients: clients.map((c) => JSON.stringify(c.client.toJSON())),
@@ -68,16 +74,17 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
           };
         },
         load(state) {
-          const cs = state.clients, os = state.oracles;
-          if (typeof state.server !== "string" || !Array.isArray(cs) || !Array.isArray(os) || cs.length !== clients.length || os.length !== clients.length) {
-            throw new FedquantError("E_STATE", `saved state is not a ${resolved.algorithm} chain of ${clients.length} clients`);
+          const cs = state.clients, os = state.oracles, count = model.clients.length;
+          if (typeof state.server !== "string" || !Array.isArray(cs) || !Array.isArray(os) || cs.length !== count || os.length !== count) {
+            throw new FedquantError("E_STATE", `saved state is not a ${resolved.algorithm} chain of ${count} clients`);
           }
           // a damaged checkpoint must surface as E_STATE, not as a bare SyntaxError
           const parse = (text: unknown, what: string): unknown => {
             try { return JSON.parse(text as string); } catch { throw new FedquantError("E_STATE", `saved ${resolved.algorithm} chain: the ${what} state is not valid JSON`); }
           };
           server = algorithm.restoreServer(parse(state.server, "server") as ServerState, langevinHooks(seed, resolved.stepSize, model.dim));
-          clients.forEach((c, i) => {
+          if (remote) remote.load(cs.map((c, i) => parse(c, `client ${i}`) as ClientState), os as ChainState[]);
+          else clients.forEach((c, i) => {
             c.oracle.load(os[i] as ChainState);
             clients[i] = { client: algorithm.restoreClient(parse(cs[i], `client ${i}`) as ClientState), oracle: c.oracle };
           });

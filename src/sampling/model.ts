@@ -55,12 +55,16 @@ export interface ClientPotential {
 export function clientPotential(model: BayesModel, i: number): ClientPotential {
   const data = model.clients[i];
   if (data === undefined) throw new FedquantError("E_CONFIG", `clientPotential: no client ${i} (the model has ${model.clients.length})`);
-  const { likelihood, prior } = model;
-  const share = 1 / model.clients.length;
+  return dataPotential(model.likelihood, model.prior, data, model.clients.length);
+}
+
+/** U_i of one client's data among b clients: what a worker thread rebuilds without the whole model. */
+export function dataPotential(likelihood: Objective, prior: Prior, data: Dataset, b: number): ClientPotential {
+  const share = 1 / b;
   const lossSum = likelihood.lossSum;
   return {
     n: data.n,
-    dim: model.dim,
+    dim: likelihood.dim,
     grad(theta, out, rows) {
       likelihood.gradSum(theta, data, out, rows);
       if (rows !== undefined) {

@@ -23,7 +23,10 @@ export interface QlsdOracle {
 
 const NONE = -1;
 
-export function qlsdOracle(potential: ClientPotential, params: ResolvedParams, seed: bigint): QlsdOracle {
+/** What the oracle reads of the resolved parameters (plain data: a worker thread receives it). */
+export type OracleParams = Pick<ResolvedParams, "dim" | "batchSize" | "controlVariate" | "refresh" | "thetaStar">;
+
+export function qlsdOracle(potential: ClientPotential, params: OracleParams, seed: bigint): QlsdOracle {
   const { dim, batchSize, controlVariate, refresh } = params;
   if (potential.dim !== dim) throw new FedquantError("E_DIM", `QLSD oracle: the potential has d = ${potential.dim}, the sampler d = ${dim}`);
   const thetaStar = params.thetaStar;

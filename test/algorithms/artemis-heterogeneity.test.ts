@@ -25,7 +25,7 @@ const { wStar, fStar, gradNorm } = optimum();
 /** log10 of the excess loss, floored at the resolution of F in float64 (F* ≈ 0.6, ε ≈ 2e-16). */
 const lg = (x: number) => Math.log10(Math.max(x, 1e-16));
 function excess(config: object, participation?: number): number[] {
-  return simulate({ algorithm: "artemis", config, participation, gamma: 1 / L, objective, workers, iterations: 400, seed: 5, fStar }).excessLoss!.map(lg);
+  return simulate({ algorithm: "artemis", config, participation, gamma: 1 / L, objective, workers, iterations: 400, seed: 5, fStar, evalEvery: 1 }).excessLoss!.map(lg);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

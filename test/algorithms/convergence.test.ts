@@ -10,7 +10,7 @@ import { heterogeneousLsr, useKernel } from "./helpers.js";
 useKernel();
 const P = heterogeneousLsr(5, 20, 6);
 const run = (algorithm: string, config: object = {}) =>
-  simulate({ algorithm, config, gamma: 0.5 / P.L, objective: P.objective, workers: P.workers, iterations: 300, seed: 2, wStar: P.wStar }).excessLoss!;
+  simulate({ algorithm, config, gamma: 0.5 / P.L, objective: P.objective, workers: P.workers, iterations: 300, seed: 2, wStar: P.wStar, evalEvery: 1 }).excessLoss!;
 
 describe("convergence with full batches (F(w_0) − F* ≈ 10)", () => {
   it.each(["sgd", "diana", "artemis", "mcm", "rand-mcm", "dore"])("%s reaches the float64 resolution of F (< 1e-12)", (name) => {

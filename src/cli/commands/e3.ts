@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
 import { availableE3Problems, E3_DEFAULT_VARIANTS, E3_PROBLEMS, E3_VARIANTS, e3Config, type E3Problem } from "../../experiments/e3.js";
-import { runAndReport } from "./run.js";
+import { parseThreads, runAndReport, THREADS_HELP } from "./run.js";
 
 export function registerE3(program: Command): void {
   program.command("e3")
@@ -16,7 +16,8 @@ export function registerE3(program: Command): void {
     .option("--out <dir>", "output directory", "fedquant-out")
     .option("--quiet", "no progress bars")
     .option("--resume", "reuse the algorithms an interrupted run finished")
-    .action(async (o: { quick?: boolean; problem?: string; variant?: string; dataDir: string; out: string; quiet?: boolean; resume?: boolean }) => {
+    .option("--threads <n>", THREADS_HELP)
+    .action(async (o: { quick?: boolean; problem?: string; variant?: string; dataDir: string; out: string; quiet?: boolean; resume?: boolean; threads?: string }) => {
       const { run, skipped } = availableE3Problems(o.dataDir);
       const wanted = o.problem ? o.problem.split(",") : run;
       for (const p of wanted) if (!(p in E3_PROBLEMS)) throw new FedquantError("E_CONFIG", `unknown E3 problem "${p}"; known: ${Object.keys(E3_PROBLEMS).join(", ")}`);
@@ -25,7 +26,7 @@ export function registerE3(program: Command): void {
       for (const s of skipped) if (!o.problem) console.error(`skipping ${s}: the real-data experiments need ../shared/data`);
       for (const p of wanted as E3Problem[]) {
         if (!run.includes(p)) throw new FedquantError("E_DATA", `E3 problem ${p} needs its data set in ${o.dataDir}`);
-        for (const v of variants) await runAndReport(e3Config(p, v, { quick: o.quick, dataDir: o.dataDir }), o.out, o.quiet ?? false, o.resume ?? false);
+        for (const v of variants) await runAndReport(e3Config(p, v, { quick: o.quick, dataDir: o.dataDir }), o.out, o.quiet ?? false, o.resume ?? false, parseThreads(o.threads));
       }
     });
 }

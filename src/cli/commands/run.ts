@@ -7,6 +7,7 @@ import { FedquantError } from "../../errors.js";
 import { defaultRunConfig } from "../../experiments/defaults.js";
 import { parseRunConfig, type RunConfig } from "../../experiments/run-config.js";
 import { runExperiment } from "../../experiments/run.js";
+import { checkThreads, defaultThreads } from "../../federation/pool/index.js";
 import { progressBar } from "../progress.js";
 
 export function readConfig(path: string): unknown {
@@ -19,12 +20,19 @@ export function readConfig(path: string): unknown {
   }
 }
 
-export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean, resume = false): Promise<void> {
+/** `--threads <n>`: the clients on n threads (bit-exact; 1 = all on the main thread). */
+export const THREADS_HELP = "threads running the clients, bit-exact with 1 (default: the number of cores)";
+export function parseThreads(s: string | undefined): number {
+  return s === undefined ? defaultThreads() : checkThreads(Number(s), "--threads");
+}
+
+export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean, resume = false, threads = 1): Promise<void> {
   const outDir = resolve(out, cfg.name);
   const t0 = performance.now();
   const r = await runExperiment(cfg, {
     outDir,
     resume,
+    threads,
     log: (m) => { if (!quiet) console.error(m); },
     progress: (label, total) => progressBar(label, total, { quiet }),
   });
@@ -41,7 +49,8 @@ export function registerRun(program: Command): void {
     .option("--iterations <n>", "override the config's iteration count")
     .option("--quiet", "no progress bars")
     .option("--resume", "reuse the algorithms an interrupted run of the same config finished (saved in the output directory)")
-    .action(async (config: string | undefined, opts: { out: string; iterations?: string; quiet?: boolean; resume?: boolean }) => {
+    .option("--threads <n>", THREADS_HELP)
+    .action(async (config: string | undefined, opts: { out: string; iterations?: string; quiet?: boolean; resume?: boolean; threads?: string }) => {
       const raw = config ? readConfig(config) : defaultRunConfig;
       const cfg = parseRunConfig(raw, config ?? "the default config");
       if (opts.iterations !== undefined) {
@@ -49,6 +58,6 @@ export function registerRun(program: Command): void {
         if (!Number.isInteger(k) || k < 1) throw new FedquantError("E_CONFIG", `--iterations must be a positive integer, got ${opts.iterations}`);
         cfg.iterations = k;
       }
-      await runAndReport(cfg, opts.out, opts.quiet ?? false, opts.resume ?? false);
+      await runAndReport(cfg, opts.out, opts.quiet ?? false, opts.resume ?? false, parseThreads(opts.threads));
     });
 }

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { parseE4Config } from "../../experiments/e4-config.js";
 import { runE4 } from "../../experiments/e4.js";
 import { progressBar } from "../progress.js";
-import { readConfig } from "./run.js";
+import { parseThreads, readConfig, THREADS_HELP } from "./run.js";
 
 export function registerSample(program: Command): void {
   program.command("sample")
@@ -16,13 +16,14 @@ export function registerSample(program: Command): void {
     .option("--resume", "continue from the checkpoints of an interrupted run (same config, same output directory)")
     .option("--out <dir>", "output directory (default fedquant-out/<experiment>[-quick])")
     .option("--quiet", "no progress bars")
-    .action(async (config: string, opts: { quick?: boolean; resume?: boolean; out?: string; quiet?: boolean }) => {
+    .option("--threads <n>", THREADS_HELP)
+    .action(async (config: string, opts: { quick?: boolean; resume?: boolean; out?: string; quiet?: boolean; threads?: string }) => {
       const cfg = parseE4Config(readConfig(config), { quick: opts.quick ?? false, source: config });
       const out = resolve(opts.out ?? `fedquant-out/${cfg.experiment}${opts.quick ? "-quick" : ""}`);
       const quiet = opts.quiet ?? false;
       const t0 = performance.now();
       const r = await runE4(cfg, {
-        out, resume: opts.resume ?? false, quick: opts.quick ?? false,
+        out, resume: opts.resume ?? false, quick: opts.quick ?? false, threads: parseThreads(opts.threads),
         log: (m) => { if (!quiet) console.error(m); },
         progress: (label, total) => progressBar(label, total, { quiet }),
       });
