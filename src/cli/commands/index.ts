@@ -8,6 +8,7 @@ import { registerE2 } from "./e2.js";
 import { registerServe } from "./serve.js";
 import { registerSample } from "./sample.js";
 import { registerDistortion } from "./distortion.js";
+import { registerData } from "./data.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerJoin,
   registerSample,
   registerDistortion,
+  registerData,
 ];
