@@ -2,6 +2,7 @@
 // file loaders, the reference data sets and MNIST, the experiment runners, the samples-file
 // runner with checkpoints, and the WebSocket server/client of the transport.
 export * from "./index.js";
+export { writeResults, writeSvg, writeHtmlReport, writeTextFiles } from "./report/node.js";
 export { readLinesSync, loadLibsvm, loadCsv, referenceDataset, mnistDigits, MNIST_SIDE, MNIST_PIXELS } from "./data/index.js";
 export type { ReferenceDataset, ReferenceName, ReferenceSplit, MnistOptions } from "./data/index.js";
 export { runToDisk, SampleWriter, readSamples, type Observer, type RunToDiskOptions, type RunToDiskResult, type SampleDtype, type SamplesFile } from "./sampling/index.js";

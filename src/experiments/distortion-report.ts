@@ -1,8 +1,9 @@
 // Output of experiment E1 (experiments.md): the console table, results JSON + CSV, an SVG bar chart
 // of the total distortion (± standard error) per method for each K, and an HTML page showing both.
 // Every figure states seeds, sizes and version.
-import { version } from "../cli/version.js";
-import { barChartSvg, chartFootnote, formatTable, lineChartSvg, writeHtmlReport, writeResults, writeSvg, type Table } from "../report/index.js";
+import { version } from "../version.js";
+import { barChartSvg, chartFootnote, formatTable, lineChartSvg, type Table } from "../report/index.js";
+import { writeHtmlReport, writeResults, writeSvg } from "../report/node.js";
 import type { DistortionConfig, DistortionRow } from "./distortion.js";
 import type { CorrelationConfig, CorrelationRow } from "./distortion-correlation.js";
 import { paperTable } from "./distortion-paper.js";

@@ -5,6 +5,18 @@
 import { z } from "zod";
 import { FedquantError } from "../errors.js";
 
+// Size bounds (issue #14): an absurd size is an E_CONFIG naming the limit before any allocation,
+// never a RangeError from a typed array or a silent climb toward tens of GB. The data held in
+// memory (clients × perClient × dim f64 values) is bounded separately in parseE4Config.
+const MAX_CLIENTS = 10_000;
+const MAX_DIM = 100_000;
+const MAX_PER_CLIENT = 1_000_000;
+const MAX_STEPS = 100_000_000;
+/** at most 2^27 f64 values of data in memory (1 GiB) */
+export const MAX_DATA_VALUES = 2 ** 27;
+/** at most 16 GiB of samples written to disk per run */
+export const MAX_SAMPLE_BYTES = 2 ** 34;
+
 const Compressor = z.object({ name: z.string(), params: z.record(z.string(), z.unknown()).default({}) }).strict();
 
 /** One sampler of a comparison. Compressed algorithms run once per entry of `compressors` unless they name their own. */
@@ -36,8 +48,8 @@ const Common = {
   refresh: z.number().int().min(1).default(100),
   compressors: z.array(Compressor).min(1),
   samplers: z.array(SamplerEntry).min(1),
-  samples: z.number().int().min(2),
-  burnIn: z.number().int().min(0).default(0),
+  samples: z.number().int().min(2).max(MAX_STEPS),
+  burnIn: z.number().int().min(0).max(MAX_STEPS).default(0),
   thin: z.number().int().min(1).default(1),
   chains: z.number().int().min(1).max(64).default(2),
   init: Init,
@@ -52,9 +64,9 @@ const Common = {
 const Gaussian = z.object({
   experiment: z.literal("e4-gaussian"),
   data: z.object({
-    clients: z.number().int().min(1).default(20),
-    dim: z.number().int().min(1).default(50),
-    perClient: z.number().int().min(1).default(200),
+    clients: z.number().int().min(1).max(MAX_CLIENTS).default(20),
+    dim: z.number().int().min(1).max(MAX_DIM).default(50),
+    perClient: z.number().int().min(1).max(MAX_PER_CLIENT).default(200),
     spread: z.number().min(0).default(5),
   }).strict(),
   ...Common,
@@ -70,9 +82,9 @@ const Logistic = z.object({
      *   opposite feature signs, ∇U_i(θ*) far from 0: the case the memory terms are for.
      */
     kind: z.enum(["shifted", "opposite"]).default("shifted"),
-    clients: z.number().int().min(1).default(50),
-    dim: z.number().int().min(1).default(2),
-    perClient: z.number().int().min(1).default(200),
+    clients: z.number().int().min(1).max(MAX_CLIENTS).default(50),
+    dim: z.number().int().min(1).max(MAX_DIM).default(2),
+    perClient: z.number().int().min(1).max(MAX_PER_CLIENT).default(200),
   }).strict(),
   priorVariance: z.number().positive(),
   /**
@@ -82,12 +94,12 @@ const Logistic = z.object({
    */
   mode: z.object({
     optimizer: z.enum(["federated", "full-batch"]).default("full-batch"),
-    rounds: z.number().int().min(1).default(500),
+    rounds: z.number().int().min(1).max(MAX_STEPS).default(500),
   }).strict().default({ optimizer: "full-batch", rounds: 500 }),
   /** the long full-data MALA chain that serves as the reference posterior */
   reference: z.object({
-    samples: z.number().int().min(10),
-    burnIn: z.number().int().min(0),
+    samples: z.number().int().min(10).max(MAX_STEPS),
+    burnIn: z.number().int().min(0).max(MAX_STEPS),
     thin: z.number().int().min(1).default(1),
     adapt: z.number().int().min(0),
     stepSize: z.number().positive(),
@@ -101,12 +113,12 @@ const Bnn = z.object({
     /** digits of the mnist package used (≤ 10,000), the last `test` of them held out */
     count: z.number().int().min(20).max(10_000).default(10_000),
     test: z.number().int().min(10),
-    clients: z.number().int().min(1).default(100),
+    clients: z.number().int().min(1).max(MAX_CLIENTS).default(100),
     /** each client holds this many digit classes (non-i.i.d.); 10 = every class */
     labelsPerClient: z.number().int().min(1).max(10).default(2),
   }).strict(),
   model: z.object({
-    hidden: z.number().int().min(1),
+    hidden: z.number().int().min(1).max(4096),
     activation: z.enum(["tanh", "relu"]).default("tanh"),
   }).strict(),
   priorVariance: z.number().positive(),
@@ -114,7 +126,7 @@ const Bnn = z.object({
   sgd: z.object({
     stepSize: z.number().positive(),
     batchSize: z.number().int().min(1),
-    rounds: z.number().int().min(1),
+    rounds: z.number().int().min(1).max(MAX_STEPS),
   }).strict(),
   calibrationBins: z.number().int().min(2).max(50).default(10),
   ...Common,
@@ -154,6 +166,7 @@ export function parseE4Config(json: unknown, options: { quick?: boolean; source?
     throw new FedquantError("E_CONFIG", `${source}${options.quick ? " (with its quick overrides)" : ""} is not a valid E4 config:\n${issues}`);
   }
   const cfg = r.data;
+  checkSizes(cfg, source);
   // traces are what the report plots: with fewer kept samples than one trace step every chart is
   // empty, and the run would only fail at the report, after all the sampling
   if (cfg.traceEvery > cfg.samples) throw new FedquantError("E_CONFIG", `${source}: traceEvery (${cfg.traceEvery}) must be at most samples (${cfg.samples}), or the traces have no point`);
@@ -162,4 +175,20 @@ export function parseE4Config(json: unknown, options: { quick?: boolean; source?
   if (cfg.experiment !== "e4-bnn" && cfg.init.from === "sgd") throw new FedquantError("E_CONFIG", `${source}: init.from "sgd" is for e4-bnn; use "zero" or "mode"`);
   if (cfg.experiment === "e4-bnn" && cfg.init.from === "mode") throw new FedquantError("E_CONFIG", `${source}: init.from "mode" needs a log-concave posterior; for e4-bnn use "sgd" or "zero"`);
   return cfg;
+}
+
+/** The bounds no single field shows: the data in memory and the samples on disk. */
+function checkSizes(cfg: E4Config, source: string): void {
+  if (cfg.experiment !== "e4-bnn") {
+    const { clients, perClient, dim } = cfg.data;
+    const values = clients * perClient * dim;
+    if (values > MAX_DATA_VALUES) {
+      throw new FedquantError("E_CONFIG", `${source}: data.clients × data.perClient × data.dim = ${values.toExponential(3)} values; at most 2^27 = ${MAX_DATA_VALUES} (1 GiB of f64) are held in memory`);
+    }
+  }
+  const dim = cfg.experiment === "e4-bnn" ? (784 + 1) * cfg.model.hidden + (cfg.model.hidden + 1) * 10 : cfg.data.dim;
+  const bytes = Math.ceil(cfg.samples / cfg.thin) * cfg.chains * dim * (cfg.dtype === "float32" ? 4 : 8) * cfg.samplers.length * cfg.compressors.length;
+  if (bytes > MAX_SAMPLE_BYTES) {
+    throw new FedquantError("E_CONFIG", `${source}: samples / thin × chains × dimension × samplers × compressors would write ${(bytes / 2 ** 30).toFixed(1)} GiB of samples; at most 16 GiB (raise thin or lower samples)`);
+  }
 }

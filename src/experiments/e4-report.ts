@@ -1,11 +1,12 @@
 // E4's files (spec/experiments.md E4): results JSON + CSV (a summary row per sampler and the traces),
 // SVG figures — posterior-mean MSE against iterations and against bits, the variance error, the
 // calibration plot — and the HTML report that shows them. Every figure carries seeds, sizes, version.
-import { version } from "../cli/version.js";
+import { version } from "../version.js";
 import {
-  calibrationChartSvg, chartFootnote, formatTable, htmlReport, lineChartSvg, writeHtmlReport, writeResults, writeSvg,
+  calibrationChartSvg, chartFootnote, formatTable, htmlReport, lineChartSvg,
   type CalibrationSeries, type HtmlSection, type LineSeries, type Table,
 } from "../report/index.js";
+import { writeHtmlReport, writeResults, writeSvg } from "../report/node.js";
 import type { TracePoint } from "./traces.js";
 
 export interface Figure { file: string; heading: string; svg: string }

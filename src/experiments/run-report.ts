@@ -1,8 +1,9 @@
 // Turns the trajectories of one `fedquant run` into files: results JSON + CSV (one row per
 // algorithm and evaluated iteration), a summary table, SVG figures of log10(F(w_k) − F*)
 // against iterations and against bits (up, down, total), and the HTML report.
-import { version } from "../cli/version.js";
-import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, writeHtmlReport, writeResults, writeSvg, type Table } from "../report/index.js";
+import { version } from "../version.js";
+import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, type Table } from "../report/index.js";
+import { writeHtmlReport, writeResults, writeSvg } from "../report/node.js";
 import type { Divergence } from "./divergence.js";
 import type { RunConfig } from "./run-config.js";
 

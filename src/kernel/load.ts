@@ -40,8 +40,34 @@ export interface LoadOptions {
   source?: Partial<Record<Flavour, WasmSource>>;
 }
 
+// One literal `new URL("…", import.meta.url)` per flavour: the form Vite (build), webpack 5 and
+// Parcel recognise as an asset and copy into the bundle; a template literal is not followed by all.
 function defaultUrl(f: Flavour): URL {
-  return new URL(`../../build/fedquant.${f}.wasm`, import.meta.url);
+  const url = f === "simd" ? new URL("../../build/fedquant.simd.wasm", import.meta.url)
+    : f === "relaxed" ? new URL("../../build/fedquant.relaxed.wasm", import.meta.url)
+    : new URL("../../build/fedquant.scalar.wasm", import.meta.url);
+  return viteDevUrl(import.meta.url, f) ?? url;
+}
+
+/**
+ * Vite's dev server pre-bundles dependencies into <root>/node_modules/.vite/deps/, where the
+ * relative URL above points nowhere (a known Vite limitation with `new URL(…, import.meta.url)` in
+ * dependencies). The package itself is still served from <root>/node_modules/fedquant/, so point
+ * there; every other setting (Vite build, webpack, Node) keeps the relative URL.
+ */
+export function viteDevUrl(moduleUrl: string, f: Flavour): URL | undefined {
+  const m = /^(.*\/node_modules\/)\.vite\/deps(?:_[\w-]+)?\/[^/]*$/.exec(moduleUrl.split(/[?#]/)[0]!);
+  return m ? new URL(`${m[1]}fedquant/build/fedquant.${f}.wasm`) : undefined;
+}
+
+// What to do depends on where we run: a clone without build/ (Node), or a bundled app whose
+// bundler did not copy the wasm next to the code (browsers; typically Vite's dev server, which
+// pre-bundles dependencies into node_modules/.vite/deps and loses the relative URL).
+function advice(fromNode: boolean): string {
+  return fromNode
+    ? "in a clone of fedquant run `npm run build:wasm`; an installed package ships build/*.wasm, so reinstall it"
+    : "under Vite's dev server add `optimizeDeps: { exclude: [\"fedquant\"] }` to vite.config; with other bundlers " +
+      "serve fedquant's build/*.wasm and pass its URL or bytes: `ready({ source: { simd: url } })` (README: The package)";
 }
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
@@ -57,9 +83,16 @@ async function bytesOf(src: WasmSource): Promise<Uint8Array | ArrayBuffer> {
     }
     const res = await fetch(url ?? (src as string));
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return await res.arrayBuffer();
+    const bytes = await res.arrayBuffer();
+    // dev servers answer a missing file with their index.html (200): name that, not a bad magic word
+    const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+    if (head.length < 4 || head[0] !== 0 || head[1] !== 0x61 || head[2] !== 0x73 || head[3] !== 0x6d) {
+      throw new Error(`the server answered ${res.headers.get("content-type") ?? "something"} that is not wasm`);
+    }
+    return bytes;
   } catch (e) {
-    throw new FedquantError("E_WASM", `could not read the kernel wasm from ${String(src)} (${(e as Error).message}); run \`npm run build:wasm\``, { cause: e });
+    const fromNode = isNode && (url === null || url.protocol === "file:");
+    throw new FedquantError("E_WASM", `could not read the kernel wasm from ${String(src)} (${(e as Error).message}); ${advice(fromNode)}`, { cause: e });
   }
 }
 

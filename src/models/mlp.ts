@@ -38,6 +38,8 @@ export function mlp(options: MlpOptions): MlpObjective {
   if (activation !== "tanh" && activation !== "relu") throw new FedquantError("E_CONFIG", `mlp: activation must be "tanh" or "relu", got ${String(activation)}`);
   const relu = activation === "relu";
   const oW1 = 0, oB1 = H * p, oW2 = oB1 + H, oB2 = oW2 + C * H, dim = oB2 + C;
+  // a typed error, not a RangeError from an allocation (issue #14 size sweep)
+  if (dim > 2 ** 28 || H > 2 ** 24 || C > 2 ** 24) throw new FedquantError("E_CONFIG", `mlp: (p + 1) × hidden + (hidden + 1) × classes = ${dim} parameters; at most 2^28`);
   const layout: MlpLayout = Object.freeze({ w1: oW1, b1: oB1, w2: oW2, b2: oB2, dim });
 
   // Per-row scratch, allocated once: pre-activations, activations, logits, back-propagated errors.

@@ -141,6 +141,10 @@ export function splitSeed(seed: number | bigint): [number, number] {
 }
 
 /** A count of numbers or blocks to draw: a non-negative safe integer. */
+// Bounded so that an absurd count is a typed error, not a RangeError from the typed-array
+// allocation or a silent multi-GB fill: 2^28 numbers is 1 GiB of f32, far beyond any use here.
+export const MAX_DRAW = 2 ** 28;
 function checkCount(what: string, n: number): void {
   if (!(Number.isSafeInteger(n) && n >= 0)) throw new FedquantError("E_CONFIG", `RandomStream.${what}: the count must be a non-negative integer, got ${n}`);
+  if (n > MAX_DRAW) throw new FedquantError("E_CONFIG", `RandomStream.${what}: the count must be at most 2^28 = ${MAX_DRAW}, got ${n}`);
 }

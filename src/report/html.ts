@@ -1,7 +1,6 @@
 // One self-contained HTML page per experiment: figures inlined as SVG, tables, and the exact config.
 import { FedquantError } from "../errors.js";
 import { escapeXml as esc } from "./escape.js";
-import { checkFileName } from "./filename.js";
 import { formatNumber } from "./format.js";
 import { jsonReplacer } from "./results.js";
 import { checkTable, type Table } from "./table.js";
@@ -65,15 +64,6 @@ export function htmlReport(report: HtmlReportSpec): string {
     "</body></html>",
     "",
   ].join("\n");
-}
-
-/** Writes the report (a spec, or HTML already built) to `<dir>/<file>`, creating `dir`; returns the path. */
-export async function writeHtmlReport(dir: string, file: string, report: HtmlReportSpec | string): Promise<string> {
-  checkFileName(file, "writeHtmlReport");
-  const html = typeof report === "string" ? report : htmlReport(report);
-  const { writeTextFiles } = await import("./files-node.js");
-  const [path] = await writeTextFiles(dir, [{ name: file, content: html }]);
-  return path!;
 }
 
 function paragraphs(text: string): string {

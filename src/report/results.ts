@@ -1,6 +1,5 @@
 // Results as files (JSON + CSV) and as a console table; the numbers every experiment writes out.
 import { FedquantError } from "../errors.js";
-import { checkFileName } from "./filename.js";
 import { formatNumber } from "./format.js";
 import { checkTable, type Table } from "./table.js";
 
@@ -43,30 +42,6 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (typeof value === "bigint") return value.toString();
   return value;
-}
-
-/** Writes `<dir>/<name>.json` and `<dir>/<name>.csv`, creating `dir`; returns both paths. */
-export async function writeResults(dir: string, name: string, data: ResultsData): Promise<{ json: string; csv: string }> {
-  checkFileName(name, "writeResults");
-  const json = toResultsJson(data);
-  const csv = toCsv(data);
-  const { writeTextFiles } = await import("./files-node.js");
-  const [jsonPath, csvPath] = await writeTextFiles(dir, [
-    { name: `${name}.json`, content: json },
-    { name: `${name}.csv`, content: csv },
-  ]);
-  return { json: jsonPath!, csv: csvPath! };
-}
-
-/** Writes an SVG figure to `<dir>/<file>` (file given with its extension); returns the path. */
-export async function writeSvg(dir: string, file: string, svg: string): Promise<string> {
-  checkFileName(file, "writeSvg");
-  if (typeof svg !== "string" || !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg)) {
-    throw new FedquantError("E_INPUT", `writeSvg: expected an SVG document starting with <svg, found ${String(svg).slice(0, 40)}`);
-  }
-  const { writeTextFiles } = await import("./files-node.js");
-  const [path] = await writeTextFiles(dir, [{ name: file, content: svg }]);
-  return path!;
 }
 
 export interface FormatTableOptions {

@@ -10,6 +10,8 @@ export class Welford {
   readonly m2: Float64Array;
 
   constructor(readonly dim: number) {
+    // a typed error, not a RangeError from the allocation (issue #14 size sweep)
+    if (!(Number.isInteger(dim) && dim >= 1 && dim <= 2 ** 28)) throw new FedquantError("E_CONFIG", `Welford: dim must be an integer in [1, 2^28], got ${dim}`);
     this.mean = new Float64Array(dim);
     this.m2 = new Float64Array(dim);
   }

@@ -3,7 +3,7 @@
 // Workers, and check that the loss fell, that the bits the page shows are the bits the clients
 // counted, and that both equal the in-process simulator's run of the same session in Node. A
 // second test makes browser tabs (and a Node process) the clients of a Node server. Skipped (with a message) when
-// /usr/bin/chromium is absent; CI installs it (.ci/run).
+// no Chromium is found, except under CI=true where that fails; CI installs it (.ci/run).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -19,11 +19,17 @@ import { joinFederationNode } from "../../src/federation/transport/client-node.j
 import { serveFederation } from "../../src/federation/transport/server-node.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
 import { formatBits } from "../../demo/src/format.js";
+import { CI, findChromium, missingBrowserMessage, noteSkip } from "../helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`test/demo/e2e.test.ts SKIPPED: ${CHROMIUM} not found. CI installs Debian's chromium (.ci/run); locally: apt-get install -y chromium`);
+// Chromium from $CHROMIUM_PATH, playwright-core's lookup or /usr/bin/chromium; under CI=true a
+// missing browser fails this file instead of skipping it (test/helpers/chromium.ts).
+const CHROMIUM = findChromium();
+const hasChromium = CHROMIUM !== undefined;
+if (!hasChromium && !CI) noteSkip(missingBrowserMessage("test/demo/e2e.test.ts"));
+if (!hasChromium && CI) {
+  describe("the demo in headless Chromium", () => {
+    it("has a browser to run in (CI=true)", () => { throw new Error(missingBrowserMessage("test/demo/e2e.test.ts")); });
+  });
 }
 
 const MIME: Record<string, string> = {

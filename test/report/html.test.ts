@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { htmlReport, lineChartSvg, writeHtmlReport, type HtmlReportSpec } from "../../src/report/index.js";
+import { htmlReport, lineChartSvg, type HtmlReportSpec } from "../../src/report/index.js";
+import { writeHtmlReport } from "../../src/report/node.js";
 import { HTML_VOID, xmlProblems } from "./xml-check.js";
 
 const evil = "<script>alert(1)</script>";

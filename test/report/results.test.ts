@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FedquantError } from "../../src/errors.js";
-import { formatTable, toCsv, writeResults, writeSvg, type Table } from "../../src/report/index.js";
+import { formatTable, toCsv, type Table } from "../../src/report/index.js";
+import { writeResults, writeSvg } from "../../src/report/node.js";
 import { parseCsv } from "./xml-check.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-report-"));

@@ -21,7 +21,7 @@ export function showcase(name: string, dim: number): Record<string, unknown>[] {
 }
 
 export interface CompressorRow {
-  compressor: string; params: string; bitsPerCoord: number; totalBitsPerCoord: number;
+  compressor: string; params: Record<string, unknown>; bitsPerCoord: number; totalBitsPerCoord: number;
   relError: number; encodeMcoordPerS: number; decodeMcoordPerS: number;
 }
 
@@ -44,7 +44,7 @@ export function measureCompressor(c: Compressor, x: Float32Array, minMs = 150): 
   const decMs = timeIt(() => c.decode(msg, x.length), minMs);
   const b = messageBits(msg);
   return {
-    compressor: c.name, params: JSON.stringify(c.params).replace(/"/g, ""),
+    compressor: c.name, params: { ...c.params },
     bitsPerCoord: b.payloadBits / x.length, totalBitsPerCoord: b.totalBits / x.length,
     relError: err / nx, encodeMcoordPerS: x.length / encMs / 1e3, decodeMcoordPerS: x.length / decMs / 1e3,
   };
@@ -59,8 +59,10 @@ export function registerCompressors(program: Command): void {
     .action(async (opts: { dim: string; seed: string; json?: boolean }) => {
       const dim = Number(opts.dim);
       if (!Number.isInteger(dim) || dim < 1 || dim > 1 << 26) throw new FedquantError("E_CONFIG", `--dim must be an integer in 1..2^26, got ${opts.dim}`);
+      const seed = Number(opts.seed);
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new FedquantError("E_CONFIG", `--seed must be a non-negative integer, got ${opts.seed}`);
       await ready();
-      const x = RandomStream.of(Number(opts.seed), "test").normals(dim);
+      const x = RandomStream.of(seed, "test").normals(dim);
       const rows: CompressorRow[] = [];
       for (const name of compressorNames()) {
         for (const params of showcase(name, dim)) rows.push(measureCompressor(createCompressor(name, params), x));
@@ -68,7 +70,7 @@ export function registerCompressors(program: Command): void {
       if (opts.json) { console.log(JSON.stringify({ dim, kernel: kernel().flavour, rows }, null, 2)); return; }
       console.log(`fedquant compressors — x ~ N(0, I_${dim}), kernel: wasm ${kernel().flavour}`);
       const head = ["compressor", "params", "bits/coord", "incl. header", "‖C(x)−x‖²/‖x‖²", "encode Mcoord/s", "decode Mcoord/s"];
-      const cells = rows.map((r) => [r.compressor, r.params, r.bitsPerCoord.toFixed(4), r.totalBitsPerCoord.toFixed(4),
+      const cells = rows.map((r) => [r.compressor, JSON.stringify(r.params).replace(/"/g, ""), r.bitsPerCoord.toFixed(4), r.totalBitsPerCoord.toFixed(4),
         r.relError.toPrecision(4), r.encodeMcoordPerS.toFixed(1), r.decodeMcoordPerS.toFixed(1)]);
       const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
       const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(w[i]!) : v.padStart(w[i]!))).join("  ");

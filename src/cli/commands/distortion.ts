@@ -8,12 +8,15 @@ import { writeDistortionReport } from "../../experiments/distortion-report.js";
 import { CORR_FULL, CORR_QUICK, runCorrelation } from "../../experiments/distortion-correlation.js";
 import { ready } from "../../kernel/index.js";
 import { progressBar } from "../progress.js";
+import { checkOutDir } from "../validate/out-dir.js";
+import { didYouMean } from "../validate/suggest.js";
 
 interface Opts { quick?: boolean; out: string; seed?: string; messages?: string; buckets?: string; k?: string; methods?: string; quiet?: boolean; correlation: boolean }
 
-function int(name: string, v: string): number {
+// bounds: one message of `buckets` 16-dim buckets is held at a time, K compressions of it
+function int(name: string, v: string, max: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new FedquantError("E_CONFIG", `--${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new FedquantError("E_CONFIG", `--${name} must be an integer in 1..${max}, got ${v}`);
   return n;
 }
 
@@ -34,12 +37,15 @@ export function registerDistortion(program: Command): void {
       const cfg: DistortionConfig = {
         ...base,
         seed: o.seed !== undefined ? Number(o.seed) : base.seed,
-        messages: o.messages ? int("messages", o.messages) : base.messages,
-        buckets: o.buckets ? int("buckets", o.buckets) : base.buckets,
-        K: (o.k ?? "1,20").split(",").map((v) => int("k", v)),
+        messages: o.messages ? int("messages", o.messages, 10_000_000) : base.messages,
+        buckets: o.buckets ? int("buckets", o.buckets, 1_000_000) : base.buckets,
+        K: (o.k ?? "1,20").split(",").map((v) => int("k", v, 10_000)),
         methods: o.methods ? o.methods.split(",") : undefined,
       };
-      if (!Number.isInteger(cfg.seed) || cfg.seed < 0) throw new FedquantError("E_CONFIG", `--seed must be a non-negative integer, got ${o.seed}`);
+      if (!Number.isSafeInteger(cfg.seed) || cfg.seed < 0) throw new FedquantError("E_CONFIG", `--seed must be a non-negative integer, got ${o.seed}`);
+      const keys = DISTORTION_METHODS.map((m) => m.key);
+      for (const m of cfg.methods ?? []) if (!keys.includes(m)) throw new FedquantError("E_CONFIG", `--methods: unknown method "${m}"${didYouMean(m, keys)} (known: ${keys.join(", ")})`);
+      checkOutDir(o.out);
       await ready();
       const nMethods = cfg.methods?.length ?? DISTORTION_METHODS.length;
       const bar = progressBar("E1 distortion", nMethods * cfg.messages, { quiet: o.quiet });

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
 import { E2_FULL, E2_QUICK, e2Config } from "../../experiments/e2.js";
-import { runAndReport } from "./run.js";
+import { runAll } from "./run.js";
 
 export function registerE2(program: Command): void {
   const size = (s: typeof E2_FULL | typeof E2_QUICK) => `n = ${s.n}, D = ${s.dim}, K = ${s.workers}, m = ${s.perWorker}, ${s.iterations} iterations`;
@@ -16,7 +16,7 @@ export function registerE2(program: Command): void {
     .option("--quiet", "no progress bars")
     .action(async (o: { quick?: boolean; seed: string; out: string; quiet?: boolean }) => {
       const seed = Number(o.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new FedquantError("E_CONFIG", `--seed must be an integer ≥ 0, got ${o.seed}`);
-      await runAndReport(e2Config({ quick: o.quick, seed }), o.out, o.quiet ?? false);
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new FedquantError("E_CONFIG", `--seed must be an integer ≥ 0, got ${o.seed}`);
+      await runAll([{ cfg: e2Config({ quick: o.quick, seed }), source: "E2" }], o.out, o.quiet ?? false);
     });
 }

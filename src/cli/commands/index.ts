@@ -9,6 +9,7 @@ import { registerServe } from "./serve.js";
 import { registerSample } from "./sample.js";
 import { registerDistortion } from "./distortion.js";
 import { registerE5 } from "./e5.js";
+import { registerData } from "./data.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerSample,
   registerDistortion,
   registerE5,
+  registerData,
 ];

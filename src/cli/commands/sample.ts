@@ -1,11 +1,14 @@
 // `fedquant sample <config.json> [--quick] [--resume]` — experiment E4 (spec/experiments.md): Bayesian
 // federated sampling with the QLSD family from an examples/e4-*.json config. Samples stream to disk
 // with checkpoints; --resume continues an interrupted run from its checkpoints with the same streams.
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { parseE4Config } from "../../experiments/e4-config.js";
 import { runE4 } from "../../experiments/e4.js";
 import { progressBar } from "../progress.js";
+import { onInterrupt, resumeCommand } from "../interrupt.js";
+import { checkE4Config } from "../validate/check-sample.js";
+import { checkOutDir } from "../validate/out-dir.js";
 import { parseThreads, readConfig, THREADS_HELP } from "./run.js";
 
 export function registerSample(program: Command): void {
@@ -14,12 +17,16 @@ export function registerSample(program: Command): void {
     .description("Bayesian federated sampling (QLSD#, QLSD*, QLSD++, LSD, SGLD, MALA): samples, diagnostics, results, figures, HTML report")
     .option("--quick", "the config's reduced \"quick\" variant (CI)")
     .option("--resume", "continue from the checkpoints of an interrupted run (same config, same output directory)")
-    .option("--out <dir>", "output directory (default fedquant-out/<experiment>[-quick])")
+    .option("--out <dir>", "output directory (default fedquant-out/<config file name>[-quick])")
     .option("--quiet", "no progress bars")
     .option("--threads <n>", THREADS_HELP)
     .action(async (config: string, opts: { quick?: boolean; resume?: boolean; out?: string; quiet?: boolean; threads?: string }) => {
       const cfg = parseE4Config(readConfig(config), { quick: opts.quick ?? false, source: config });
-      const out = resolve(opts.out ?? `fedquant-out/${cfg.experiment}${opts.quick ? "-quick" : ""}`);
+      checkE4Config(cfg, config);
+      // named after the config file, so e4-logistic-shifted.json never writes into e4-logistic's results
+      const out = checkOutDir(opts.out ?? `fedquant-out/${basename(config).replace(/\.json$/i, "")}${opts.quick ? "-quick" : ""}`);
+      onInterrupt(`Checkpoints are in ${out}; continue with:\n  ${resumeCommand()}`);
+      if (opts.resume) console.error(`--resume: chains continue from the checkpoints in ${out} (a sampler without one starts over)`);
       const quiet = opts.quiet ?? false;
       const t0 = performance.now();
       const r = await runE4(cfg, {

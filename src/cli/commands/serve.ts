@@ -2,8 +2,8 @@
 // Prints how each client joins, logs joins / drops / deadlines, shows round progress, and
 // writes the per-round reports as JSON when asked.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
 import { ready } from "../../kernel/index.js";
@@ -16,6 +16,7 @@ import { ServeStore } from "../../federation/transport/serve-store-node.js";
 import { serveFederation } from "../../federation/transport/server-node.js";
 import type { LogEvent } from "../../federation/transport/driver.js";
 import { progressBar } from "../progress.js";
+import { checkOutDir } from "../validate/out-dir.js";
 
 function readJson(path: string): unknown {
   let text: string;
@@ -68,9 +69,7 @@ export function registerServe(program: Command): void {
       if (opts.resume && !paths) throw new FedquantError("E_CONFIG", "--resume needs --out <dir>: the checkpoint is read from there");
       // everything about the checkpoint is checked before the server listens: a bad one, no server
       const resumed: ServeCheckpoint | undefined = opts.resume ? readServeCheckpoint(paths!.checkpoint, cfg.session, cfg.tokens) : undefined;
-      if (paths?.dir) {
-        try { mkdirSync(paths.dir, { recursive: true }); } catch (e) { throw new FedquantError("E_IO", `cannot create ${paths.dir}: ${(e as Error).message}`); }
-      }
+      if (paths) checkOutDir(paths.dir ?? dirname(resolve(paths.reports)));
       await ready();
       const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits, restore: resumed?.server, maxNormRatio: cfg.maxNormRatio });
       const n = cfg.session.problem.clients;
