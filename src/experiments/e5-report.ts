@@ -1,11 +1,12 @@
 // E5's files: results JSON + CSV (a summary row per algorithm, the accuracy traces, the bucket
 // quantiles), SVG figures (test accuracy against rounds and against bits up / down / total, the
 // bucket-norm histograms with r_M(ρ)/ρ) and the HTML report that shows them.
-import { version } from "../cli/version.js";
+import { version } from "../version.js";
 import {
-  chartFootnote, formatTable, htmlReport, lineChartSvg, writeHtmlReport, writeResults, writeSvg,
+  chartFootnote, formatTable, htmlReport, lineChartSvg,
   type HtmlSection, type LineSeries, type Table,
 } from "../report/index.js";
+import { writeHtmlReport, writeResults, writeSvg } from "../report/node.js";
 import { E5_TARGET_ACCURACY, type E5Size } from "./e5-config.js";
 import type { E5Trace } from "./e5-run.js";
 
