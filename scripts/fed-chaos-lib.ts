@@ -34,6 +34,8 @@ export interface ChaosRun {
   clients: unknown[];
   events: string[];
   seconds: number;
+  /** clients that did not receive the session's end (absent "skip" only) */
+  unfinished: number[];
 }
 
 const CLI = ["--import", "tsx", "src/cli/main.ts"];
@@ -99,6 +101,7 @@ export async function runSession(o: ChaosOptions, name: string, chaos: boolean):
   const paused = new Set<number>();
   const busy = new Set<number>();
   let serverDone = false;
+  const unfinished: number[] = [];
   let failure: string | undefined;
   const guard = setTimeout(() => { failure ??= `timeout after ${o.timeoutMs} ms`; }, o.timeoutMs);
 
@@ -153,9 +156,14 @@ export async function runSession(o: ChaosOptions, name: string, chaos: boolean):
     }
     if (serverDone) {
       while (busy.size > 0 || paused.size > 0) await sleep(100);
-      const codes = await Promise.race([Promise.all(clients.map((c) => c.exited)), sleep(60_000).then(() => undefined)]);
-      if (!codes) failure ??= "clients did not finish within 60 s of the server";
-      else codes.forEach((c, i) => { if (c !== 0) failure ??= `client ${i} ended with ${c}: ${clients[i]!.err()}`; });
+      // with "repeat" every round waits for every drawn client, so all see the end; with "skip"
+      // a client restarted in the last rounds may find the session over and the server gone
+      const codes = await Promise.race([Promise.all(clients.map((c) => c.exited)), sleep(o.absent === "repeat" ? 60_000 : 15_000).then(() => undefined)]);
+      clients.forEach((c, i) => {
+        if (c.proc.exitCode === 0) return;
+        if (o.absent === "skip" && c.proc.exitCode === null) { unfinished.push(i); note(`client ${i} did not see the end of the session (it was away when the server finished)`); return; }
+        failure ??= codes ? `client ${i} ended with ${c.proc.exitCode}: ${c.err()}` : `client ${i} did not finish within 60 s of the server`;
+      });
     }
   } finally {
     clearTimeout(guard);
@@ -165,7 +173,7 @@ export async function runSession(o: ChaosOptions, name: string, chaos: boolean):
   const cp = JSON.parse(readFileSync(join(out, "checkpoint.json"), "utf8")) as { server: unknown };
   const reports = readFileSync(join(out, "reports.jsonl"), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ChaosRun["reports"][number]);
   const clientStates = tokens.map((_, i) => (JSON.parse(readFileSync(join(base, `client-${i}`, "client-state.json"), "utf8")) as { driver: unknown }).driver);
-  return { reports, server: cp.server, clients: clientStates, events, seconds: (performance.now() - t0) / 1000 };
+  return { reports, server: cp.server, clients: clientStates, events, seconds: (performance.now() - t0) / 1000, unfinished };
 }
 
 export interface ChaosComparison {

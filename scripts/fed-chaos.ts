@@ -36,6 +36,7 @@ try {
   console.log(`chaos run: ${c.rounds} rounds in ${chaos.seconds.toFixed(1)} s, ${chaos.events.length} events (above), ${c.absentRounds} round(s) closed with absent clients`);
   console.log(`final loss: clean ${c.finalLoss[0]}, chaos ${c.finalLoss[1]}`);
   console.log(`server state equal: ${c.sameServer}; per-round losses equal: ${c.sameLosses}; used bits per round equal: ${c.sameUsedBits}; client states equal: ${c.sameClients.join(", ")}`);
+  if (chaos.unfinished.length > 0) console.log(`clients that did not see the end: ${chaos.unfinished.join(", ")} (their saved state is from before it)`);
   console.log(`sent and not used in the chaos run: ${c.unused.bitsDownUnused} bits down, ${c.unused.bitsUpRejected} bits up`);
   if (o.absent === "repeat" && !(c.sameServer && c.sameLosses && c.sameUsedBits && c.sameClients.every(Boolean))) process.exitCode = 1;
 } finally {
