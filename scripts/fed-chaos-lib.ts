@@ -40,6 +40,15 @@ export interface ChaosRun {
 
 const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
+/** The session of both runs: Artemis with 1-level QSGD both ways, every client in every round. */
+export function chaosSession(clients: number, rounds: number) {
+  return {
+    algorithm: "artemis", config: { gamma: 0.5, up: { name: "qsgd", params: { s: 1 } }, down: { name: "qsgd", params: { s: 1 } } },
+    problem: { kind: "logistic" as const, clients, perClient: 100, seed: 3 }, seed: 11, rounds, batchSize: 10,
+  };
+}
+export const chaosTokens = (clients: number): string[] => Array.from({ length: clients }, (_, i) => `chaos-token-${i}-0123456789abcdef`);
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
@@ -79,13 +88,10 @@ export async function runSession(o: ChaosOptions, name: string, chaos: boolean):
   const base = join(o.dir, name);
   mkdirSync(base, { recursive: true });
   const out = join(base, "out");
-  const tokens = Array.from({ length: o.clients }, (_, i) => `chaos-token-${i}-0123456789abcdef`);
+  const tokens = chaosTokens(o.clients);
   const cfgPath = join(base, "serve.json");
   writeFileSync(cfgPath, JSON.stringify({
-    session: {
-      algorithm: "artemis", config: { gamma: 0.5, up: { name: "qsgd", params: { s: 1 } }, down: { name: "qsgd", params: { s: 1 } } },
-      problem: { kind: "logistic", clients: o.clients, perClient: 100, seed: 3 }, seed: 11, rounds: o.rounds, batchSize: 10,
-    },
+    session: chaosSession(o.clients, o.rounds),
     tokens, absent: o.absent, roundGapMs: o.roundGapMs, deadlineMs: 2000, heartbeatMs: 1000, maxMissedRounds: 0,
   }));
   const port = await freePort();
