@@ -33,7 +33,9 @@ try {
   console.log(`clean run: ${clean.reports.length} rounds in ${clean.seconds.toFixed(1)} s`);
   const chaos = await runSession(o, "chaos", true);
   const c = compare(clean, chaos);
-  console.log(`chaos run: ${c.rounds} rounds in ${chaos.seconds.toFixed(1)} s, ${chaos.events.length} events (above), ${c.absentRounds} round(s) closed with absent clients`);
+  const kills = chaos.events.filter((e) => /server SIGKILLed/.test(e)).length;
+  const clientEvents = chaos.events.filter((e) => /client \d+ SIG/.test(e)).length;
+  console.log(`chaos run: ${c.rounds} rounds in ${chaos.seconds.toFixed(1)} s, ${clientEvents} client events and ${kills} server kills (above), ${c.absentRounds} round(s) closed with absent clients`);
   console.log(`final loss: clean ${c.finalLoss[0]}, chaos ${c.finalLoss[1]}`);
   console.log(`server state equal: ${c.sameServer}; per-round losses equal: ${c.sameLosses}; used bits per round equal: ${c.sameUsedBits}; client states equal: ${c.sameClients.join(", ")}`);
   if (chaos.unfinished.length > 0) console.log(`clients that did not see the end: ${chaos.unfinished.join(", ")} (their saved state is from before it)`);
