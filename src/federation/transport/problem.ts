@@ -101,17 +101,18 @@ export interface ClientProblem {
   readonly dim: number;
 }
 
-/** What a client allocates for its data by default at most (the validated maxima need ≤ 2.4 MB / 63 MB). */
+/** What a client allocates for its data by default at most (the validated maxima need 2.4 MB / 126 MB). */
 export const DEFAULT_MAX_SHARD_BYTES = 128 * 2 ** 20;
 
 /**
- * The bytes a client allocates to build its shard under `spec`, known before any allocation:
- * logistic, its rows (2 features + label, float64); MNIST, the `count` digits the loader returns
- * (784 pixels + label) plus its own rows with the bias column.
+ * An upper bound on the bytes a client allocates to build its shard under `spec`, known before
+ * any allocation: logistic, its rows (2 features + label, float64); MNIST, the `count` digits the
+ * loader returns (784 pixels + label) plus its own rows with the bias column — at most all of
+ * them (one label can be all a client holds, and label sizes are the data's, not the spec's).
  */
 export function clientShardBytes(s: ProblemSpec): number {
   if (s.kind === "logistic") return s.perClient! * 3 * 8;
-  return s.count! * 785 * 8 + Math.ceil(s.count! / s.clients) * s.labelsPerClient! * 786 * 8;
+  return s.count! * (785 + 786) * 8;
 }
 
 /**
