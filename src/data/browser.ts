@@ -10,7 +10,7 @@ export { parseCsv, CsvParser } from "./csv.js";
 export type { CsvOptions } from "./csv.js";
 export { splitLines } from "./lines.js";
 export {
-  splitIid, splitByWorkerOfRow, dirichletLabelSplit, splitByLabel, rebalance,
+  splitIid, splitByWorkerOfRow, dirichletLabelSplit, splitByLabel, splitByLabelRows, rebalance,
   iidRows, rowsByWorker, rebalanceRows, materialize,
 } from "./splits.js";
 export { meanGramSmoothness, gramFrobenius } from "./reference-smoothness.js";
@@ -18,7 +18,7 @@ export { Draws } from "./draws.js";
 export { DataTag } from "./streams.js";
 export { syntheticLsr, lsrE2, toeplitzGaussian } from "./synthetic-lsr.js";
 export type { SyntheticLsrOptions, SyntheticLsr, LsrE2Options, LsrE2 } from "./synthetic-lsr.js";
-export { syntheticHeterogeneousLogistic, syntheticLogisticBayes } from "./synthetic-logistic.js";
+export { syntheticHeterogeneousLogistic, heterogeneousLogisticWorker, syntheticLogisticBayes } from "./synthetic-logistic.js";
 export type { HeterogeneousLogisticOptions, HeterogeneousLogistic, LogisticBayesOptions, LogisticBayes } from "./synthetic-logistic.js";
 export { syntheticHeterogeneousLogisticAuthors, AUTHORS_LOGISTIC_W } from "./synthetic-logistic-authors.js";
 export { gaussianToy } from "./gaussian-toy.js";

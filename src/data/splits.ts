@@ -88,7 +88,7 @@ export function rebalance(workers: readonly Dataset[]): Dataset[] {
 }
 
 /** Rows grouped by label value, groups in increasing label order, rows in file order. */
-function rowsByLabel(data: Dataset): { labels: number[]; groups: number[][] } {
+function rowsByLabel(data: Pick<Dataset, "n" | "y">): { labels: number[]; groups: number[][] } {
   const map = new Map<number, number[]>();
   for (let r = 0; r < data.n; r++) {
     const v = data.y[r]!;
@@ -134,6 +134,11 @@ export function dirichletLabelSplit(data: Dataset, workers: number, concentratio
  * order inside a client.
  */
 export function splitByLabel(data: Dataset, clients: number, labelsPerClient: number, stream: RandomStream): Dataset[] {
+  return materialize(data, splitByLabelRows(data, clients, labelsPerClient, stream));
+}
+
+/** splitByLabel's row lists (ascending row indices per client), without copying any row. */
+export function splitByLabelRows(data: Pick<Dataset, "n" | "y">, clients: number, labelsPerClient: number, stream: RandomStream): number[][] {
   checkWorkers("splitByLabel", clients);
   const { groups } = rowsByLabel(data);
   const C = groups.length, k = labelsPerClient;
@@ -152,5 +157,5 @@ export function splitByLabel(data: Dataset, clients: number, labelsPerClient: nu
     }
   }
   for (const l of lists) l.sort((a, b) => a - b);
-  return materialize(data, lists);
+  return lists;
 }

@@ -46,24 +46,33 @@ export interface HeterogeneousLogistic {
 export function syntheticHeterogeneousLogistic(options: HeterogeneousLogisticOptions): HeterogeneousLogistic {
   const W = positiveInt("syntheticHeterogeneousLogistic: workers", options.workers ?? 20);
   const m = positiveInt("syntheticHeterogeneousLogistic: perWorker", options.perWorker ?? 200);
-  const wTrue = Float64Array.of(-1, Math.exp(-0.1));
   const typeOfWorker = new Uint8Array(W);
   const workers: Dataset[] = [];
   for (let i = 0; i < W; i++) {
-    const typeA = i % 2 === 0;
-    typeOfWorker[i] = typeA ? 0 : 1;
-    const z = RandomStream.of(options.seed, "data", DataTag.heterogeneousLogistic, i).normals(2 * m);
-    const u = RandomStream.of(options.seed, "data", DataTag.heterogeneousLogistic + 1, i).uniforms(m);
-    const X = new Float64Array(2 * m), y = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-      toeplitzGaussian(X, 2 * r, z, 2 * r, 2, 0.6);
-      const margin = X[2 * r]! * wTrue[0]! + X[2 * r + 1]! * wTrue[1]!; // zᵀw
-      if (typeA) X[2 * r] = -X[2 * r]!;
-      y[r] = u[r]! < sigmoid(typeA ? -margin : margin) ? 1 : -1;
-    }
-    workers.push({ n: m, p: 2, X, y });
+    typeOfWorker[i] = i % 2 === 0 ? 0 : 1;
+    workers.push(heterogeneousLogisticWorker(options.seed, i, m));
   }
-  return { workers, wTrue, typeOfWorker };
+  return { workers, wTrue: Float64Array.of(-1, Math.exp(-0.1)), typeOfWorker };
+}
+
+/**
+ * Worker i's shard of syntheticHeterogeneousLogistic alone (it draws only from worker i's
+ * streams), so a federated client builds its own data without the others' (docs/network.md).
+ */
+export function heterogeneousLogisticWorker(seed: number | bigint, i: number, perWorker: number): Dataset {
+  const m = positiveInt("heterogeneousLogisticWorker: perWorker", perWorker);
+  const w0 = -1, w1 = Math.exp(-0.1);
+  const typeA = i % 2 === 0;
+  const z = RandomStream.of(seed, "data", DataTag.heterogeneousLogistic, i).normals(2 * m);
+  const u = RandomStream.of(seed, "data", DataTag.heterogeneousLogistic + 1, i).uniforms(m);
+  const X = new Float64Array(2 * m), y = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    toeplitzGaussian(X, 2 * r, z, 2 * r, 2, 0.6);
+    const margin = X[2 * r]! * w0 + X[2 * r + 1]! * w1; // zᵀw
+    if (typeA) X[2 * r] = -X[2 * r]!;
+    y[r] = u[r]! < sigmoid(typeA ? -margin : margin) ? 1 : -1;
+  }
+  return { n: m, p: 2, X, y };
 }
 
 export interface LogisticBayesOptions {

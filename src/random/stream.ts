@@ -14,6 +14,7 @@ export const Purpose = {
   init: 6,          // model initialisation
   data: 7,          // synthetic data generation
   seeds: 8,         // per-round seeds handed out by a server
+  backoff: 9,       // a client's reconnection jitter (seeded by its token)
   test: 255,        // tests and benchmarks
 } as const;
 export type PurposeName = keyof typeof Purpose;

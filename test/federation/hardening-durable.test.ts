@@ -53,7 +53,8 @@ describe("durable clients", () => {
     const statePath = join(state, "client-state.json");
     const lastRound = (): number => { try { return (JSON.parse(readFileSync(statePath, "utf8")) as { lastRound: number }).lastRound; } catch { return -1; } };
     for (let t = 0; lastRound() < 5; t++) {
-      if (t > 600) throw new Error("the client never saved a state past round 5");
+      // 90 s: the process must start first (one tsx start took 9.5 s wall at load average 19 on 2 cores)
+      if (t > 1800) throw new Error("the client never saved a state past round 5");
       await new Promise((r) => setTimeout(r, 50));
     }
     first.proc.kill("SIGKILL");

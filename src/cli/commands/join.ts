@@ -32,9 +32,10 @@ export function registerJoin(program: Command): void {
     .option("--state <dir>", "save this client's state here after every round, and resume from it when restarted")
     .option("--retry-for <seconds>", "keep reconnecting this long after a connection is lost (covers a server restart)", "600")
     .option("--retries <n>", "also give up after this many failed reconnection attempts in a row")
+    .option("--ca <pem>", "trust this certificate (PEM) for wss://, e.g. a self-signed server's")
     .option("--quiet", "print only the final line")
     .description("join a federated session served by `fedquant serve` as one client")
-    .action(async (url: string, opts: { token: string; retries?: string; retryFor: string; state?: string; quiet?: boolean }) => {
+    .action(async (url: string, opts: { token: string; retries?: string; retryFor: string; state?: string; quiet?: boolean; ca?: string }) => {
       if (!/^wss?:\/\//.test(url)) throw new FedquantError("E_CONFIG", `the url must start with ws:// or wss://, got ${url}`);
       const retries = opts.retries === undefined ? undefined : Number(opts.retries);
       if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new FedquantError("E_CONFIG", `--retries must be an integer ≥ 0, got ${opts.retries}`);
@@ -46,12 +47,17 @@ export function registerJoin(program: Command): void {
         try { mkdirSync(opts.state, { recursive: true }); } catch (e) { throw new FedquantError("E_IO", `cannot create ${opts.state}: ${(e as Error).message}`); }
         state = readClientState(opts.state);
       }
+      let ca: string | undefined;
+      if (opts.ca !== undefined) {
+        try { ca = readFileSync(opts.ca, "utf8"); } catch (e) { throw new FedquantError("E_IO", `cannot read --ca ${opts.ca}: ${(e as Error).message}`); }
+        if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new FedquantError("E_CONFIG", `--ca ${opts.ca} holds no PEM certificate`);
+      }
       await ready();
       const quiet = opts.quiet ?? false;
       const utf8 = new TextEncoder();
       if (state && !quiet) console.error(`resuming client ${state.client} from ${statePath} (last applied round ${state.lastRound})`);
       const m = joinFederationNode(url, {
-        token: opts.token, retries, retryForMs: retryFor * 1000, state,
+        token: opts.token, retries, retryForMs: retryFor * 1000, state, ca,
         factory: algorithmParticipantFactory({ loadDigits: nodeDigits }),
         // atomically, before the uplink leaves: the saved state never lags what the server may use
         onState: statePath ? (s) => writeAtomic(statePath, utf8.encode(JSON.stringify(s))) : undefined,

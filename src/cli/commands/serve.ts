@@ -71,7 +71,7 @@ export function registerServe(program: Command): void {
       const resumed: ServeCheckpoint | undefined = opts.resume ? readServeCheckpoint(paths!.checkpoint, cfg.session, cfg.tokens) : undefined;
       if (paths) checkOutDir(paths.dir ?? dirname(resolve(paths.reports)));
       await ready();
-      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits, restore: resumed?.server, maxNormRatio: cfg.maxNormRatio });
+      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits, restore: resumed?.server, maxNormRatio: cfg.maxNormRatio, absent: cfg.absent });
       const n = cfg.session.problem.clients;
       const tokens = resumed?.tokens ?? cfg.tokens ?? Array.from({ length: n }, () => randomBytes(12).toString("hex"));
       const quiet = opts.quiet ?? false;
@@ -98,7 +98,7 @@ export function registerServe(program: Command): void {
         tokens, host: cfg.host, port: cfg.port, deadlineMs: cfg.deadlineMs, maxFrameBytes: cfg.maxFrameBytes,
         minClients: cfg.minClients, quorum: cfg.quorum, startTimeoutMs: cfg.startTimeoutMs, log,
         handshakeMs: cfg.handshakeMs, maxPending: cfg.maxPending, maxPendingPerAddress: cfg.maxPendingPerAddress, heartbeatMs: cfg.heartbeatMs,
-        maxMissedRounds: cfg.maxMissedRounds, maxWrongTokens: cfg.maxWrongTokens, allowOrigins: cfg.allowOrigins, tls,
+        maxMissedRounds: cfg.maxMissedRounds, maxWrongTokens: cfg.maxWrongTokens, allowOrigins: cfg.allowOrigins, tls, roundGapMs: cfg.roundGapMs,
         resume: resumed?.coordinator,
         onRound: (r) => {
           // between rounds (after receive, before the next broadcast): what a restart needs

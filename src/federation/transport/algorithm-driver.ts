@@ -4,10 +4,10 @@
 // for message. Nothing of any algorithm is re-implemented here.
 import { envelopeBits, readEnvelope, uplinkStream, type AlgorithmClient, type AlgorithmServer, type ClientState, type ServerState } from "../../algorithms/index.js";
 import { FedquantError } from "../../errors.js";
-import { federatedLoss } from "../../models/index.js";
+import { federatedLoss, type Dataset } from "../../models/index.js";
 import { minibatchOracle } from "../simulator-oracle.js";
 import type { ParticipantDriver, ParticipantFactory, RepeatRound, RoundDriver, RoundOutcome, RoundPlan } from "./driver.js";
-import { buildProblem, type DigitsLoader, type Problem } from "./problem.js";
+import { buildClientProblem, buildProblem, type ClientProblem, type DigitsLoader, type Problem } from "./problem.js";
 import { checkSession, type Session } from "./session.js";
 
 export interface AlgorithmDriverOptions {
@@ -170,22 +170,34 @@ function restoreServerOf(state: ServerState, algo: Session["algorithm"], seed: b
 /** Builds each joining client's state machine from the session the server sent. */
 export interface ParticipantFactoryOptions {
   loadDigits?: DigitsLoader;
+  /**
+   * The most bytes this client allocates for its data shard (default DEFAULT_MAX_SHARD_BYTES,
+   * 128 MiB): a session from a hostile server that needs more is refused (E_CONFIG) before
+   * anything is allocated.
+   */
+  maxShardBytes?: number;
   /** Called after each step with the client's state machine and problem (e.g. to show its local loss). */
-  observe?: (info: { round: number; client: AlgorithmClient; problem: Problem }) => void;
+  observe?: (info: { round: number; client: AlgorithmClient; problem: ObservedProblem }) => void;
 }
+
+/**
+ * The client's problem as observers see it. `shards` is a sparse array holding only this
+ * client's shard (at its index), for observers written when a client built every shard.
+ */
+export type ObservedProblem = ClientProblem & { readonly shards: readonly Dataset[] };
 
 export function algorithmParticipantFactory(opts: ParticipantFactoryOptions = {}): ParticipantFactory {
   return async (sessionJson, client): Promise<ParticipantDriver> => {
     const { algorithm: algo, seed, batchSize, spec } = checkSession(sessionJson);
-    const problem = await buildProblem(spec.problem, opts.loadDigits);
-    const shard = problem.shards[client];
-    if (!shard) throw new FedquantError("E_PROTOCOL", `the server calls this client ${client}, but its problem has ${problem.shards.length} clients`);
-    const oracle = minibatchOracle(problem.objective, shard, seed, batchSize);
+    // only this client's shard: never the others' (a client of 1000 × 100k rows holds 100k)
+    const problem = await buildClientProblem(spec.problem, client, { loadDigits: opts.loadDigits, maxShardBytes: opts.maxShardBytes });
+    const observed: ObservedProblem = { ...problem, shards: Object.assign(new Array<Dataset>(problem.spec.clients), { [client]: problem.shard }) };
+    const oracle = minibatchOracle(problem.objective, problem.shard, seed, batchSize);
     let me: AlgorithmClient = algo.createClient({ id: client, w0: new Float64Array(problem.dim), seed });
     return {
       step: (round, downlink) => {
         const up = me.step(round, downlink, oracle);
-        opts.observe?.({ round, client: me, problem });
+        opts.observe?.({ round, client: me, problem: observed });
         return up;
       },
       snapshot: () => me.toJSON(),

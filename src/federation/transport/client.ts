@@ -4,6 +4,7 @@
 import { FedquantError } from "../../errors.js";
 import { CloseCode, isFinalClose, linkOverWebSocket, type WebSocketCtor, type WebSocketLike } from "./link.js";
 import { Participant, type ParticipantOptions, type ParticipantResult } from "./participant.js";
+import { Backoff } from "./backoff.js";
 
 export interface JoinOptions extends ParticipantOptions {
   /** Default: globalThis.WebSocket (browsers, Node ≥ 22). */
@@ -15,10 +16,15 @@ export interface JoinOptions extends ParticipantOptions {
    * give up (default 10 minutes: long enough to ride out a server restart with --resume).
    */
   retryForMs?: number;
-  /** First back-off delay in ms, doubled per failed attempt up to maxRetryDelayMs (default 200). */
+  /**
+   * First back-off delay in ms, doubled per failed attempt up to maxRetryDelayMs (default 200);
+   * each wait is drawn in [d/2, d] from a Philox stream keyed by the token (backoff.ts).
+   */
   retryDelayMs?: number;
   /** The back-off's cap in ms (default 5000). */
   maxRetryDelayMs?: number;
+  /** Called before each wait between attempts (the attempt that failed, counted from 1, and the wait in ms). */
+  onRetry?: (info: { failures: number; delayMs: number; why: string }) => void;
 }
 
 export interface Membership {
@@ -47,7 +53,8 @@ export function joinFederation(url: string, opts: JoinOptions): Membership {
   const maxDelay = opts.maxRetryDelayMs ?? 5000;
   const run = async (): Promise<ParticipantResult> => {
     let failures = 0;
-    let delay = opts.retryDelayMs ?? 200;
+    const backoff = new Backoff(opts.token, opts.retryDelayMs ?? 200, maxDelay);
+    let delay = backoff.next();
     let since = Date.now();
     let lastWhy = "";
     for (;;) {
@@ -71,7 +78,8 @@ export function joinFederation(url: string, opts: JoinOptions): Membership {
         // a connection that got as far as a welcome was working: the budget starts again
         if (participant.client !== undefined && end.code !== CloseCode.busy && end.code !== CloseCode.throttled) {
           failures = 0;
-          delay = opts.retryDelayMs ?? 200;
+          backoff.reset();
+          delay = backoff.next();
           since = Date.now();
         }
         opts.log?.({ level: "warn", event: "disconnected", client: participant.client, message: `connection lost: ${lastWhy}; reconnecting` });
@@ -81,8 +89,9 @@ export function joinFederation(url: string, opts: JoinOptions): Membership {
       failures++;
       if (opts.retries !== undefined && failures > opts.retries) throw new FedquantError("E_PROTOCOL", `gave up after ${failures} failed attempts: ${lastWhy}`);
       if (Date.now() - since + delay > retryFor) throw new FedquantError("E_PROTOCOL", `gave up after ${failures} failed attempts in ${Math.round((Date.now() - since) / 1000)} s: ${lastWhy}`);
+      opts.onRetry?.({ failures, delayMs: delay, why: lastWhy });
       await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(maxDelay, delay * 2);
+      delay = backoff.next();
     }
   };
 

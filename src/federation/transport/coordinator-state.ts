@@ -47,6 +47,20 @@ export interface SessionResult {
   wireBytesDown: number;
 }
 
+/** A session's result: its reports and their sums. */
+export function sessionResult(reports: RoundReport[]): SessionResult {
+  const sum = (k: "bitsUp" | "bitsDown" | "wireBytesUp" | "wireBytesDown" | "bitsDownUnused" | "bitsUpRejected"): number => reports.reduce((a, r) => a + (r[k] ?? 0), 0);
+  return {
+    reports, bitsUp: sum("bitsUp"), bitsDown: sum("bitsDown"), bitsDownUnused: sum("bitsDownUnused"), bitsUpRejected: sum("bitsUpRejected"),
+    wireBytesUp: sum("wireBytesUp"), wireBytesDown: sum("wireBytesDown"),
+  };
+}
+
+/** A deep copy of reports (a checkpoint must not share arrays the coordinator keeps using). */
+export function copyReports(reports: readonly RoundReport[]): RoundReport[] {
+  return reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } }));
+}
+
 /** Check a checkpointed state for `n` clients and a session of `rounds` rounds (E_STATE naming what is wrong). */
 export function checkCoordinatorState(st: CoordinatorState, n: number, rounds: number): void {
   const bad = (why: string): never => { throw new FedquantError("E_STATE", `coordinator checkpoint: ${why}`); };

@@ -1,60 +1,22 @@
 // The server's round engine over any Links (WebSockets, worker ports): handshake with a
 // per-client token, rounds with a deadline, validation of every frame before it reaches the
 // algorithm, dropping of offenders, rejoin with catch-up. Browser-safe (the demo runs it in a page).
+// Its parts: admission.ts (connections before their hello), coordinator-options.ts (settings),
+// round-bits.ts (bit and byte counters), coordinator-state.ts (reports, checkpoint state).
 import { FedquantError } from "../../errors.js";
 import { decodeFrame, encodeFrame, NO_ROUND, type Frame } from "./frames.js";
 import { CloseCode, type Link } from "./link.js";
-import { PendingGate, WrongTokenLimit } from "./gate.js";
-import { checkCoordinatorState, type CoordinatorState, type RoundReport, type SessionResult } from "./coordinator-state.js";
-import { isRepeat, type LogEvent, type Logger, type RoundDriver, type RoundOutcome, type RoundPlan, type RepeatRound } from "./driver.js";
+import { Admission, tokenBytes } from "./admission.js";
+import { RoundBits } from "./round-bits.js";
+import { checkCoordinatorOptions, type CoordinatorOptions } from "./coordinator-options.js";
+import { checkCoordinatorState, copyReports, sessionResult, type CoordinatorState, type RoundReport, type SessionResult } from "./coordinator-state.js";
+import { isRepeat, type LogEvent, type RoundDriver, type RoundOutcome, type RoundPlan, type RepeatRound } from "./driver.js";
 
 export type { CoordinatorState, RoundReport, SessionResult } from "./coordinator-state.js";
-
-export interface CoordinatorOptions {
-  /** Client i authenticates with tokens[i]; there are tokens.length clients. */
-  tokens: readonly string[];
-  /** How long a round waits for uplinks; later ones count as absent. */
-  deadlineMs: number;
-  /** Frames larger than this (bytes) get their sender dropped. */
-  maxFrameBytes: number;
-  /** Clients that must have joined before round 0 opens (default: all). */
-  minClients?: number;
-  /** Open a round only with at least this many connected clients, else pause (default 1). */
-  quorum?: number;
-  /** After this long, start with whoever joined if they reach the quorum (default: never). */
-  startTimeoutMs?: number;
-  /** A connection must say hello within this time (default 10 s). */
-  handshakeMs?: number;
-  /** Connections that have not said hello yet, at most; a newcomer past it evicts the oldest (default 64). */
-  maxPending?: number;
-  /** Of those, from one address (Link.address), at most; again the oldest goes (default 16). */
-  maxPendingPerAddress?: number;
-  /** Wrong tokens from one address within wrongTokenWindowMs before its hellos are refused for the rest of the window (default 10 per 60 s). */
-  maxWrongTokens?: number;
-  wrongTokenWindowMs?: number;
-  /**
-   * A connected client that was sent a round and did not answer in this many rounds in a row is
-   * disconnected (close 4009, it may come back); 0 never (default 3). Stalled clients otherwise
-   * cost a full deadline in every round that draws them.
-   */
-  maxMissedRounds?: number;
-  /** While waiting or paused, log which clients are missing every this many ms (default 30 s; 0 never). */
-  statusEveryMs?: number;
-  /** Pause between one round's close and the next round's open (default 0; demos slow down to watch). */
-  roundGapMs?: number;
-  log?: Logger;
-  onRound?: (report: RoundReport) => void;
-  /**
-   * Resume a session from `checkpoint()` (taken in onRound, i.e. between rounds): the next round,
-   * each client's last accepted uplink, the reports so far. The driver must be restored to the
-   * same point. Clients reconnect with their tokens; their welcome says what the server used.
-   */
-  resume?: CoordinatorState;
-}
+export type { CoordinatorOptions } from "./coordinator-options.js";
 
 interface Slot {
   id: number;
-  token: Uint8Array;
   link?: Link;
   /** Last round whose uplink was accepted (NO_ROUND: none). */
   accepted: number;
@@ -69,30 +31,12 @@ interface Slot {
 /** waiting: for minClients; open: a round awaits uplinks; between: a round closed, the next not yet open. */
 type Phase = "waiting" | "open" | "between" | "paused" | "finished" | "stopped";
 
-const utf8 = new TextEncoder();
 /** A late uplink more than this many round openings old is a protocol error, not slowness. */
 const MAX_LATE_ATTEMPTS = 64;
-/** setTimeout's largest delay (a signed 32-bit count of ms). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Compare a presented token with a secret without an early exit (no timing oracle on the prefix). */
-function sameToken(secret: Uint8Array, presented: Uint8Array): boolean {
-  let diff = secret.length ^ presented.length;
-  for (let i = 0; i < secret.length; i++) diff |= secret[i]! ^ (presented[i % Math.max(1, presented.length)] ?? 0);
-  return diff === 0;
-}
-
 export class Coordinator {
   private readonly slots: Slot[];
-  private readonly pending: PendingGate<Link>;
-  private readonly handshakeTimers = new Map<Link, ReturnType<typeof setTimeout>>();
-  private readonly wrongTokens: WrongTokenLimit;
-  /** Downlink bits sent this round, per client (used or unused is known when the round closes). */
-  private bitsDownTo = new Map<number, number>();
-  private bitsUpRejectedMark = 0;
-  /** Downlink bits of abandoned attempts (repeated rounds): sent, never used. */
-  private bitsDownUnusedCarry = 0;
-  private bitsUpRejectedTotal = 0;
+  private readonly admission: Admission;
+  private readonly tally: RoundBits;
   private phase: Phase = "waiting";
   private round = 0;
   /**
@@ -103,10 +47,6 @@ export class Coordinator {
   private invited: number[] = [];
   private waitingFor = new Set<number>();
   private uplinks = new Map<number, Uint8Array>();
-  private wireDown = 0;
-  private wireUp = 0;
-  private wireDownMark = 0;
-  private wireUpMark = 0;
   private deadline?: ReturnType<typeof setTimeout>;
   private startTimer?: ReturnType<typeof setTimeout>;
   private retryTimer?: ReturnType<typeof setTimeout>;
@@ -121,42 +61,17 @@ export class Coordinator {
   constructor(private readonly driver: RoundDriver, private readonly opts: CoordinatorOptions) {
     const n = opts.tokens.length;
     if (n < 1) throw new FedquantError("E_CONFIG", "a federation needs at least one client token");
-    const seen = new Set<string>();
-    this.slots = opts.tokens.map((t, id) => {
-      if (typeof t !== "string" || t.length === 0) throw new FedquantError("E_CONFIG", `token of client ${id} must be a non-empty string`);
-      if (seen.has(t)) throw new FedquantError("E_CONFIG", `clients share a token (client ${id}); each client needs its own`);
-      seen.add(t);
-      return { id, token: utf8.encode(t), accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Map<number, number>(), missed: 0 };
+    const tokens = tokenBytes(opts.tokens);
+    this.tally = new RoundBits((m) => driver.bits(m));
+    this.slots = tokens.map((_, id) => ({ id, accepted: NO_ROUND, invited: NO_ROUND, unanswered: new Map<number, number>(), missed: 0 }));
+    checkCoordinatorOptions(opts, driver.rounds);
+    this.admission = new Admission(tokens, opts, {
+      log: (e) => this.log(e),
+      reject: (link, reason, code) => this.reject(link, reason, code),
+      received: (bytes) => { this.tally.wireUp += bytes; },
+      over: () => this.phase === "finished" || this.phase === "stopped",
+      hello: (link, id, applied, authenticated) => this.hello(link, this.slots[id]!, applied, authenticated),
     });
-    const pos = (name: string, v: number | undefined, min: number): void => {
-      if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw new FedquantError("E_CONFIG", `${name} must be a number ≥ ${min}, got ${v}`);
-    };
-    // a delay above 2^31 − 1 ms makes setTimeout fire at once; the deadline also travels as a u32
-    // in every ROUND frame, so a fractional one would fail the first send instead of the config
-    const ms = (name: string, v: number | undefined, min: number): void => {
-      if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= MAX_TIMER_MS)) {
-        throw new FedquantError("E_CONFIG", `${name} must be an integer number of ms in [${min}, ${MAX_TIMER_MS}], got ${v}`);
-      }
-    };
-    if (opts.deadlineMs === undefined) throw new FedquantError("E_CONFIG", "deadlineMs is required");
-    if (opts.maxFrameBytes === undefined) throw new FedquantError("E_CONFIG", "maxFrameBytes is required (the bound on untrusted frames)");
-    ms("deadlineMs", opts.deadlineMs, 1);
-    ms("roundGapMs", opts.roundGapMs, 0);
-    ms("startTimeoutMs", opts.startTimeoutMs, 0);
-    ms("handshakeMs", opts.handshakeMs, 1);
-    pos("maxFrameBytes", opts.maxFrameBytes, 64);
-    pos("quorum", opts.quorum, 1);
-    pos("minClients", opts.minClients, 1);
-    pos("maxPending", opts.maxPending, 1);
-    pos("maxPendingPerAddress", opts.maxPendingPerAddress, 1);
-    pos("maxWrongTokens", opts.maxWrongTokens, 1);
-    ms("wrongTokenWindowMs", opts.wrongTokenWindowMs, 1);
-    pos("maxMissedRounds", opts.maxMissedRounds, 0);
-    ms("statusEveryMs", opts.statusEveryMs, 0);
-    this.pending = new PendingGate<Link>({ maxPending: opts.maxPending ?? 64, maxPerAddress: opts.maxPendingPerAddress ?? 16 });
-    this.wrongTokens = new WrongTokenLimit({ maxWrong: opts.maxWrongTokens ?? 10, windowMs: opts.wrongTokenWindowMs ?? 60_000 });
-    if ((opts.minClients ?? n) > n) throw new FedquantError("E_CONFIG", `minClients ${opts.minClients} exceeds the ${n} clients`);
-    if (!(Number.isInteger(driver.rounds) && driver.rounds >= 1)) throw new FedquantError("E_CONFIG", `rounds must be an integer ≥ 1, got ${driver.rounds}`);
     if (opts.resume !== undefined) this.restore(opts.resume);
     const every = opts.statusEveryMs ?? 30_000;
     if (every > 0) {
@@ -185,7 +100,7 @@ export class Coordinator {
       accepted: this.slots.map((s) => r(s.accepted)),
       invited: this.slots.map((s) => r(s.invited)),
       // without reports: O(1) per round (serve --out appends them to a log instead)
-      reports: !withReports ? [] : this.reports.map((x) => ({ ...x, invited: [...x.invited], participants: [...x.participants], absent: [...x.absent], outcome: { ...x.outcome } })),
+      reports: !withReports ? [] : copyReports(this.reports),
     };
   }
 
@@ -216,30 +131,7 @@ export class Coordinator {
       link.close(CloseCode.finished, "the session is over");
       return;
     }
-    // a full waiting room evicts its oldest occupant rather than refusing the newcomer: an
-    // honest client says hello within a round trip, a silent one only ages (docs/network.md)
-    for (const old of this.pending.admit(link, link.address ?? link.peer)) {
-      this.unpend(old);
-      this.log({ level: "warn", event: "rejected", peer: old.peer, message: `${old.peer} evicted: too many connections waiting for a hello (it was the oldest)` });
-      old.close(CloseCode.full, "too many pending connections");
-    }
-    this.handshakeTimers.set(link, setTimeout(() => {
-      if (!this.unpend(link)) return;
-      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} sent no hello within ${this.opts.handshakeMs ?? 10_000} ms` });
-      link.close(CloseCode.timeout, "no hello in time");
-    }, this.opts.handshakeMs ?? 10_000));
-    link.onClose(() => { this.unpend(link); });
-    link.onFrame((bytes) => {
-      if (!this.unpend(link)) return;
-      this.handshake(link, bytes, authenticated);
-    });
-  }
-
-  /** Take a link out of the waiting room; false if it was not there. */
-  private unpend(link: Link): boolean {
-    clearTimeout(this.handshakeTimers.get(link));
-    this.handshakeTimers.delete(link);
-    return this.pending.remove(link);
+    this.admission.attach(link, authenticated);
   }
 
   /** Log who is missing while the session waits (a resumed server waits for its clients to return). */
@@ -260,7 +152,7 @@ export class Coordinator {
     clearTimeout(this.retryTimer);
     clearTimeout(this.gapTimer);
     clearInterval(this.statusTimer);
-    for (const l of this.pending.all()) { this.unpend(l); l.close(CloseCode.goingAway, reason); }
+    this.admission.closeAll(CloseCode.goingAway, reason);
     for (const s of this.slots) if (s.link) { const l = s.link; s.link = undefined; l.close(CloseCode.goingAway, reason); }
     if (!wasFinished) this.rejectDone(new FedquantError("E_STATE", `the federation stopped at round ${this.round} of ${this.driver.rounds}: ${reason}`));
   }
@@ -272,7 +164,7 @@ export class Coordinator {
   linkFault(link: Link, reason: string, code: number = CloseCode.protocol): void {
     const s = this.slots.find((x) => x.link === link);
     if (s) return this.drop(s, reason, code);
-    if (this.unpend(link)) {
+    if (this.admission.unpend(link)) {
       this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
       link.close(code, reason);
     }
@@ -280,27 +172,16 @@ export class Coordinator {
 
   // ---- handshake ------------------------------------------------------------------------
 
-  private handshake(link: Link, bytes: Uint8Array, authenticated?: () => void): void {
-    this.wireUp += bytes.length;
-    const reject = (reason: string, code: number): void => {
-      this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
-      this.send(link, { type: "bye", round: this.round, reason });
-      link.close(code, reason);
-    };
-    if (bytes.length > this.opts.maxFrameBytes) return reject(`frame of ${bytes.length} bytes exceeds the ${this.opts.maxFrameBytes}-byte maximum`, CloseCode.tooBig);
-    let f: Frame;
-    try { f = decodeFrame(bytes); } catch (e) { return reject((e as Error).message, CloseCode.protocol); }
-    if (f.type !== "hello") return reject(`expected a hello frame first, got ${f.type}`, CloseCode.protocol);
-    const address = link.address ?? link.peer;
-    const wait = this.wrongTokens.blockedFor(address);
-    if (wait > 0) return reject(`too many wrong tokens from ${address}; try again in ${Math.ceil(wait / 1000)} s`, CloseCode.throttled);
-    const presented = utf8.encode(f.token);
-    let slot: Slot | undefined;
-    for (const s of this.slots) if (sameToken(s.token, presented)) slot = s;
-    if (!slot) { this.wrongTokens.wrong(address); return reject("wrong token", CloseCode.unauthorized); }
-    if (this.phase === "finished" || this.phase === "stopped") return reject("the session is over", CloseCode.finished);
+  private reject(link: Link, reason: string, code: number): void {
+    this.log({ level: "warn", event: "rejected", peer: link.peer, message: `${link.peer} rejected: ${reason}` });
+    this.send(link, { type: "bye", round: this.round, reason });
+    link.close(code, reason);
+  }
+
+  /** A hello with slot's token (admission.ts checked everything before the token). */
+  private hello(link: Link, slot: Slot, applied: number, authenticated?: () => void): void {
+    const reject = (reason: string, code: number): void => this.reject(link, reason, code);
     // the hello's round is the last round the client applied (NO_ROUND: none, a fresh state)
-    const applied = f.round;
     if (slot.link) {
       // the live connection stays (it is answering, or the heartbeat will end it soon); a twin
       // that cannot be this client continuing is refused for good, any other one may retry
@@ -365,7 +246,7 @@ export class Coordinator {
     this.invited = [];
     this.waitingFor = new Set();
     this.uplinks = new Map();
-    this.bitsDownTo = new Map();
+    this.tally.open();
     for (const [id, downlink] of [...plan.downlinks].sort((a, b) => a[0] - b[0])) {
       const s = this.slots[id];
       if (!s) throw new FedquantError("E_STATE", `the driver invited client ${id}, which does not exist`);
@@ -377,7 +258,7 @@ export class Coordinator {
         bits += this.driver.bits(c.payload);
       }
       this.send(s.link, { type: "round", round: this.round, deadlineMs: this.opts.deadlineMs, accepted: s.accepted, attempt: this.attempt, payload: downlink });
-      this.bitsDownTo.set(id, bits + this.driver.bits(downlink));
+      this.tally.sentDown(id, bits + this.driver.bits(downlink));
       s.invited = this.round;
       s.unanswered.set(this.attempt, this.round);
       for (const a of s.unanswered.keys()) if (a + MAX_LATE_ATTEMPTS < this.attempt) s.unanswered.delete(a);
@@ -401,7 +282,7 @@ export class Coordinator {
   private forget(id: number): void {
     if (this.phase !== "open") return;
     const held = this.uplinks.get(id);
-    if (held) this.rejectedUp(held);
+    if (held) this.tally.rejectedUp(held);
     this.uplinks.delete(id);
     if (this.waitingFor.delete(id) && this.waitingFor.size === 0) this.closeRound();
   }
@@ -417,7 +298,7 @@ export class Coordinator {
       for (const [id, why] of verdict) {
         const s = this.slots[id];
         if (!s || !this.uplinks.has(id)) continue;
-        this.rejectedUp(this.uplinks.get(id)!);
+        this.tally.rejectedUp(this.uplinks.get(id)!);
         this.uplinks.delete(id);
         this.drop(s, `uplink for round ${r} refused: ${why}`);
       }
@@ -439,27 +320,22 @@ export class Coordinator {
     const outcome = result;
     for (const id of uplinks.keys()) { this.slots[id]!.accepted = r; this.slots[id]!.missed = 0; }
     const participants = [...uplinks.keys()].sort((a, b) => a - b);
-    let bitsDown = 0, bitsDownUnused = 0;
-    for (const [id, b] of this.bitsDownTo) { if (uplinks.has(id)) bitsDown += b; else bitsDownUnused += b; }
+    const { sentTo, ...bits } = this.tally.close(uplinks);
     const report: RoundReport = {
       round: r, invited: this.invited, participants,
       absent: this.invited.filter((id) => !uplinks.has(id)),
-      bitsDown, bitsUp, bitsDownUnused: bitsDownUnused + this.bitsDownUnusedCarry, bitsUpRejected: this.bitsUpRejectedTotal - this.bitsUpRejectedMark,
-      wireBytesDown: this.wireDown - this.wireDownMark, wireBytesUp: this.wireUp - this.wireUpMark,
+      bitsDown: bits.bitsDown, bitsUp, bitsDownUnused: bits.bitsDownUnused, bitsUpRejected: bits.bitsUpRejected,
+      wireBytesDown: bits.wireBytesDown, wireBytesUp: bits.wireBytesUp,
       outcome,
     };
-    this.wireDownMark = this.wireDown; this.wireUpMark = this.wireUp;
-    this.bitsUpRejectedMark = this.bitsUpRejectedTotal;
     // sent a round and no answer while still connected: a stalled client costs every round a deadline
     const maxMissed = this.opts.maxMissedRounds ?? 3;
     const evict: Slot[] = [];
-    for (const id of this.bitsDownTo.keys()) {
+    for (const id of sentTo) {
       const s = this.slots[id]!;
       if (uplinks.has(id) || !s.link) continue;
       if (++s.missed >= maxMissed && maxMissed > 0) { s.missed = 0; evict.push(s); }
     }
-    this.bitsDownTo = new Map();
-    this.bitsDownUnusedCarry = 0;
     this.reports.push(report);
     this.uplinks = new Map();
     this.waitingFor = new Set();
@@ -483,11 +359,10 @@ export class Coordinator {
    */
   private repeatRound(why: string): void {
     const r = this.round;
-    for (const [, u] of this.uplinks) this.rejectedUp(u);
+    for (const [, u] of this.uplinks) this.tally.rejectedUp(u);
     this.uplinks = new Map();
     this.waitingFor = new Set();
-    for (const b of this.bitsDownTo.values()) this.bitsDownUnusedCarry += b;
-    this.bitsDownTo = new Map();
+    this.tally.abandon();
     this.phase = "paused";
     this.log({ level: "warn", event: "repeat", round: r, message: `round ${r} will be run again: ${why}` });
     this.retryTimer = setTimeout(() => { if (this.phase === "paused" && this.round === r) this.openRound(); }, this.opts.deadlineMs);
@@ -504,18 +379,14 @@ export class Coordinator {
       l.close(CloseCode.finished, "the session is over");
     }
     clearInterval(this.statusTimer);
-    const sum = (k: "bitsUp" | "bitsDown" | "wireBytesUp" | "wireBytesDown" | "bitsDownUnused" | "bitsUpRejected"): number => this.reports.reduce((a, r) => a + (r[k] ?? 0), 0);
     this.log({ level: "info", event: "finished", round: this.round - 1, message: `finished ${this.reports.length} rounds` });
-    this.resolveDone({
-      reports: this.reports, bitsUp: sum("bitsUp"), bitsDown: sum("bitsDown"), bitsDownUnused: sum("bitsDownUnused"), bitsUpRejected: sum("bitsUpRejected"),
-      wireBytesUp: sum("wireBytesUp"), wireBytesDown: sum("wireBytesDown"),
-    });
+    this.resolveDone(sessionResult(this.reports));
   }
 
   // ---- frames from authenticated clients ------------------------------------------------
 
   private fromClient(s: Slot, bytes: Uint8Array): void {
-    this.wireUp += bytes.length;
+    this.tally.wireUp += bytes.length;
     if (bytes.length > this.opts.maxFrameBytes) return this.drop(s, `frame of ${bytes.length} bytes exceeds the ${this.opts.maxFrameBytes}-byte maximum`, CloseCode.tooBig);
     let f: Frame;
     try { f = decodeFrame(bytes); } catch (e) { return this.drop(s, (e as Error).message); }
@@ -526,7 +397,7 @@ export class Coordinator {
       // arrived: the client was slow, not malicious — it was counted absent, the uplink is ignored
       if (f.attempt !== openAttempt && s.unanswered.get(f.attempt) === f.round) {
         s.unanswered.delete(f.attempt);
-        this.rejectedUp(f.payload);
+        this.tally.rejectedUp(f.payload);
         this.log({ level: "info", event: "late", client: s.id, round: f.round, message: `late uplink from client ${s.id} for round ${f.round} ignored (now round ${this.round})` });
         return;
       }
@@ -538,7 +409,7 @@ export class Coordinator {
     try {
       this.driver.check(f.round, s.id, f.payload);
     } catch (e) {
-      this.rejectedUp(f.payload);
+      this.tally.rejectedUp(f.payload);
       return this.drop(s, `invalid uplink for round ${f.round}: ${(e as Error).message}`);
     }
     this.uplinks.set(s.id, f.payload.slice());
@@ -558,14 +429,9 @@ export class Coordinator {
     this.forget(s.id);
   }
 
-  /** Count an uplink received and not used (its information bits, 0 if it is not even an envelope). */
-  private rejectedUp(payload: Uint8Array): void {
-    try { this.bitsUpRejectedTotal += this.driver.bits(payload); } catch { /* garbage: counted in wire bytes only */ }
-  }
-
   private send(link: Link, f: Frame): void {
     const bytes = encodeFrame(f);
-    this.wireDown += bytes.length;
+    this.tally.wireDown += bytes.length;
     link.send(bytes);
   }
 

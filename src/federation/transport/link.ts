@@ -77,11 +77,18 @@ export function linkOverWebSocket(ws: WebSocketLike, peer = "server", address?: 
   });
   // a failed connection (refused, reset) fires "error" and then "close"; the close is what we act
   // on, but `ws` is a Node EventEmitter and throws an "error" nobody listens to, killing the process
-  ws.addEventListener("error", () => {});
+  // `ws` refuses a frame over its maxPayload itself (before buffering it) and then reports an
+  // abnormal close (1006), which would read as a network failure worth retrying: keep the cause
+  let tooBig = false;
+  ws.addEventListener("error", (ev) => {
+    const err = (ev as { error?: { code?: unknown } } | undefined)?.error;
+    if (err?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") tooBig = true;
+  });
   ws.addEventListener("close", (ev) => {
     if (closed) return;
     closed = true;
-    onClose(ev.code, ev.reason);
+    if (tooBig) onClose(CloseCode.tooBig, "a frame from the peer exceeds the maximum frame size (maxFrameBytes)");
+    else onClose(ev.code, ev.reason);
   });
   return {
     peer,

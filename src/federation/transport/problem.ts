@@ -2,9 +2,11 @@
 // rebuild its own shard from the session alone): the Artemis heterogeneous logistic toy and
 // MNIST digits split by label (softmax regression). Browser-safe: the MNIST digits come from an
 // injected loader (Node: data/mnist-node.ts; the demo: a compact asset of the same digits).
+// The server builds every shard (it evaluates F(w)); a client builds only its own
+// (buildClientProblem), after checking what that will allocate against its own limit.
 import { FedquantError } from "../../errors.js";
 import { RandomStream } from "../../random/index.js";
-import { prependBias, splitByLabel, syntheticHeterogeneousLogistic } from "../../data/browser.js";
+import { heterogeneousLogisticWorker, materialize, prependBias, splitByLabel, splitByLabelRows, syntheticHeterogeneousLogistic } from "../../data/browser.js";
 import { logistic, softmax, type Dataset, type Objective } from "../../models/index.js";
 
 export type ProblemSpec =
@@ -88,4 +90,59 @@ export async function buildProblem(spec: unknown, loadDigits?: DigitsLoader): Pr
   }
   const objective = softmax({ p: digits.p, classes: 10, ridge: s.ridge });
   return { spec: s, objective, shards, dim: objective.dim };
+}
+
+/** A client's view of the problem: its own shard only. */
+export interface ClientProblem {
+  readonly spec: ProblemSpec;
+  readonly objective: Objective;
+  readonly client: number;
+  readonly shard: Dataset;
+  readonly dim: number;
+}
+
+/** What a client allocates for its data by default at most (the validated maxima need 2.4 MB / 126 MB). */
+export const DEFAULT_MAX_SHARD_BYTES = 128 * 2 ** 20;
+
+/**
+ * An upper bound on the bytes a client allocates to build its shard under `spec`, known before
+ * any allocation: logistic, its rows (2 features + label, float64); MNIST, the `count` digits the
+ * loader returns (784 pixels + label) plus its own rows with the bias column — at most all of
+ * them (one label can be all a client holds, and label sizes are the data's, not the spec's).
+ */
+export function clientShardBytes(s: ProblemSpec): number {
+  if (s.kind === "logistic") return s.perClient! * 3 * 8;
+  return s.count! * (785 + 786) * 8;
+}
+
+/**
+ * Client `client`'s shard alone, bit for bit the `shards[client]` of buildProblem: the logistic
+ * toy draws each worker from its own streams (heterogeneousLogisticWorker); MNIST splits the
+ * digits by label from their labels (splitByLabelRows) and copies only this client's rows. The
+ * spec comes from the server (untrusted): it is checked, and the allocation it implies compared
+ * with `maxShardBytes` before anything is allocated.
+ */
+export async function buildClientProblem(spec: unknown, client: number, opts: { loadDigits?: DigitsLoader; maxShardBytes?: number } = {}): Promise<ClientProblem> {
+  const s = checkProblemSpec(spec);
+  if (!(Number.isInteger(client) && client >= 0 && client < s.clients)) {
+    throw new FedquantError("E_PROTOCOL", `the server calls this client ${client}, but its problem has ${s.clients} clients`);
+  }
+  const max = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
+  const need = clientShardBytes(s);
+  if (need > max) {
+    throw new FedquantError("E_CONFIG", `the server's problem needs ${need} bytes for this client's data, above this client's limit of ${max} bytes (maxShardBytes)`);
+  }
+  if (s.kind === "logistic") {
+    const shard = heterogeneousLogisticWorker(s.seed, client, s.perClient!);
+    return { spec: s, objective: logistic({ p: 2, ridge: s.ridge }), client, shard, dim: 2 };
+  }
+  if (!opts.loadDigits) throw new FedquantError("E_CONFIG", "an MNIST problem needs a digits loader (mnistDigits in Node, the demo's asset in browsers)");
+  const digits = await opts.loadDigits(s.count!, s.seed);
+  if (digits.n !== s.count || digits.p !== 784) throw new FedquantError("E_DATA", `the digits loader returned ${digits.n} × ${digits.p} digits, expected ${s.count} × 784`);
+  // the same split as buildProblem's (it reads labels only, so the bias column does not matter)
+  const rows = splitByLabelRows(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0))[client]!;
+  if (rows.length === 0) throw new FedquantError("E_CONFIG", `MNIST client ${client} got no digits: use fewer clients or more digits`);
+  const shard = prependBias(materialize(digits, [rows])[0]!);
+  const objective = softmax({ p: shard.p, classes: 10, ridge: s.ridge });
+  return { spec: s, objective, client, shard, dim: objective.dim };
 }

@@ -32,13 +32,21 @@ export interface ServeConfig {
   allowOrigins?: string[];
   /** value validation: refuse an uplink whose norm exceeds this many times the median (default 1000; 0 off) */
   maxNormRatio?: number;
+  /**
+   * A drawn client that does not answer: "skip" (default) closes the round without it; "repeat"
+   * runs the round again until it answers — the run stays the simulator's, bit for bit, at the
+   * price of stalling while it is away (createAlgorithmRoundDriver's `absent`).
+   */
+  absent?: "skip" | "repeat";
+  /** pause between one round's close and the next round's open, ms (default 0) */
+  roundGapMs?: number;
 }
 
 /** Tokens are bearer secrets: at least this many characters (the generated ones have 24 hex digits, 96 bits). */
 export const MIN_TOKEN_CHARS = 16;
 
 const KEYS = new Set(["session", "host", "port", "deadlineMs", "maxFrameBytes", "minClients", "quorum", "startTimeoutMs", "tokens", "checkpointEvery",
-  "handshakeMs", "maxPending", "maxPendingPerAddress", "heartbeatMs", "maxMissedRounds", "maxWrongTokens", "allowOrigins", "maxNormRatio", "$comment"]);
+  "handshakeMs", "maxPending", "maxPendingPerAddress", "heartbeatMs", "maxMissedRounds", "maxWrongTokens", "allowOrigins", "maxNormRatio", "absent", "roundGapMs", "$comment"]);
 
 function num(o: Record<string, unknown>, key: string, min: number, max: number, dflt?: number): number | undefined {
   const v = o[key];
@@ -76,8 +84,11 @@ export function checkServeConfig(x: unknown): ServeConfig {
     if (o.tokens.length !== clients) throw new FedquantError("E_CONFIG", `serve config: ${o.tokens.length} tokens for the problem's ${clients} clients`);
     tokens = o.tokens as string[];
   }
+  if (o.absent !== undefined && o.absent !== "skip" && o.absent !== "repeat") {
+    throw new FedquantError("E_CONFIG", `serve config: absent must be "skip" or "repeat", got ${JSON.stringify(o.absent)}`);
+  }
   return {
-    session, host, tokens,
+    session, host, tokens, absent: o.absent as ServeConfig["absent"],
     port: num(o, "port", 0, 65535, 8787)!,
     deadlineMs: num(o, "deadlineMs", 1, 3_600_000, 10_000)!,
     maxFrameBytes: num(o, "maxFrameBytes", 1024, 1 << 30, 16 << 20)!,
@@ -92,6 +103,7 @@ export function checkServeConfig(x: unknown): ServeConfig {
     maxMissedRounds: num(o, "maxMissedRounds", 0, 1_000_000),
     maxWrongTokens: num(o, "maxWrongTokens", 1, 1_000_000),
     maxNormRatio: num(o, "maxNormRatio", 0, 1e12),
+    roundGapMs: num(o, "roundGapMs", 0, 3_600_000),
     allowOrigins: origins(o.allowOrigins),
   };
 }
