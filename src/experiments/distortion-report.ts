@@ -95,6 +95,7 @@ export async function writeDistortionReport(dir: string, rows: DistortionRow[], 
       + "Distortion is per bucket and unnormalised (‖x‖² ≈ d), split into its component along x (colinear) and orthogonal to it. "
       + "Bits per bucket are exact: the payload bits of each message over its buckets (per-message side floats amortised).",
     config: cfg,
+    files: [json, csv, svgPath, ...extra],
     sections: [
       { heading: "Total distortion", svg },
       { heading: "Table", table },

@@ -5,6 +5,7 @@ import { createAlgorithm, type AlgorithmConfig } from "../algorithms/index.js";
 import { simulate } from "../federation/simulator.js";
 import { ready } from "../kernel/index.js";
 import { federatedLoss } from "../models/index.js";
+import { checkResumable, writeStamp } from "./config-stamp.js";
 import { DivergenceWatch } from "./divergence.js";
 import { buildProblem, type Problem } from "./problems.js";
 import { RunProgress } from "./run-progress.js";
@@ -46,6 +47,10 @@ export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number
 }
 
 export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<RunOutput> {
+  // a folder written by another config is refused before any work (its saved trajectories would
+  // be silently ignored and its report overwritten); then this config claims the folder
+  if (opts.resume) checkResumable(opts.outDir, cfg);
+  writeStamp(opts.outDir, cfg, cfg.name);
   await ready();
   const problem = buildProblem(cfg.problem, { cacheDir: opts.cacheDir, log: opts.log });
   const { objective, workers, L, optimum } = problem;

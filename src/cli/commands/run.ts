@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
+import { checkResumable } from "../../experiments/config-stamp.js";
 import { defaultRunConfig } from "../../experiments/defaults.js";
 import { parseRunConfig, type RunConfig } from "../../experiments/run-config.js";
 import { runExperiment } from "../../experiments/run.js";
@@ -48,6 +49,8 @@ export function withDataDir(cfg: RunConfig, dataDir?: string): RunConfig {
 export async function runAll(runs: { cfg: RunConfig; source: string }[], out: string, quiet: boolean, resume = false, threads = 1): Promise<void> {
   checkOutDir(out);
   for (const r of runs) checkRunConfig(r.cfg, r.source);
+  // every folder --resume would reuse is checked before the first run starts
+  if (resume) for (const r of runs) checkResumable(resolve(out, r.cfg.name), r.cfg, `--resume (${r.source})`);
   onInterrupt(`Finished algorithms are saved in ${resolve(out)}/<name>/.progress; continue with:\n  ${resumeCommand()}`);
   for (const [i, r] of runs.entries()) {
     if (runs.length > 1) console.error(`\n== run ${i + 1}/${runs.length}: ${r.cfg.name}`);
