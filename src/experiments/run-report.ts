@@ -1,5 +1,5 @@
 // Turns the trajectories of one `fedquant run` into files: results JSON + CSV (one row per
-// algorithm and evaluated iteration), a summary table, SVG figures of log10(F(w_k) − F*)
+// algorithm and evaluated iteration), a summary table, SVG figures of F(w_k) − F* on a log axis
 // against iterations and against bits (up, down, total), and the HTML report.
 import { version } from "../version.js";
 import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, type Table } from "../report/index.js";
@@ -111,10 +111,11 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const floored = trajs.some((t) => t.excessLoss.some((e) => e < floor));
   const footnote = chartFootnote({ seeds: cfg.seed, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation }, version })
     + (floored ? ` · values below ${floor.toExponential(1)} (float64 resolution of F) drawn at that floor` : "");
-  const log10 = (v: number) => Math.log10(Math.max(v, floor));
+  // F − F* itself on a log axis (ticks labelled 10ⁿ, docs/report.md), clamped at the floor
+  const clamp = (v: number) => Math.max(v, floor);
   // a diverged curve ends with a marker at its last finite point (report/line-chart.ts endMarker)
   const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({
-    label: t.label, x: x(t), y: t.excessLoss.map(log10),
+    label: t.label, x: x(t), y: t.excessLoss.map(clamp),
     ...(t.diverged ? { endMarker: `diverged at k = ${t.diverged.iteration}` } : {}),
   }));
   const title = `${cfg.name}: ${String(meta.problem)}`;
@@ -122,7 +123,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const add = async (file: string, heading: string, xLabel: string, logX: boolean, x: (t: Trajectory) => number[]) => {
     // a link that carried nothing yet (e.g. no downlink before round 1) has no point on a log axis
     if (logX && !trajs.some((t) => x(t).some((v) => v > 0))) return;
-    const svg = await lineChartSvg({ title, subtitle: heading, xLabel, yLabel: "log10(F(w_k) − F*)", logX, series: series(x), footnote });
+    const svg = await lineChartSvg({ title, subtitle: heading, xLabel, yLabel: "F(w_k) − F*", logX, logY: true, series: series(x), footnote });
     figures.push({ file, heading, svg });
   };
   await add("excess-vs-iterations.svg", "excess loss against iterations", "iteration k", false, (t) => t.iterations);

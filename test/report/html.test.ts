@@ -40,6 +40,20 @@ describe("htmlReport", () => {
     expect(xmlProblems(html, HTML_VOID)).toEqual([]);
   });
 
+  it("links the files written next to it by base name (URL-encoded), and keeps table numbers on one line", () => {
+    const html = htmlReport({
+      title: "t", config: {}, files: ["/out/run/r.json", "C:\\out\\r.csv", "/out/excess vs bits#1.svg"],
+      sections: [{ heading: "S", table: { columns: ["a"], rows: [[1.2345e-7]] } }],
+    });
+    expect(html).toContain('<a href="r.json">r.json</a>');
+    expect(html).toContain('<a href="r.csv">r.csv</a>');
+    expect(html).toContain('<a href="excess%20vs%20bits%231.svg">excess vs bits#1.svg</a>');
+    expect(html).not.toContain("/out/");
+    // "1.235e-7" must not break at the "-" inside a narrow column
+    expect(html).toMatch(/td\.n\{[^}]*white-space:nowrap/);
+    expect(xmlProblems(html, HTML_VOID)).toEqual([]);
+  });
+
   it("refuses an svg section that carries a script", () => {
     expect(() => htmlReport({ title: "t", config: {}, sections: [{ heading: "h", svg: `<svg>${evil}</svg>` }] })).toThrow(
       expect.objectContaining({ code: "E_INPUT" }),
