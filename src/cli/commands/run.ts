@@ -76,7 +76,7 @@ export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean, 
 
 export function registerRun(program: Command): void {
   program.command("run")
-    .argument("[config]", "a run config (JSON, see examples/); default: the main comparison")
+    .argument("[config]", "a run config (JSON, see examples/); default: the main comparison (examples/main-lsr-d100.json)")
     .description("run federated algorithms on one problem and write results, figures and an HTML report")
     .option("--out <dir>", "output directory", "fedquant-out")
     .option("--iterations <n>", "override the config's iteration count")
