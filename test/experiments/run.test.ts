@@ -141,6 +141,11 @@ describe("runExperiment", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).toContain("DoubleSqueeze");
+    // F − F* on a log axis labelled at decades (10⁰, 10⁻², …), as docs/report.md promises
+    const fig = readFileSync(join(out, "excess-vs-iterations.svg"), "utf8");
+    const decades = [...fig.matchAll(/<text[^>]*>(10[⁰¹²³⁴-⁹⁻]+)<\/text>/g)].map((m) => m[1]);
+    expect(decades.length, fig.slice(0, 200)).toBeGreaterThanOrEqual(2);
+    expect(fig).toContain(">F(w_k) − F*</text>");
     // the page links every file written next to it, by relative name
     for (const f of ["tiny.json", "tiny.csv", "excess-vs-bits.svg", "excess-vs-iterations.svg"]) expect(html).toContain(`<a href="${f}">${f}</a>`);
     // and says what the payload and wire columns count
