@@ -32,7 +32,7 @@ const CSS = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;max-width:1000px;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 nav ul{padding-left:1.2rem;margin:.3rem 0}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
-table{border-collapse:collapse;font-size:13px;margin:1rem 0}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e4e4}
+.table-wrap{overflow-x:auto;margin:1rem 0}table{border-collapse:collapse;font-size:13px}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e4e4}
 th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 pre{background:#f6f6f6;padding:.8rem;overflow:auto;font-size:12px;border-radius:4px}
 footer{margin-top:3rem;color:#666;font-size:13px;border-top:1px solid #ddd;padding-top:.6rem}`.trim();
@@ -110,7 +110,8 @@ function htmlTable(table: Table, digits: number, heading: string): string {
   const rows = table.rows.map(
     (row) => `<tr>${row.map((c) => (typeof c === "number" ? `<td class="n">${esc(formatNumber(c, digits))}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
   );
-  return `<table><thead>${head}</thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
+  // numbers never wrap (td.n), so a wide table scrolls sideways inside its box instead of breaking them
+  return `<div class="table-wrap"><table><thead>${head}</thead><tbody>\n${rows.join("\n")}\n</tbody></table></div>`;
 }
 
 function configJson(config: unknown): string {

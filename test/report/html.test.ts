@@ -51,6 +51,9 @@ describe("htmlReport", () => {
     expect(html).not.toContain("/out/");
     // "1.235e-7" must not break at the "-" inside a narrow column
     expect(html).toMatch(/td\.n\{[^}]*white-space:nowrap/);
+    // and a table wider than the page scrolls in its own box rather than squeezing its columns
+    expect(html).toMatch(/\.table-wrap\{overflow-x:auto/);
+    expect(html).toContain('<div class="table-wrap"><table>');
     expect(xmlProblems(html, HTML_VOID)).toEqual([]);
   });
 
