@@ -135,7 +135,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const table = summaryTable(summary, cfg.target, floor);
   files.push(await writeHtmlReport(dir, "report.html", htmlReport({
     title: `fedquant run — ${cfg.name}`,
-    intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}. Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`
+    intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}.`
       + `\n\n${BITS_NOTE}`,
     config: cfg,
     files: [...files],

@@ -33,7 +33,7 @@ body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 nav ul{padding-left:1.2rem;margin:.3rem 0}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 .table-wrap{overflow-x:auto;margin:1rem 0}table{border-collapse:collapse;font-size:13px}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e4e4}
-th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.s{white-space:nowrap}
 pre{background:#f6f6f6;padding:.8rem;overflow:auto;font-size:12px;border-radius:4px}
 footer{margin-top:3rem;color:#666;font-size:13px;border-top:1px solid #ddd;padding-top:.6rem}`.trim();
 
@@ -108,7 +108,8 @@ function htmlTable(table: Table, digits: number, heading: string): string {
   checkTable(table, `htmlReport: section "${heading}" table`);
   const head = `<tr>${table.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>`;
   const rows = table.rows.map(
-    (row) => `<tr>${row.map((c) => (typeof c === "number" ? `<td class="n">${esc(formatNumber(c, digits))}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
+    // short text cells ("13.1 Mbit", "diverged at k = 57") stay on one line too; long ones wrap
+    (row) => `<tr>${row.map((c) => (typeof c === "number" ? `<td class="n">${esc(formatNumber(c, digits))}</td>` : c.length <= 24 ? `<td class="s">${esc(c)}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
   );
   // numbers never wrap (td.n), so a wide table scrolls sideways inside its box instead of breaking them
   return `<div class="table-wrap"><table><thead>${head}</thead><tbody>\n${rows.join("\n")}\n</tbody></table></div>`;
