@@ -48,11 +48,12 @@ export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number
 
 export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<RunOutput> {
   // a folder written by another config is refused before any work (its saved trajectories would
-  // be silently ignored and its report overwritten); then this config claims the folder
+  // be silently ignored and its report overwritten); then this config claims the folder below
   if (opts.resume) checkResumable(opts.outDir, cfg);
-  writeStamp(opts.outDir, cfg, cfg.name);
   await ready();
   const problem = buildProblem(cfg.problem, { cacheDir: opts.cacheDir, log: opts.log });
+  // stamped once the problem exists (missing data leaves no folder behind)
+  writeStamp(opts.outDir, cfg, cfg.name);
   const { objective, workers, L, optimum } = problem;
   const trajectories: Trajectory[] = [];
   const progress = new RunProgress(opts.outDir, cfg);
