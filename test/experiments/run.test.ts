@@ -8,6 +8,7 @@ import { defaultRunConfig } from "../../src/experiments/defaults.js";
 import { e3Config } from "../../src/experiments/e3.js";
 import { parseRunConfig, resolveGamma } from "../../src/experiments/run-config.js";
 import { summarize, summaryTable, tailLog10 } from "../../src/experiments/run-report.js";
+import { formatBits } from "../../src/report/format.js";
 import { algorithmConfig, runExperiment } from "../../src/experiments/run.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-run-"));
@@ -111,6 +112,16 @@ describe("the default job (npm start)", () => {
       expect(row.wireBitsToTarget, row.label).not.toBeNull();
       expect(row.wireBitsToTarget!, row.label).toBeLessThan(sgd.wireBitsToTarget!);
       expect(row.bitsToTarget!, row.label).toBeLessThan(sgd.bitsToTarget!);
+    }
+    // the figures README.md and docs/experiments.md quote are this run's (bit counts are deterministic)
+    const readme = readFileSync(join(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
+    const [, diana, artemis, mcm] = rows.map((r) => formatBits(r.wireBitsToTarget!).replace(/ Mbit$/, ""));
+    expect(readme).toContain(`SGD reaches F − F* ≤ 10⁻⁴ with ${formatBits(sgd.wireBitsToTarget!)} on the wire, DIANA (uplink compressed) with ${diana}, Artemis and MCM (both ways) with ${artemis}`);
+    expect(mcm).toBe(artemis);
+    const doc = readFileSync(join(__dirname, "../../docs/experiments.md"), "utf8");
+    for (const r of rows) {
+      const cells = [String(r.iterationToTarget), formatBits(r.bitsToTarget!), formatBits(r.wireBitsToTarget!), formatBits(r.wireBitsTotal)];
+      expect(doc, r.label).toContain(`| ${r.label.replace(" (uncompressed)", "")} | ${cells.join(" | ")} |`);
     }
   });
 
