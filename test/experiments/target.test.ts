@@ -57,13 +57,13 @@ describe("run summary", () => {
   it("says 'oscillates' in the table, with the first crossing, and 'not reached' for a curve that went back above", () => {
     const rows = summarize([traj([1, 1e-5, 1e-3, 1e-5]), traj([1, 1e-5, 1e-3], { label: "b" }), traj([1, 1e-5], { label: "c" })], 1e-4);
     const t = summaryTable(rows, 1e-4);
-    const k = t.columns.findIndex((c) => c.startsWith("k from which"));
+    const k = t.columns.findIndex((c) => c.startsWith("k: stays ≤"));
     expect(t.rows.map((row) => row[k])).toEqual([
-      "30 (first below at k = 10: oscillates)",
-      "not reached (below at k = 10, went back above: oscillates)",
+      "30 (oscillates, first 10)",
+      "not reached (oscillates, first 10)",
       "10",
     ]);
-    const wire = t.columns.indexOf("wire bits to target");
+    const wire = t.columns.indexOf("wire to target");
     expect(t.rows.map((row) => row[wire])).toEqual(["3.12 kbit", "—", "1.04 kbit"]);
   });
 

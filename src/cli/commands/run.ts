@@ -71,8 +71,8 @@ export async function runAndReport(cfg: RunConfig, out: string, quiet: boolean, 
   });
   console.log(`\n${cfg.name} — ${r.problem.description}; F* = ${r.problem.optimum.fStar.toPrecision(10)}`);
   console.log(r.summary);
-  console.log("payload bits: the compressed vectors' own bits (what the papers count); wire bits: 8 × the bytes sent, each message's 37-byte header included. "
-    + "\"oscillates\": went below the target, then back above; the k column is where it stays below.");
+  console.log("payload: the compressed vectors' own bits (what the papers count); wire: 8 × the bytes sent, each message's 37-byte header included.\n"
+    + "k: the iteration from which F − F* stays below the target (\"oscillates\": it went below earlier, then back above).");
   console.log(`\nreport: ${resolve(outDir, "report.html")}  (${((performance.now() - t0) / 1000).toFixed(1)} s; results, CSV and SVG figures in ${outDir})`);
 }
 
