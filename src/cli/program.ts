@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { FedquantError } from "../errors.js";
 import { commands } from "./commands/index.js";
+import { KERNEL_HELP, useFlavour } from "./kernel-option.js";
 import { version } from "./version.js";
 
 export function buildProgram(): Command {
@@ -11,7 +12,10 @@ export function buildProgram(): Command {
     .name("fedquant")
     .description("Communication-efficient federated learning and sampling with compressed messages")
     .version(version)
+    .option("--kernel <flavour>", KERNEL_HELP, "auto")
     .showHelpAfterError();
+  // before any command runs: a wrong flavour costs nothing
+  program.hook("preAction", async () => { await useFlavour(program.opts<{ kernel: string }>().kernel); });
   for (const register of commands) register(program);
   return program;
 }

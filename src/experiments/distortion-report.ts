@@ -10,7 +10,7 @@ import { paperTable } from "./distortion-paper.js";
 
 export function distortionTable(rows: DistortionRow[]): Table {
   return {
-    columns: ["method", "K", "bits/bucket", "unbiased", "total", "± se", "colinear", "± se", "orthogonal", "± se"],
+    columns: ["method", "K", "bits/bucket", "unbiased", "total", "total ± se", "colinear", "colinear ± se", "orthogonal", "orthogonal ± se"],
     rows: rows.map((r) => [r.label, r.K, r.bitsPerBucket, r.unbiased ? "yes" : "no", r.total, r.totalSe, r.colinear, r.colinearSe, r.orthogonal, r.orthogonalSe]),
   };
 }
@@ -40,7 +40,7 @@ export async function distortionChart(rows: DistortionRow[], cfg: DistortionConf
 }
 
 export function correlationTable(rows: CorrelationRow[]): Table {
-  return { columns: ["method", "correlation", "total", "± se"], rows: rows.map((r) => [r.label, r.correlation, r.total, r.totalSe]) };
+  return { columns: ["method", "correlation", "total", "total ± se"], rows: rows.map((r) => [r.label, r.correlation, r.total, r.totalSe]) };
 }
 
 /** Distortion of the workers' average against the correlation of their inputs, one line per method. */
@@ -95,6 +95,7 @@ export async function writeDistortionReport(dir: string, rows: DistortionRow[], 
       + "Distortion is per bucket and unnormalised (‖x‖² ≈ d), split into its component along x (colinear) and orthogonal to it. "
       + "Bits per bucket are exact: the payload bits of each message over its buckets (per-message side floats amortised).",
     config: cfg,
+    files: [json, csv, svgPath, ...extra],
     sections: [
       { heading: "Total distortion", svg },
       { heading: "Table", table },

@@ -2,6 +2,7 @@
 // zod so that every mistake is an E_CONFIG naming the field, what was expected and what was found.
 // A config may carry a "quick" object: with --quick it is merged over the config (objects key by
 // key, arrays and numbers replaced) and the result is validated again — CI runs that variant.
+import { formatIssues } from "./config-issues.js";
 import { z } from "zod";
 import { FedquantError } from "../errors.js";
 
@@ -162,7 +163,7 @@ export function parseE4Config(json: unknown, options: { quick?: boolean; source?
   const merged = options.quick ? mergeOver(rest, quick) : rest;
   const r = E4ConfigSchema.safeParse(merged);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
+    const issues = formatIssues(r.error.issues, merged);
     throw new FedquantError("E_CONFIG", `${source}${options.quick ? " (with its quick overrides)" : ""} is not a valid E4 config:\n${issues}`);
   }
   const cfg = r.data;

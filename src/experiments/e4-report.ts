@@ -68,6 +68,6 @@ export async function writeE4Report(dir: string, name: string, o: {
   for (const e of o.extraTables ?? []) sections.push({ heading: e.heading, table: e.table });
   for (const f of o.figures) sections.push({ heading: f.heading, svg: f.svg });
   if (o.notes?.length) sections.push({ heading: "Notes", text: o.notes.join("\n\n") });
-  files.push(await writeHtmlReport(dir, "report.html", htmlReport({ title: o.title, intro: o.intro, config: o.config, sections, footer: `fedquant ${version}` })));
+  files.push(await writeHtmlReport(dir, "report.html", htmlReport({ title: o.title, intro: o.intro, config: o.config, files, sections, footer: `fedquant ${version}` })));
   return { files, summary: formatTable(o.summary) };
 }

@@ -9,6 +9,7 @@ import {
 import { writeHtmlReport, writeResults, writeSvg } from "../report/node.js";
 import { E5_TARGET_ACCURACY, type E5Size } from "./e5-config.js";
 import type { E5Trace } from "./e5-run.js";
+import { targetHit } from "./target.js";
 
 export interface Figure { file: string; heading: string; svg: string }
 
@@ -18,21 +19,33 @@ export function bitsToTarget(t: E5Trace, target = E5_TARGET_ACCURACY): { round: 
   return i < 0 ? undefined : { round: t.rounds[i]!, up: t.bitsUp[i]!, down: t.bitsDown[i]! };
 }
 
+/**
+ * The evaluated round from which accuracy stays ≥ target to the end (target.ts), and whether it
+ * reached the target earlier and fell back ("oscillates"): the first crossing alone flatters a
+ * noisy curve (issue #14 item 10).
+ */
+export function settledRound(t: E5Trace, target = E5_TARGET_ACCURACY): { round: number | null; oscillated: boolean } {
+  const hit = targetHit(t.accuracy, (a) => a >= target);
+  return { round: hit.settled === null ? null : t.rounds[hit.settled]!, oscillated: hit.oscillated };
+}
+
 export function summaryTable(traces: readonly E5Trace[]): Table {
   const pct = (x: number) => Number((100 * x).toFixed(2));
   return {
     columns: ["algorithm", "compressor", "final_accuracy_%", "best_accuracy_%", `round_to_${100 * E5_TARGET_ACCURACY}%`,
       "bits_up_to_target", "bits_down_to_target", "bits_total_to_target", "bits_up_per_client_round",
-      "ms_gradient_per_round", "ms_client_fedquant_per_round", "ms_server_fedquant_per_round", "compression_share_%"],
+      "ms_gradient_per_round", "ms_client_fedquant_per_round", "ms_server_fedquant_per_round", "compression_share_%",
+      `round_from_which_stays_≥${100 * E5_TARGET_ACCURACY}%`, "oscillates_around_target"],
     rows: traces.map((t) => {
-      const hit = bitsToTarget(t);
+      const hit = bitsToTarget(t), settled = settledRound(t);
       const R = t.rounds[t.rounds.length - 1]!, clients = t.bitsPerClientDivisor;
       const total = t.ms.gradient + t.ms.client + t.ms.server;
       return [t.label, t.compressor, pct(t.accuracy[t.accuracy.length - 1]!), pct(Math.max(...t.accuracy)),
         hit ? hit.round : "not reached", hit ? hit.up : "", hit ? hit.down : "", hit ? hit.up + hit.down : "",
         R > 0 ? Math.round(t.bitsUp[t.bitsUp.length - 1]! / (R * clients)) : 0,
         Number(t.ms.gradient.toFixed(1)), Number(t.ms.client.toFixed(1)), Number(t.ms.server.toFixed(1)),
-        Number((100 * (t.ms.client + t.ms.server) / total).toFixed(1))];
+        Number((100 * (t.ms.client + t.ms.server) / total).toFixed(1)),
+        settled.round ?? "not reached", settled.oscillated ? "yes" : "no"];
     }),
   };
 }
@@ -84,6 +97,6 @@ export async function writeE5Report(o: ReportInput): Promise<{ files: string[]; 
   for (const e of o.extraTables) sections.push({ heading: e.heading, table: e.table });
   for (const f of o.figures) sections.push({ heading: f.heading, svg: f.svg });
   if (o.notes.length) sections.push({ heading: "Notes", text: o.notes.join("\n\n") });
-  files.push(await writeHtmlReport(o.dir, "report.html", htmlReport({ title: o.title, intro: o.intro, config: o.config, sections, footer: `fedquant ${version}` })));
+  files.push(await writeHtmlReport(o.dir, "report.html", htmlReport({ title: o.title, intro: o.intro, config: o.config, files, sections, footer: `fedquant ${version}` })));
   return { files, summary: formatTable(summary) };
 }

@@ -2,6 +2,7 @@
 // is an E_CONFIG naming the field, what was expected and what was found.
 import { z } from "zod";
 import { FedquantError } from "../errors.js";
+import { formatIssues } from "./config-issues.js";
 import { ProblemSchema } from "./problems.js";
 
 const Compressor = z.object({ name: z.string(), params: z.record(z.string(), z.unknown()).default({}) }).strict();
@@ -11,10 +12,10 @@ const Gamma = z.union([
   z.number().positive(),
   z.enum(["1/L", "1/(2L)", "1/(4L)"]),
   z.object({ timesOneOverL: z.number().positive() }).strict(),
-]);
+], { error: 'expected γ as a number > 0, "1/L", "1/(2L)", "1/(4L)" or { "timesOneOverL": <number > 0> }' });
 
 /** α as a number or "auto" = 1/(2(ω+1)) of the compressor it goes with (spec/optimization.md). */
-const Rate = z.union([z.number().min(0).max(1), z.literal("auto")]);
+const Rate = z.union([z.number().min(0).max(1), z.literal("auto")], { error: 'expected a number in [0, 1] or "auto" (= 1/(2(ω+1)) of its compressor)' });
 
 const AlgorithmEntry = z.object({
   name: z.string(),
@@ -35,7 +36,7 @@ export const RunConfigSchema = z.object({
   problem: ProblemSchema,
   iterations: z.number().int().min(1).max(10_000_000),
   /** "full" = full local gradients; a number = minibatch size per worker */
-  batch: z.union([z.literal("full"), z.number().int().min(1)]).default("full"),
+  batch: z.union([z.literal("full"), z.number().int().min(1)], { error: 'expected "full" (full local gradients) or a minibatch size (an integer ≥ 1)' }).default("full"),
   gamma: Gamma.default("1/L"),
   /** probability that a worker takes part in a round (Artemis partial participation) */
   participation: z.number().gt(0).max(1).default(1),
@@ -59,8 +60,7 @@ export type GammaSpec = z.infer<typeof Gamma>;
 export function parseRunConfig(json: unknown, source = "config"): RunConfig {
   const r = RunConfigSchema.safeParse(json);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
-    throw new FedquantError("E_CONFIG", `${source} is not a valid run config:\n${issues}`);
+    throw new FedquantError("E_CONFIG", `${source} is not a valid run config:\n${formatIssues(r.error.issues, json)}`);
   }
   // labels name the curves, table rows and result keys: a repeat would only fail at the report,
   // after every algorithm has run

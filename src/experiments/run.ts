@@ -5,6 +5,7 @@ import { createAlgorithm, type AlgorithmConfig } from "../algorithms/index.js";
 import { simulate } from "../federation/simulator.js";
 import { ready } from "../kernel/index.js";
 import { federatedLoss } from "../models/index.js";
+import { checkResumable, writeStamp } from "./config-stamp.js";
 import { DivergenceWatch } from "./divergence.js";
 import { buildProblem, type Problem } from "./problems.js";
 import { RunProgress } from "./run-progress.js";
@@ -46,8 +47,13 @@ export function algorithmConfig(cfg: RunConfig, entry: AlgorithmEntry, L: number
 }
 
 export async function runExperiment(cfg: RunConfig, opts: RunOptions): Promise<RunOutput> {
+  // a folder written by another config is refused before any work (its saved trajectories would
+  // be silently ignored and its report overwritten); then this config claims the folder below
+  if (opts.resume) checkResumable(opts.outDir, cfg);
   await ready();
   const problem = buildProblem(cfg.problem, { cacheDir: opts.cacheDir, log: opts.log });
+  // stamped once the problem exists (missing data leaves no folder behind)
+  writeStamp(opts.outDir, cfg, cfg.name);
   const { objective, workers, L, optimum } = problem;
   const trajectories: Trajectory[] = [];
   const progress = new RunProgress(opts.outDir, cfg);

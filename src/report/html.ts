@@ -21,6 +21,9 @@ export interface HtmlReportSpec {
   config: unknown;
   sections: HtmlSection[];
   footer?: string;
+  /** Files written next to the page (results JSON/CSV, SVG figures): linked by their base name,
+   * so the page works wherever the folder is moved. */
+  files?: string[];
   /** Significant digits of numbers in tables (default 4). */
   digits?: number;
 }
@@ -29,8 +32,8 @@ const CSS = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;max-width:1000px;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 nav ul{padding-left:1.2rem;margin:.3rem 0}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
-table{border-collapse:collapse;font-size:13px;margin:1rem 0}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e4e4}
-th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.table-wrap{overflow-x:auto;margin:1rem 0}table{border-collapse:collapse;font-size:13px}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e4e4}
+th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.s{white-space:nowrap}
 pre{background:#f6f6f6;padding:.8rem;overflow:auto;font-size:12px;border-radius:4px}
 footer{margin-top:3rem;color:#666;font-size:13px;border-top:1px solid #ddd;padding-top:.6rem}`.trim();
 
@@ -40,6 +43,7 @@ export function htmlReport(report: HtmlReportSpec): string {
   const digits = report.digits ?? 4;
   const body: string[] = [`<h1>${esc(report.title)}</h1>`];
   if (report.intro) body.push(paragraphs(report.intro));
+  if (report.files && report.files.length > 0) body.push(fileLinks(report.files));
   if (report.sections.length > 2) {
     body.push(`<nav><ul>${report.sections.map((s, i) => `<li><a href="#s${i + 1}">${esc(s.heading)}</a></li>`).join("")}</ul></nav>`);
   }
@@ -64,6 +68,15 @@ export function htmlReport(report: HtmlReportSpec): string {
     "</body></html>",
     "",
   ].join("\n");
+}
+
+function fileLinks(files: string[]): string {
+  const names = files.map((f) => {
+    if (typeof f !== "string") throw new FedquantError("E_CONFIG", `htmlReport: files must be strings (paths), found ${typeof f}`);
+    return f.split(/[\\/]/).pop()!;
+  });
+  // encodeURIComponent: a name with spaces or '#' still links to itself
+  return `<p class="files">Files: ${names.map((n) => `<a href="${esc(encodeURIComponent(n))}">${esc(n)}</a>`).join(" · ")}</p>`;
 }
 
 function paragraphs(text: string): string {
@@ -95,9 +108,11 @@ function htmlTable(table: Table, digits: number, heading: string): string {
   checkTable(table, `htmlReport: section "${heading}" table`);
   const head = `<tr>${table.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>`;
   const rows = table.rows.map(
-    (row) => `<tr>${row.map((c) => (typeof c === "number" ? `<td class="n">${esc(formatNumber(c, digits))}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
+    // short text cells ("13.1 Mbit", "diverged at k = 57") stay on one line too; long ones wrap
+    (row) => `<tr>${row.map((c) => (typeof c === "number" ? `<td class="n">${esc(formatNumber(c, digits))}</td>` : c.length <= 24 ? `<td class="s">${esc(c)}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
   );
-  return `<table><thead>${head}</thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
+  // numbers never wrap (td.n), so a wide table scrolls sideways inside its box instead of breaking them
+  return `<div class="table-wrap"><table><thead>${head}</thead><tbody>\n${rows.join("\n")}\n</tbody></table></div>`;
 }
 
 function configJson(config: unknown): string {

@@ -1,8 +1,11 @@
-// Twelve colours that stay apart from each other on screen and in print (Tableau 10 plus two dark
-// hues); beyond twelve series the colours repeat with a dotted stroke so every series stays distinct.
+// Twelve line colours that stay apart for readers with colour-vision deficiencies: the eight of
+// Okabe & Ito (2008, "Color Universal Design"; yellow moved last, it is faint on white) and four
+// chosen to be furthest (CIELAB ΔE) from them under simulated protanopia, deuteranopia and
+// tritanopia (Machado, Oliveira & Fernandes 2009): every pair is ≥ 16 ΔE apart in all four visions
+// (test/report/palette.test.ts). Beyond twelve series the colours repeat with a dotted stroke.
 export const PALETTE = [
-  "#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b",
-  "#b279a2", "#ff9da6", "#9d755d", "#bab0ac", "#222222", "#6a3d9a",
+  "#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9",
+  "#000000", "#9933ff", "#663300", "#330099", "#990066", "#f0e442",
 ] as const;
 
 export const MAX_SERIES = 2 * PALETTE.length;

@@ -4,6 +4,7 @@ import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { FedquantError } from "../errors.js";
 import { escapeXml } from "./escape.js";
+import { textWidth, useHelveticaMetrics } from "./text-width.js";
 
 /** The look shared by every fedquant chart (white background so SVGs read well in any viewer). */
 export const baseConfig = {
@@ -19,13 +20,14 @@ export const baseConfig = {
 
 const FOOT_FONT = 10;
 const FOOT_LINE = 13;
-// Average advance of a 10px sans-serif glyph; only used to wrap long footnotes, so an estimate will do.
-const FOOT_CHAR = 5.6;
+const TITLE_FONT = 14;
+const SUBTITLE_FONT = 11;
 
 export async function renderSvg(spec: TopLevelSpec, footnotes: string[]): Promise<string> {
   let view: View | undefined;
+  useHelveticaMetrics();
   try {
-    const vegaSpec = compile(spec).spec;
+    const vegaSpec = compile(wrapTitle(spec)).spec;
     view = new View(parse(vegaSpec), { renderer: "none" });
     const svg = await view.toSVG();
     return appendFootnotes(scopeIds(svg), footnotes);
@@ -75,7 +77,7 @@ export function appendFootnotes(svg: string, footnotes: string[]): string {
   if (!head) throw new FedquantError("E_STATE", "chart rendering: vega produced an SVG header this module does not recognise");
   const width = Number(head[1]);
   const height = Number(head[2]);
-  const wrapped = lines.flatMap((line) => wrap(line, Math.max(20, Math.floor((width - 10) / FOOT_CHAR))));
+  const wrapped = lines.flatMap((line) => wrap(line, Math.max(200, width - 10), FOOT_FONT));
   const extra = wrapped.length * FOOT_LINE + 6;
   const newHeight = height + extra;
   let out = svg.replace(head[0], head[0]
@@ -89,17 +91,33 @@ export function appendFootnotes(svg: string, footnotes: string[]): string {
   return out;
 }
 
-function wrap(line: string, maxChars: number): string[] {
+/** Splits `line` at spaces into lines at most `maxPx` wide in Helvetica at `fontSize` px. */
+export function wrap(line: string, maxPx: number, fontSize: number, bold = false): string[] {
   const out: string[] = [];
   let current = "";
   for (const word of line.split(/\s+/)) {
-    if (current !== "" && current.length + 1 + word.length > maxChars) {
+    const next = current === "" ? word : `${current} ${word}`;
+    if (current !== "" && textWidth(next, fontSize, bold) > maxPx) {
       out.push(current);
       current = word;
     } else {
-      current = current === "" ? word : `${current} ${word}`;
+      current = next;
     }
   }
   if (current !== "") out.push(current);
   return out;
+}
+
+/**
+ * A title or subtitle wider than the plot is broken into lines no wider than it: vega draws a title
+ * on one line whatever its length, and the SVG grows to fit it (a figure then shown scaled down
+ * to fit a page has unreadably small text).
+ */
+function wrapTitle(spec: TopLevelSpec): TopLevelSpec {
+  const s = spec as { width?: unknown; title?: unknown };
+  if (typeof s.width !== "number" || s.title === undefined) return spec;
+  const max = s.width;
+  const lines = (t: unknown, size: number, bold: boolean) => (typeof t === "string" && textWidth(t, size, bold) > max ? wrap(t, max, size, bold) : t);
+  const title = typeof s.title === "string" ? { text: s.title } : s.title as { text?: unknown; subtitle?: unknown };
+  return { ...spec, title: { ...title, text: lines(title.text, TITLE_FONT, true), ...(title.subtitle !== undefined ? { subtitle: lines(title.subtitle, SUBTITLE_FONT, false) } : {}) } } as TopLevelSpec;
 }

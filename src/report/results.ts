@@ -11,6 +11,7 @@ export interface ResultsData extends Table {
 /** RFC 4180 CSV with a header line; numbers at full precision so the file re-reads exactly. */
 export function toCsv(table: Table): string {
   checkTable(table);
+  checkUniqueColumns(table);
   const lines = [table.columns.map(csvField), ...table.rows.map((row) => row.map(csvField))];
   return lines.map((cells) => cells.join(",")).join("\n") + "\n";
 }
@@ -27,6 +28,7 @@ function csvField(cell: string | number): string {
  */
 export function toResultsJson(data: ResultsData): string {
   checkTable(data);
+  checkUniqueColumns(data);
   const body: Record<string, unknown> = {};
   if (data.meta !== undefined) body.meta = data.meta;
   body.columns = data.columns;
@@ -35,6 +37,15 @@ export function toResultsJson(data: ResultsData): string {
     return JSON.stringify(body, jsonReplacer, 2) + "\n";
   } catch (err) {
     throw new FedquantError("E_INPUT", `results meta is not serializable to JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A results file's column names are its field names: a repeat makes a CSV reader drop or rename one. */
+function checkUniqueColumns(table: Table): void {
+  const seen = new Set<string>();
+  for (const c of table.columns) {
+    if (seen.has(c)) throw new FedquantError("E_INPUT", `results: column "${c}" appears twice; column names are the CSV/JSON field names and must be unique`);
+    seen.add(c);
   }
 }
 

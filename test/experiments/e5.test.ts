@@ -2,7 +2,7 @@
 // and the bits-to-target read-out (the run itself is smoked by `fedquant e5 --quick` in CI).
 import { expect, it } from "vitest";
 import { bucketNorms, gaussianNorms, histogram, quantile } from "../../src/experiments/e5-buckets.js";
-import { bitsToTarget } from "../../src/experiments/e5-report.js";
+import { bitsToTarget, settledRound } from "../../src/experiments/e5-report.js";
 import type { E5Trace } from "../../src/experiments/e5-run.js";
 
 it("bucket norms after g·√D/‖g‖: Σ ρ_b² = D when d divides D, so the mean ρ² is d", () => {
@@ -33,4 +33,12 @@ it("bits to target: the first evaluated round at or above the target, with its c
   const t = { rounds: [0, 10, 20, 30], accuracy: [0.1, 0.94, 0.951, 0.96], bitsUp: [0, 100, 200, 300], bitsDown: [0, 10, 20, 30] } as unknown as E5Trace;
   expect(bitsToTarget(t, 0.95)).toEqual({ round: 20, up: 200, down: 20 });
   expect(bitsToTarget(t, 0.99)).toBeUndefined();
+});
+
+it("settled round: where accuracy stays ≥ target to the end, with the oscillation flagged", () => {
+  const t = { rounds: [0, 10, 20, 30, 40], accuracy: [0.1, 0.96, 0.93, 0.951, 0.97], bitsUp: [0, 1, 2, 3, 4], bitsDown: [0, 1, 2, 3, 4] } as unknown as E5Trace;
+  expect(bitsToTarget(t, 0.95)!.round).toBe(10); // first crossing, as docs/tfjs.md reports it
+  expect(settledRound(t, 0.95)).toEqual({ round: 30, oscillated: true });
+  expect(settledRound({ ...t, accuracy: [0.1, 0.5, 0.96, 0.97, 0.98] } as unknown as E5Trace, 0.95)).toEqual({ round: 20, oscillated: false });
+  expect(settledRound({ ...t, accuracy: [0.1, 0.96, 0.5, 0.5, 0.5] } as unknown as E5Trace, 0.95)).toEqual({ round: null, oscillated: true });
 });

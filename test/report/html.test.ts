@@ -40,6 +40,26 @@ describe("htmlReport", () => {
     expect(xmlProblems(html, HTML_VOID)).toEqual([]);
   });
 
+  it("links the files written next to it by base name (URL-encoded), and keeps table numbers on one line", () => {
+    const html = htmlReport({
+      title: "t", config: {}, files: ["/out/run/r.json", "C:\\out\\r.csv", "/out/excess vs bits#1.svg"],
+      sections: [{ heading: "S", table: { columns: ["a", "b"], rows: [[1.2345e-7, "13.1 Mbit"], [1, "a long explanation that may wrap over lines"]] } }],
+    });
+    expect(html).toContain('<a href="r.json">r.json</a>');
+    expect(html).toContain('<a href="r.csv">r.csv</a>');
+    expect(html).toContain('<a href="excess%20vs%20bits%231.svg">excess vs bits#1.svg</a>');
+    expect(html).not.toContain("/out/");
+    expect(html).toContain('<td class="s">13.1 Mbit</td>');
+    expect(html).toContain("<td>a long explanation that may wrap over lines</td>");
+    // "1.235e-7" must not break at the "-" inside a narrow column
+    expect(html).toMatch(/td\.n\{[^}]*white-space:nowrap/);
+    // and a table wider than the page scrolls in its own box rather than squeezing its columns
+    expect(html).toMatch(/\.table-wrap\{overflow-x:auto/);
+    expect(html).toMatch(/td\.s\{white-space:nowrap\}/);
+    expect(html).toContain('<div class="table-wrap"><table>');
+    expect(xmlProblems(html, HTML_VOID)).toEqual([]);
+  });
+
   it("refuses an svg section that carries a script", () => {
     expect(() => htmlReport({ title: "t", config: {}, sections: [{ heading: "h", svg: `<svg>${evil}</svg>` }] })).toThrow(
       expect.objectContaining({ code: "E_INPUT" }),

@@ -7,6 +7,7 @@ import { FedquantError } from "../../src/errors.js";
 import { formatTable, toCsv, type Table } from "../../src/report/index.js";
 import { writeResults, writeSvg } from "../../src/report/node.js";
 import { parseCsv } from "./xml-check.js";
+import { correlationTable, distortionTable } from "../../src/experiments/distortion-report.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-report-"));
 
@@ -27,6 +28,24 @@ describe("toCsv", () => {
 
   it("rejects a row whose length differs from the header", () => {
     expect(() => toCsv({ columns: ["a", "b"], rows: [[1]] })).toThrow(expect.objectContaining({ code: "E_DIM" }));
+  });
+});
+
+describe("unique column names", () => {
+  it("toCsv and writeResults refuse a column name that appears twice (E_INPUT)", async () => {
+    const t: Table = { columns: ["total", "± se", "colinear", "± se"], rows: [[1, 0.1, 2, 0.2]] };
+    expect(() => toCsv(t)).toThrow(/^E_INPUT: results: column "± se" appears twice/);
+    await expect(writeResults(mkdtempSync(join(tmpdir(), "fq-uniq-")), "x", t)).rejects.toThrow(/E_INPUT/);
+  });
+
+  it("E1's distortion tables name every column once", () => {
+    const row = { label: "m", short: "m", K: 1, bitsPerBucket: 16, unbiased: true, total: 1, totalSe: 0.1, colinear: 0.5, colinearSe: 0.05, orthogonal: 0.5, orthogonalSe: 0.05 };
+    const t = distortionTable([row as Parameters<typeof distortionTable>[0][number]]);
+    expect(new Set(t.columns).size).toBe(t.columns.length);
+    const header = toCsv(t).split("\n")[0]!.split(",");
+    expect(header).toEqual(["method", "K", "bits/bucket", "unbiased", "total", "total ± se", "colinear", "colinear ± se", "orthogonal", "orthogonal ± se"]);
+    const c = correlationTable([{ label: "m", correlation: 0.5, total: 1, totalSe: 0.1 } as Parameters<typeof correlationTable>[0][number]]);
+    expect(new Set(c.columns).size).toBe(c.columns.length);
   });
 });
 

@@ -52,7 +52,7 @@ export function measureCompressor(c: Compressor, x: Float32Array, minMs = 150): 
 
 export function registerCompressors(program: Command): void {
   program.command("compressors")
-    .description("compress a Gaussian vector with every compressor: bits/coordinate, relative error, throughput")
+    .description("compress a Gaussian vector with every compressor: bits/coordinate, relative error, throughput (params as JSON, ready for a config)")
     .option("--dim <n>", "dimension of the vector", "65536")
     .option("--seed <n>", "seed of the Gaussian vector", "1")
     .option("--json", "print JSON instead of a table")
@@ -70,7 +70,8 @@ export function registerCompressors(program: Command): void {
       if (opts.json) { console.log(JSON.stringify({ dim, kernel: kernel().flavour, rows }, null, 2)); return; }
       console.log(`fedquant compressors — x ~ N(0, I_${dim}), kernel: wasm ${kernel().flavour}`);
       const head = ["compressor", "params", "bits/coord", "incl. header", "‖C(x)−x‖²/‖x‖²", "encode Mcoord/s", "decode Mcoord/s"];
-      const cells = rows.map((r) => [r.compressor, JSON.stringify(r.params).replace(/"/g, ""), r.bitsPerCoord.toFixed(4), r.totalBitsPerCoord.toFixed(4),
+      // params as real JSON: a cell can be pasted as a config's "params" (examples/*.json)
+      const cells = rows.map((r) => [r.compressor, JSON.stringify(r.params), r.bitsPerCoord.toFixed(4), r.totalBitsPerCoord.toFixed(4),
         r.relError.toPrecision(4), r.encodeMcoordPerS.toFixed(1), r.decodeMcoordPerS.toFixed(1)]);
       const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
       const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(w[i]!) : v.padStart(w[i]!))).join("  ");

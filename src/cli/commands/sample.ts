@@ -3,6 +3,7 @@
 // with checkpoints; --resume continues an interrupted run from its checkpoints with the same streams.
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
+import { checkResumable, writeStamp } from "../../experiments/config-stamp.js";
 import { parseE4Config } from "../../experiments/e4-config.js";
 import { runE4 } from "../../experiments/e4.js";
 import { progressBar } from "../progress.js";
@@ -25,6 +26,10 @@ export function registerSample(program: Command): void {
       checkE4Config(cfg, config);
       // named after the config file, so e4-logistic-shifted.json never writes into e4-logistic's results
       const out = checkOutDir(opts.out ?? `fedquant-out/${basename(config).replace(/\.json$/i, "")}${opts.quick ? "-quick" : ""}`);
+      // a folder another config wrote is refused before any chain starts (the checkpoints would each
+      // be refused only when their sampler's turn comes, after the earlier samplers ran again)
+      if (opts.resume) checkResumable(out, cfg, `--resume (${config})`);
+      writeStamp(out, cfg, cfg.experiment);
       onInterrupt(`Checkpoints are in ${out}; continue with:\n  ${resumeCommand()}`);
       if (opts.resume) console.error(`--resume: chains continue from the checkpoints in ${out} (a sampler without one starts over)`);
       const quiet = opts.quiet ?? false;
