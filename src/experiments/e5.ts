@@ -25,7 +25,7 @@ export interface E5Options {
 }
 
 /** @tensorflow/tfjs (cpu + webgl backends, layers) and the wasm backend, or an E_CONFIG saying what to install. */
-async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
+export async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
   try {
     const tf = await import("@tensorflow/tfjs");
     await import("@tensorflow/tfjs-backend-wasm");
