@@ -28,7 +28,7 @@ export interface CentralResult { accuracy: number[]; cpuSeconds: number[]; steps
 
 const cpuSeconds = () => { const u = cpuUsage(); return (u.user + u.system) / 1e6; };
 
-export function trainCentral(tf: Pick<typeof tfjs, "train" | "tidy" | "tensor4d" | "tensor1d" | "oneHot" | "losses" | "SGDOptimizer">, model: tfl.LayersModel, train: Dataset, test: Dataset, o: CentralOptions): CentralResult {
+export function trainCentral(tf: Pick<typeof tfjs, "train" | "tidy" | "tensor4d" | "tensor1d" | "oneHot" | "losses">, model: tfl.LayersModel, train: Dataset, test: Dataset, o: CentralOptions): CentralResult {
   if (!(o.batch >= 1 && o.epochs >= 1 && o.lr > 0)) throw new FedquantError("E_CONFIG", `central training: batch, epochs ≥ 1 and lr > 0 expected, got ${o.batch}, ${o.epochs}, ${o.lr}`);
   const obj = tfjsObjective(model);
   const opt = o.optimizer === "adam" ? tf.train.adam(o.lr) : tf.train.sgd(o.lr);
@@ -40,7 +40,8 @@ export function trainCentral(tf: Pick<typeof tfjs, "train" | "tidy" | "tensor4d"
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const lr = o.lr * decay ** (epoch - 1);
     // sgd caches −γ as a tensor (setLearningRate renews it); adam reads its field at every step and has no setter
-    if (opt instanceof tf.SGDOptimizer) opt.setLearningRate(lr);
+    // (not instanceof: TF.js's optimizer classes answer instanceof for any optimizer)
+    if (o.optimizer === "sgd") (opt as tfjs.SGDOptimizer).setLearningRate(lr);
     else (opt as unknown as { learningRate: number }).learningRate = lr;
     const perm = RandomStream.of(o.seed, "data", 0xe5c, epoch).permutation(train.n);
     for (let s = 0; s + o.batch <= train.n; s += o.batch) {
