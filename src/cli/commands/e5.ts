@@ -8,7 +8,7 @@ import { FedquantError } from "../../errors.js";
 
 interface E5Cli {
   quick?: boolean; seed: string; backend: string; only?: string; out: string; quiet?: boolean;
-  split?: boolean; central?: boolean; arch: string; kernel: string; rounds: string; batch: string; compressor: string[];
+  split?: boolean; central?: boolean; arch: string; kernel: string; rounds?: string; batch?: string; compressor: string[];
   optimizer: string; lr: string; decay: string; epochs: string;
 }
 
@@ -38,10 +38,10 @@ export function registerE5(program: Command): void {
     .option("--quiet", "no progress lines")
     .option("--split", "print the per-round time split (TF.js gradient, encode with codebook and search, decode, aggregation) instead of running E5")
     .option("--central", "train the CNN centrally with TF.js's own optimizer and print the test accuracy per epoch instead of running E5")
-    .option("--arch <name>", "--split/--central: the CNN, small (E5's, D = 5,386) or wide (D = 20,490)", "small")
+    .option("--arch <name>", "the CNN, small (E5's, D = 5,386) or wide (D = 20,490)", "small")
     .option("--kernel <flavour>", "--split: fedquant's kernel, simd or relaxed (needs relaxed SIMD: Node 20 with --experimental-wasm-relaxed-simd)", "simd")
-    .option("--rounds <n>", "--split: rounds of 20 clients to time", "20")
-    .option("--batch <list>", "--split: comma-separated minibatch sizes per client; --central: the batch", "10")
+    .option("--rounds <n>", "rounds (E5: default 400, or 6 with --quick; --split: rounds of 20 clients to time, default 20)")
+    .option("--batch <list>", "minibatch per client (E5: default 10, or 4 with --quick; --split: a comma-separated list, default 10; --central: default 32)")
     .option("--compressor <spec>", "--split: a compressor, name or name:{json params} (repeatable; default dostovoq at its defaults)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--optimizer <name>", "--central: adam or sgd", "adam")
     .option("--lr <x>", "--central: step size (Adam's α or SGD's γ)", "0.003")
@@ -57,7 +57,7 @@ export function registerE5(program: Command): void {
       if (o.split) {
         const { runE5Split } = await import("../../experiments/e5-tools.js");
         await runE5Split({
-          ...common, rounds: positive("rounds", o.rounds), batches: o.batch.split(",").map((b) => positive("batch", b.trim())),
+          ...common, rounds: positive("rounds", o.rounds ?? "20"), batches: (o.batch ?? "10").split(",").map((b) => positive("batch", b.trim())),
           compressors: o.compressor.length ? o.compressor.map(compressorArg) : [{ name: "dostovoq", params: {} }],
         });
         return;
@@ -65,13 +65,13 @@ export function registerE5(program: Command): void {
       if (o.central) {
         if (!["adam", "sgd"].includes(o.optimizer)) throw new FedquantError("E_CONFIG", `--optimizer must be adam or sgd, got ${o.optimizer}`);
         const { runE5Central } = await import("../../experiments/e5-tools.js");
-        await runE5Central({ ...common, optimizer: o.optimizer as "adam", lr: positive("lr", o.lr, false), decay: positive("decay", o.decay, false), batch: positive("batch", o.batch), epochs: positive("epochs", o.epochs) });
+        await runE5Central({ ...common, optimizer: o.optimizer as "adam", lr: positive("lr", o.lr, false), decay: positive("decay", o.decay, false), batch: positive("batch", o.batch ?? "32"), epochs: positive("epochs", o.epochs) });
         return;
       }
       const { runE5 } = await import("../../experiments/e5.js");
-      const dir = join(o.out, o.quick ? "e5-quick" : "e5");
+      const dir = join(o.out, (o.quick ? "e5-quick" : "e5") + (o.arch === "small" ? "" : `-${o.arch}`));
       const res = await runE5({
-        quick: o.quick, seed, backend: o.backend as "auto", out: dir, only: o.only?.split(",").map((s) => s.trim()).filter(Boolean),
+        quick: o.quick, arch: o.arch as "small", batch: o.batch === undefined ? undefined : positive("batch", o.batch), rounds: o.rounds === undefined ? undefined : positive("rounds", o.rounds), seed, backend: o.backend as "auto", out: dir, only: o.only?.split(",").map((s) => s.trim()).filter(Boolean),
         log: o.quiet ? undefined : (l) => console.log(l),
       });
       console.log(res.summary);
