@@ -10,7 +10,7 @@ import { lineChartSvg } from "../report/index.js";
 import { tfjsObjective, useBackend, type TfBackend } from "../tfjs/index.js";
 import { bucketNorms, BUCKET_D, BUCKET_M, gaussianNorms, histogram, quantile, radialRatio } from "./e5-buckets.js";
 import { E5_ALGORITHMS, E5_COMPRESSORS, E5_FULL, E5_GAMMA, E5_QUICK, E5_TARGET_ACCURACY, type E5Size } from "./e5-config.js";
-import { buildCnn, e5Data } from "./e5-model.js";
+import { buildCnn, e5Data, type E5Arch } from "./e5-model.js";
 import { accuracyFigures, footnote, writeE5Report, type Figure } from "./e5-report.js";
 import { runE5Algorithm, type E5Trace } from "./e5-run.js";
 
@@ -20,12 +20,17 @@ export interface E5Options {
   backend?: TfBackend | "auto";
   /** run only the algorithms whose label contains one of these strings */
   only?: string[];
+  /** the CNN (e5-model.ts; default "small", the network of the recorded results) */
+  arch?: E5Arch;
+  /** override the size's minibatch per client and rounds */
+  batch?: number;
+  rounds?: number;
   out: string;
   log?: (line: string) => void;
 }
 
 /** @tensorflow/tfjs (cpu + webgl backends, layers) and the wasm backend, or an E_CONFIG saying what to install. */
-async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
+export async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
   try {
     const tf = await import("@tensorflow/tfjs");
     await import("@tensorflow/tfjs-backend-wasm");
@@ -37,14 +42,16 @@ async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
 
 export async function runE5(o: E5Options): Promise<{ files: string[]; summary: string; traces: E5Trace[]; wallSeconds: number }> {
   const t0 = performance.now();
-  const size: E5Size = o.quick ? E5_QUICK : E5_FULL;
+  const base: E5Size = o.quick ? E5_QUICK : E5_FULL;
+  const size: E5Size = { ...base, batch: o.batch ?? base.batch, rounds: o.rounds ?? base.rounds };
+  const arch = o.arch ?? "small";
   const seed = o.seed ?? 1;
   const log = o.log ?? (() => {});
   await ready();
   const tf = await loadTf();
   const backend = await useBackend(o.backend ?? "auto");
   const data = e5Data(size, seed);
-  const model = buildCnn(tf, seed);
+  const model = buildCnn(tf, seed, arch);
   const obj = tfjsObjective(model);
   const w0 = obj.weights();
   log(`E5: CNN with D = ${obj.dim} weights on TF.js/${backend}; ${data.train.n} training digits on ${size.clients} clients, ${data.test.n} test digits`);
@@ -106,7 +113,7 @@ export async function runE5(o: E5Options): Promise<{ files: string[]; summary: s
   };
 
   const wallSeconds = (performance.now() - t0) / 1000;
-  const config = { size, seed, gamma: E5_GAMMA, compressors: E5_COMPRESSORS, algorithms: algos, backend, dim: obj.dim, model: "conv5x5/2 ×8 → conv3x3/2 ×16 → dense 10", target: E5_TARGET_ACCURACY };
+  const config = { size, seed, gamma: E5_GAMMA, compressors: E5_COMPRESSORS, algorithms: algos, backend, dim: obj.dim, arch, model: arch === "wide" ? "conv3x3 ×16 → maxpool 2 → conv3x3 ×32 → maxpool 2 → dense 10" : "conv5x5/2 ×8 → conv3x3/2 ×16 → dense 10", target: E5_TARGET_ACCURACY };
   const { files, summary } = await writeE5Report({
     dir: o.out, title: `E5 — federated CNN on MNIST with TF.js${o.quick ? " (quick)" : ""}`,
     intro: `A TF.js CNN (D = ${obj.dim}) trained through fedquant/tfjs by ${size.clients} clients holding ${size.labelsPerClient} digit labels each (${data.train.n} training digits, ${data.test.n} test digits), ` +
