@@ -3,7 +3,7 @@
 // parseSettings, and preload them from the page's query string.
 import { algorithmNames } from "../../src/algorithms/index.js";
 import { compressorNames } from "../../src/compressors/index.js";
-import { LIMITS, parseSettings, type Settings, type SettingsFields } from "./settings.js";
+import { CNN_DIM, LIMITS, parseSettings, type Settings, type SettingsFields } from "./settings.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -17,8 +17,8 @@ function fill(sel: HTMLSelectElement, names: string[], chosen: string): void {
   sel.replaceChildren(...names.map((n) => new Option(n, n, n === chosen, n === chosen)));
 }
 
-/** Dimension of each problem's model: MNIST softmax 785 × 10, the logistic toy 2. */
-function dimOf(problem: string): number { return problem === "mnist" ? 7850 : 2; }
+/** Dimension of each problem's model: MNIST softmax 785 × 10, the CNN 5,386, the logistic toy 2. */
+function dimOf(problem: string): number { return problem === "mnist" ? 7850 : problem === "mnist-cnn" ? CNN_DIM : 2; }
 
 /** Parameters that make sense for a compressor at a dimension (the user may edit them). */
 export function defaultParams(name: string, dim: number): Record<string, unknown> {
@@ -39,7 +39,7 @@ function refreshParams(): void {
     if (edited.has(side)) continue;
     input(`${side}-params`).value = JSON.stringify(defaultParams(select(side).value, dim));
   }
-  const mnist = select("problem").value === "mnist";
+  const mnist = select("problem").value !== "logistic";
   for (const id of ["labels", "count"]) input(id).disabled = !mnist;
 }
 

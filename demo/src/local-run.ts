@@ -15,6 +15,7 @@ import { linkOverPort } from "../../src/federation/transport/link.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
 import { digitsLoader } from "./digits.js";
 import type { ToWorker, WorkerStatus } from "./messages.js";
+import { buildModel } from "./model-loader.js";
 
 /** setTimeout's largest delay: "no deadline" (≈ 24.8 days; the ROUND frame carries it as a u32). */
 export const NO_DEADLINE_MS = 2 ** 31 - 1;
@@ -76,7 +77,7 @@ function perClientBits(driver: AlgorithmRoundDriver, n: number): { watched: Roun
 }
 
 export async function startLocalRun(session: SessionSpec, o: LocalRunOptions): Promise<LocalRun> {
-  const driver = await createAlgorithmRoundDriver(session, { loadDigits: digitsLoader(o.digitsUrl) });
+  const driver = await createAlgorithmRoundDriver(session, { loadDigits: digitsLoader(o.digitsUrl), buildModel });
   const n = driver.problem.shards.length;
   const tokens = Array.from({ length: n }, randomToken);
   const bits = perClientBits(driver, n);

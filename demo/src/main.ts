@@ -3,12 +3,11 @@
 // participation), bit counters — the server's count next to the clients' own — and a runs table.
 import "./style.css";
 import { ready } from "../../src/kernel/index.js";
-import { prependBias } from "../../src/data/browser.js";
-import type { Classifier, Dataset } from "../../src/models/index.js";
+import type { Dataset, Objective } from "../../src/models/index.js";
 import type { RoundReport } from "../../src/federation/transport/coordinator.js";
 import type { LogEvent } from "../../src/federation/transport/driver.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
-import { accuracy } from "./accuracy.js";
+import { modelAccuracy, testSetFor } from "./accuracy.js";
 import { RunCharts } from "./charts.js";
 import { ClientCharts } from "./client-charts.js";
 import { allDigits, heldOutDigits } from "./digits.js";
@@ -52,7 +51,7 @@ const demo = {
 const digitsUrl = new URL("mnist-digits.bin", document.baseURI).href;
 const el = (id: string): HTMLElement => document.getElementById(id)!;
 const charts = new RunCharts(el("chart-rounds") as HTMLCanvasElement, el("chart-bits") as HTMLCanvasElement, el("chart-acc") as HTMLCanvasElement);
-const clientCharts = new ClientCharts(el("chart-clients") as HTMLCanvasElement, el("participation") as HTMLCanvasElement);
+const clientCharts = new ClientCharts(el("chart-clients") as HTMLCanvasElement, el("participation-raster") as HTMLCanvasElement);
 let current: LocalRun | undefined;
 let target: number | undefined;
 
@@ -125,8 +124,8 @@ const refreshSummary = (): void => renderSummary(tableRuns(), target);
 
 /** The held-out digits of an MNIST session (with the bias column the softmax model expects). */
 async function testSetOf(s: SessionSpec): Promise<Dataset | undefined> {
-  if (s.problem.kind !== "mnist") return undefined;
-  return prependBias(heldOutDigits(await allDigits(digitsUrl), TEST_DIGITS, s.problem.seed));
+  if (s.problem.kind === "logistic") return undefined;
+  return testSetFor(s.problem.kind, heldOutDigits(await allDigits(digitsUrl), TEST_DIGITS, s.problem.seed));
 }
 
 async function start(): Promise<void> {
@@ -151,8 +150,8 @@ async function start(): Promise<void> {
     await ready();
     const testSet = await testSetOf(read.session);
     let addPoint: ReturnType<RunCharts["addRun"]> | undefined;
-    let model: (() => Float64Array) | undefined, classifier: Classifier | undefined;
-    const acc = (): number | undefined => (testSet && model && classifier ? accuracy(classifier, model(), testSet) : undefined);
+    let model: (() => Float64Array) | undefined, objective: Objective | undefined;
+    const acc = (): number | undefined => (testSet && model && objective ? modelAccuracy(objective, model(), testSet) : undefined);
     current = await startLocalRun(read.session, {
       deadlineMs: read.deadlineMs, paceMs: read.paceMs, digitsUrl,
       onLog: log,
@@ -172,7 +171,7 @@ async function start(): Promise<void> {
     });
     const driver = current.driver;
     model = () => driver.server.model;
-    classifier = driver.problem.objective as Classifier;
+    objective = driver.problem.objective;
     run.initialLoss = driver.initialLoss;
     data.initialLoss = driver.initialLoss;
     data.initialAccuracy = acc();

@@ -7,6 +7,7 @@ import { createAlgorithm } from "../../src/algorithms/index.js";
 import { memoryRate } from "../../src/algorithms/config.js";
 import { createCompressor } from "../../src/compressors/index.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
+import { CNN_DIM } from "./settings.js";
 
 /** One round as the page recorded it (from the coordinator's RoundReport). */
 export interface RoundRow {
@@ -41,7 +42,7 @@ const fmtParams = (p: Record<string, unknown> | undefined): string => {
   return e.length ? `(${e.map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(",")})` : "";
 };
 
-function dimOf(s: SessionSpec): number { return s.problem.kind === "mnist" ? 785 * 10 : 2; }
+function dimOf(s: SessionSpec): number { return s.problem.kind === "mnist" ? 785 * 10 : s.problem.kind === "mnist-model" ? CNN_DIM : 2; }
 
 /** Does `algorithm` accept `key` in its config (it refuses keys it has no use for)? */
 function takes(s: SessionSpec, key: "alpha" | "alphaDown"): boolean {
@@ -59,12 +60,20 @@ function alphaText(s: SessionSpec, key: "alpha" | "alphaDown", side: "up" | "dow
   } catch { return `${key === "alpha" ? "α" : "α↓"}=?`; }
 }
 
-/** The legend of a run: algorithm, both compressors with their parameters, γ, p, α, batch. */
+/**
+ * The legend of a run: algorithm, both compressors with the parameters the user gave (the
+ * resolved ones add every default and made legends too long to read), γ, p, α, batch.
+ */
 export function runLabel(s: SessionSpec): string {
   const a = createAlgorithm(s.algorithm, s.config).config;
+  const given = (side: "up" | "down"): Record<string, unknown> | undefined => {
+    const c = s.config[side];
+    return c && typeof c === "object" && c.name === a[side].name ? (c.params ?? {}) : a[side].params;
+  };
   const part = a.participation.kind === "bernoulli" ? `p=${a.participation.p}` : `m=${a.participation.m}`;
   const parts = [
-    `${s.algorithm} ↑${a.up.name}${fmtParams(a.up.params)} ↓${a.down.name}${fmtParams(a.down.params)}`,
+    s.problem.kind === "mnist-model" ? s.problem.model : undefined,
+    `${s.algorithm} ↑${a.up.name}${fmtParams(given("up"))} ↓${a.down.name}${fmtParams(given("down"))}`,
     `γ=${a.gamma}`, part, alphaText(s, "alpha", "up"), alphaText(s, "alphaDown", "down"),
     `batch ${s.batchSize ?? "full"}`,
   ];

@@ -8,6 +8,9 @@ import { createCompressor } from "../../src/compressors/index.js";
 import { FedquantError } from "../../src/errors.js";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
 
+/** Weights of the demo's CNN (cnn.ts; E5's network): compressor defaults and legends need it before TF.js loads. */
+export const CNN_DIM = 5386;
+
 /** Held-out digits for the live test accuracy: the last TEST_DIGITS of the seeded order (digits.ts). */
 export const TEST_DIGITS = 1000;
 /** The `mnist` package ships 10,000 digits; the training set leaves TEST_DIGITS of them out. */
@@ -110,10 +113,13 @@ export function parseSettings(f: SettingsFields): Settings {
     const count = checkField("count", f.count);
     if (count < clients) throw new FedquantError("E_CONFIG", `digits (${count}) must be at least the number of clients (${clients})`);
     problem = { kind: "mnist", clients, count, labelsPerClient: checkField("labels", f.labels), seed, ridge: 1e-4 };
+  } else if (f.problem === "mnist-cnn") {
+    const count = checkField("count", f.count);
+    problem = { kind: "mnist-model", model: "cnn", clients, count, labelsPerClient: checkField("labels", f.labels), seed };
   } else if (f.problem === "logistic") {
     problem = { kind: "logistic", clients, perClient: 200, seed };
   } else {
-    throw new FedquantError("E_CONFIG", `problem must be "mnist" or "logistic", got "${f.problem}"`);
+    throw new FedquantError("E_CONFIG", `problem must be "mnist", "mnist-cnn" or "logistic", got "${f.problem}"`);
   }
   const config: AlgorithmConfig = {
     gamma: checkField("gamma", f.gamma),

@@ -39,6 +39,10 @@ export function renderSummary(runs: readonly RunData[], target: number | undefin
     `runs: final loss, payload bits (up + down) until the loss stays ≤ target ${ts.length ? ts.map((t) => formatLoss(t)).join(" / ") : "(none yet)"}` +
     `${target === undefined ? " (auto: the loosest final loss of the finished runs)" : ""}, ratio to SGD's bits on the same problem, wall time`;
   for (const id of ["dl-json", "dl-csv", "dl-serve"]) (document.getElementById(id) as HTMLButtonElement).disabled = runs.length === 0;
+  // `fedquant serve` (Node) has no TF.js model builder: a CNN session would fail there with E_CONFIG
+  const serve = document.getElementById("dl-serve") as HTMLButtonElement;
+  if (runs.at(-1)?.session.problem.kind === "mnist-model") { serve.disabled = true; serve.title = "fedquant serve cannot build the TF.js CNN in Node; the JSON/CSV hold this run's session"; }
+  else serve.title = "";
 }
 
 export function setupDownloads(runs: () => readonly RunData[], target: () => number | undefined): void {

@@ -3,15 +3,15 @@
 // over this worker's port, or to a Node server (`fedquant serve`) over WebSocket. Joined to a
 // server, it also reports the test accuracy of the model it holds (the page has no server model).
 import { ready } from "../../src/kernel/index.js";
-import { prependBias } from "../../src/data/browser.js";
-import type { Classifier, Dataset } from "../../src/models/index.js";
+import type { Dataset } from "../../src/models/index.js";
 import { algorithmParticipantFactory } from "../../src/federation/transport/algorithm-driver.js";
 import { joinFederation } from "../../src/federation/transport/client.js";
 import { linkOverPort, type PortLike, type WebSocketCtor } from "../../src/federation/transport/link.js";
 import { Participant, type ParticipantOptions, type ParticipantResult } from "../../src/federation/transport/participant.js";
-import { accuracy } from "./accuracy.js";
+import { modelAccuracy, testSetFor } from "./accuracy.js";
 import { allDigits, digitsLoader, heldOutDigits } from "./digits.js";
 import type { ToWorker, WorkerStatus } from "./messages.js";
+import { buildModel } from "./model-loader.js";
 import { MAX_TRAIN_DIGITS, TEST_DIGITS } from "./settings.js";
 
 const port = self as unknown as PortLike;
@@ -31,14 +31,14 @@ async function start(m: ToWorker): Promise<void> {
   let described = false;
   let testSet: Dataset | undefined;
   const factory = algorithmParticipantFactory({
-    loadDigits: digitsLoader(m.digitsUrl),
+    loadDigits: digitsLoader(m.digitsUrl), buildModel,
     observe: ({ round, client, problem }) => {
       const shard = problem.shards[client.id]!;
       if (!described) {
         described = true;
         post({ client: client.id, rows: shard.n, labels: problem.spec.kind === "mnist" ? [...new Set(shard.y)].sort((a, b) => a - b) : undefined });
       }
-      const acc = testSet ? accuracy(problem.objective as Classifier, client.model, testSet) : undefined;
+      const acc = testSet ? modelAccuracy(problem.objective, client.model, testSet) : undefined;
       post({ state: "running", round, localLoss: problem.objective.loss(client.model, shard), accuracy: acc });
     },
   });
@@ -60,8 +60,9 @@ async function start(m: ToWorker): Promise<void> {
     const s = session as { rounds?: number; problem?: { kind?: string; seed?: number; count?: number } };
     if (typeof s.rounds === "number") post({ session: { rounds: s.rounds } });
     // held out only while the training digits leave the last TEST_DIGITS of the order alone
-    if (s.problem?.kind === "mnist" && typeof s.problem.seed === "number" && (s.problem.count ?? 2000) <= MAX_TRAIN_DIGITS) {
-      testSet = prependBias(heldOutDigits(await allDigits(m.digitsUrl), TEST_DIGITS, s.problem.seed));
+    if (typeof s.problem?.kind === "string" && typeof s.problem.seed === "number" && (s.problem.count ?? 2000) <= MAX_TRAIN_DIGITS) {
+      const raw = s.problem.kind === "logistic" ? undefined : heldOutDigits(await allDigits(m.digitsUrl), TEST_DIGITS, s.problem.seed);
+      testSet = raw && testSetFor(s.problem.kind, raw);
     }
     return inner(session, client);
   };

@@ -1,7 +1,8 @@
 // The federated problems a networked session can name in its JSON (so a joining client can
 // rebuild its own shard from the session alone): the Artemis heterogeneous logistic toy and
-// MNIST digits split by label (softmax regression). Browser-safe: the MNIST digits come from an
-// injected loader (Node: data/mnist-node.ts; the demo: a compact asset of the same digits).
+// MNIST digits split by label (softmax regression, or a CNN whose objective is injected: TF.js
+// stays out of this layer). Browser-safe: the MNIST digits come from an injected loader (Node:
+// data/mnist-node.ts; the demo: a compact asset of the same digits).
 import { FedquantError } from "../../errors.js";
 import { RandomStream } from "../../random/index.js";
 import { prependBias, splitByLabel, syntheticHeterogeneousLogistic } from "../../data/browser.js";
@@ -26,7 +27,26 @@ export type ProblemSpec =
     labelsPerClient?: number;
     seed: number;
     ridge?: number;
+  }
+  | {
+    /**
+     * The same digits and label split as "mnist", raw pixels (no bias column), trained by a
+     * model the caller injects (a ModelBuilder, e.g. a TF.js CNN through fedquant/tfjs).
+     */
+    kind: "mnist-model";
+    clients: number;
+    count?: number;
+    labelsPerClient?: number;
+    seed: number;
+    /** the builder's name for its model (e.g. "cnn"); every party must know it */
+    model: string;
   };
+
+/**
+ * An injected model: its objective over rows of 784 raw pixels with labels 0..9, and its initial
+ * weights (every party must build the same w0 from the name and the seed).
+ */
+export type ModelBuilder = (model: string, seed: number) => Promise<{ objective: Objective; w0: Float64Array }>;
 
 export interface Problem {
   readonly spec: ProblemSpec;
@@ -34,6 +54,8 @@ export interface Problem {
   /** shards[i] is client i's data */
   readonly shards: Dataset[];
   readonly dim: number;
+  /** the initial model (default: zeros) */
+  readonly w0?: Float64Array;
 }
 
 /** The first `count` digits in the seeded order of data/mnist-node.ts's mnistDigits. */
@@ -64,22 +86,35 @@ export function checkProblemSpec(x: unknown): ProblemSpec {
   const seed = int("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
   const ridge = ridgeOf(o.ridge);
   if (o.kind === "logistic") return { kind: "logistic", clients, seed, ridge, perClient: int("perClient", o.perClient, 1, 100_000, 200) };
-  if (o.kind === "mnist") {
+  if (o.kind === "mnist" || o.kind === "mnist-model") {
     const count = int("count", o.count, 10, 10_000, 2000);
     const labelsPerClient = int("labelsPerClient", o.labelsPerClient, 1, 10, 2);
     if (count < clients) throw new FedquantError("E_CONFIG", `problem.count (${count}) must be at least the number of clients (${clients})`);
-    return { kind: "mnist", clients, seed, ridge, count, labelsPerClient };
+    if (o.kind === "mnist") return { kind: "mnist", clients, seed, ridge, count, labelsPerClient };
+    if (typeof o.model !== "string" || !/^[a-z0-9-]{1,32}$/.test(o.model)) throw new FedquantError("E_CONFIG", `problem.model must be a model name such as "cnn", got ${JSON.stringify(o.model)}`);
+    return { kind: "mnist-model", clients, seed, count, labelsPerClient, model: o.model };
   }
-  throw new FedquantError("E_CONFIG", `problem.kind must be "logistic" or "mnist", got ${JSON.stringify(o.kind)}`);
+  throw new FedquantError("E_CONFIG", `problem.kind must be "logistic", "mnist" or "mnist-model", got ${JSON.stringify(o.kind)}`);
 }
 
-export async function buildProblem(spec: unknown, loadDigits?: DigitsLoader): Promise<Problem> {
+export async function buildProblem(spec: unknown, loadDigits?: DigitsLoader, buildModel?: ModelBuilder): Promise<Problem> {
   const s = checkProblemSpec(spec);
   if (s.kind === "logistic") {
     const { workers } = syntheticHeterogeneousLogistic({ workers: s.clients, perWorker: s.perClient, seed: s.seed });
     return { spec: s, objective: logistic({ p: 2, ridge: s.ridge }), shards: workers, dim: 2 };
   }
   if (!loadDigits) throw new FedquantError("E_CONFIG", "an MNIST problem needs a digits loader (mnistDigits in Node, the demo's asset in browsers)");
+  if (s.kind === "mnist-model") {
+    if (!buildModel) throw new FedquantError("E_CONFIG", `problem.model "${s.model}" needs a model builder (the browser demo has "cnn", through fedquant/tfjs)`);
+    const digits = await loadDigits(s.count!, s.seed);
+    const shards = splitByLabel(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0));
+    for (const [i, d] of shards.entries()) {
+      if (d.n === 0) throw new FedquantError("E_CONFIG", `MNIST client ${i} got no digits: use fewer clients or more digits`);
+    }
+    const { objective, w0 } = await buildModel(s.model, s.seed);
+    if (w0.length !== objective.dim) throw new FedquantError("E_DIM", `model "${s.model}": w0 has ${w0.length} weights, its objective ${objective.dim}`);
+    return { spec: s, objective, shards, dim: objective.dim, w0 };
+  }
   // the digits' order is seeded by the problem seed; the label split draws from its own stream
   const digits = prependBias(await loadDigits(s.count!, s.seed));
   const shards = splitByLabel(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0));
