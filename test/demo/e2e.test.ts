@@ -273,4 +273,39 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
     await page.screenshot({ path: "test-artifacts/demo-420.png", fullPage: true });
     await page.close();
   });
+
+  it("trains the CNN in the workers with TF.js (a few rounds): loss and test accuracy shown, the simulator's run in Node", { timeout: RUN_MS + 120_000 }, async () => {
+    const page = await open("problem=mnist-cnn&clients=3&labels=4&count=600&seed=2&algorithm=artemis&up=qsgd&down=qsgd&gamma=0.3&batch=16&rounds=3&pace=0");
+    await page.click("#start");
+    await page.waitForFunction(ended, null, { timeout: RUN_MS });
+    const s = await demoState(page);
+    expect(s.error, `page errors: ${pageErrors.join(" | ")}`).toBeUndefined();
+    expect(s.state).toBe("done");
+    const run = s.runs[0]!;
+    expect(run.session.problem).toMatchObject({ kind: "mnist-model", model: "cnn" });
+    expect(run.reports).toHaveLength(3);
+    expect(run.finalW).toHaveLength(5386);
+    const accs = run.data.rows.map((r) => r.accuracy!);
+    for (const a of accs) { expect(a).toBeGreaterThanOrEqual(0); expect(a).toBeLessThanOrEqual(1); }
+    expect(Number(await page.getAttribute("#c-acc", "data-value"))).toBe(accs.at(-1));
+    expect((await page.textContent("#summary tbody tr"))!).toContain("cnn · artemis");
+
+    // the same session in Node (TF.js cpu backend, the demo's builder): the same bits, and the same
+    // model up to float32 rounding — TF.js computes in float32 and Chromium's V8 and Node's may
+    // round Math.exp differently in the last place, so the trajectories agree to ~1e-6, not bit for bit
+    const { buildModel } = await import("../../demo/src/cnn.js");
+    const loadDigits = (count: number, seed: number) => mnistDigits({ count, seed });
+    const d = await createAlgorithmRoundDriver(run.session, { evaluate: false, loadDigits, buildModel });
+    const sim = simulate({ algorithm: d.checked.algorithm, objective: d.problem.objective, workers: d.problem.shards, w0: d.problem.w0, iterations: 3, batchSize: d.checked.batchSize, seed: d.checked.seed });
+    expect(run.reports.reduce((a, r) => a + r.bitsUp, 0)).toBe(sim.bitsUp.at(-1));
+    expect(run.reports.reduce((a, r) => a + r.bitsDown, 0)).toBe(sim.bitsDown.at(-1));
+    let maxDiff = 0, maxAbs = 0;
+    run.finalW.forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - sim.finalW[j]!)); maxAbs = Math.max(maxAbs, Math.abs(sim.finalW[j]!)); });
+    expect(maxDiff).toBeLessThanOrEqual(1e-5 * maxAbs);
+    // and it learns: accuracy of the simulator's final model on the held-out digits matches the page's
+    const test = heldOutDigits(decodeDigits(mnistAssetBytes()), 1000, 2);
+    const simAcc = (d.problem.objective as unknown as { accuracy(w: Float64Array, t: typeof test): number }).accuracy(sim.finalW, test);
+    expect(Math.abs(simAcc - accs.at(-1)!)).toBeLessThanOrEqual(0.005);
+    await page.close();
+  });
 });
