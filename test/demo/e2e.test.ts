@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
       executablePath: CHROMIUM, headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
     });
-  });
+  }, 300_000); // a Vite build (TF.js included, for the CNN problem) takes minutes on a loaded machine
 
   afterAll(async () => {
     await browser?.close();
