@@ -14,7 +14,7 @@ import { allDigits, heldOutDigits } from "./digits.js";
 import { readSettings, setupForm, input } from "./form.js";
 import { formatBits, formatCount, formatLoss, formatMs } from "./format.js";
 import { startJoin } from "./join-run.js";
-import { startLocalRun, type LocalRun } from "./local-run.js";
+import { NO_DEADLINE_MS, startLocalRun, type LocalRun } from "./local-run.js";
 import type { WorkerStatus } from "./messages.js";
 import { runLabel, type RunData } from "./results.js";
 import { TEST_DIGITS } from "./settings.js";
@@ -33,6 +33,8 @@ interface RunRecord {
   finalW?: number[];
   /** what the table, the downloads and the legends use */
   data: RunData;
+  /** the round deadline the coordinator used (NO_DEADLINE_MS: none, every round waits for every worker) */
+  deadlineMs: number;
 }
 
 type State = "idle" | "running" | "done" | "stopped" | "failed";
@@ -140,7 +142,7 @@ async function start(): Promise<void> {
   const n = read.session.problem.clients;
   for (let i = 0; i < n; i++) renderWorker(i, { fq: "status", state: "starting", bitsUp: 0, bitsDown: 0, bitsUpRejected: 0 });
   const data: RunData = { label: runLabel(read.session), session: read.session, rows: [], state: "running" };
-  const run: RunRecord = { session: read.session, reports: [], workers: [], bitsUp: 0, bitsDown: 0, wireBytesUp: 0, wireBytesDown: 0, data };
+  const run: RunRecord = { session: read.session, reports: [], workers: [], bitsUp: 0, bitsDown: 0, wireBytesUp: 0, wireBytesDown: 0, data, deadlineMs: read.deadlineMs ?? NO_DEADLINE_MS };
   demo.error = undefined;
   setState("running", `starting ${n} clients…`);
   clientCharts.reset(n);
