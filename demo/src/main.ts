@@ -137,6 +137,7 @@ async function start(): Promise<void> {
   let read: ReturnType<typeof readSettings>;
   try { read = readSettings(); } catch (e) { setState("failed", (e as Error).message); demo.error = (e as Error).message; return; }
   target = read.target;
+  document.body.dataset.problem = read.session.problem.kind;
   const deadlineNote = read.deadlineMs === undefined ? [] : [`deadline ${read.deadlineMs} ms: a client slower than that sits the round out, so the result depends on this machine's speed`];
   el("notes").textContent = [...read.notes, ...deadlineNote].join("; ");
   const n = read.session.problem.clients;
