@@ -41,19 +41,39 @@ export function selectDigits(all: AllDigits, count: number, seed: number): Datas
   return { n: count, p: PIXELS, X, y };
 }
 
+/**
+ * The held-out test digits: the last `count` of the same seeded order, so they are disjoint from
+ * the first `count'` training digits whenever count + count' ≤ all.n (settings.ts keeps
+ * training ≤ 9,000 of the 10,000 for the 1,000 test digits).
+ */
+export function heldOutDigits(all: AllDigits, count: number, seed: number): Dataset {
+  if (!(Number.isInteger(count) && count >= 1 && count <= all.n)) throw new FedquantError("E_CONFIG", `test digits: count must be in 1..${all.n}, got ${count}`);
+  const perm = RandomStream.of(seed, "data", DataTag.mnist, 0).permutation(all.n);
+  const X = new Float64Array(count * PIXELS), y = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const r = perm[all.n - count + k]!;
+    X.set(all.X.subarray(r * PIXELS, (r + 1) * PIXELS), k * PIXELS);
+    y[k] = all.y[r]!;
+  }
+  return { n: count, p: PIXELS, X, y };
+}
+
 const cache = new Map<string, Promise<AllDigits>>();
 
-/** A DigitsLoader over the asset at `url` (fetched once per page or worker). */
+/** All digits of the asset at `url` (fetched and decoded once per page or worker). */
+export function allDigits(url: string): Promise<AllDigits> {
+  let all = cache.get(url);
+  if (!all) {
+    all = fetch(url).then(async (res) => {
+      if (!res.ok) throw new FedquantError("E_DATA", `could not fetch the digits from ${url}: HTTP ${res.status}`);
+      return decodeDigits(new Uint8Array(await res.arrayBuffer()));
+    });
+    cache.set(url, all);
+  }
+  return all;
+}
+
+/** A DigitsLoader over the asset at `url`. */
 export function digitsLoader(url: string): DigitsLoader {
-  return async (count, seed) => {
-    let all = cache.get(url);
-    if (!all) {
-      all = fetch(url).then(async (res) => {
-        if (!res.ok) throw new FedquantError("E_DATA", `could not fetch the digits from ${url}: HTTP ${res.status}`);
-        return decodeDigits(new Uint8Array(await res.arrayBuffer()));
-      });
-      cache.set(url, all);
-    }
-    return selectDigits(await all, count, seed);
-  };
+  return async (count, seed) => selectDigits(await allDigits(url), count, seed);
 }

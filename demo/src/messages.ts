@@ -23,6 +23,10 @@ export interface WorkerStatus {
   bitsUpRejected: number;
   /** loss of the client's model on its own shard, after its last step */
   localLoss?: number;
+  /** join mode, MNIST: test accuracy of the model this client holds (rebuilt from the server's frames) */
+  accuracy?: number;
+  /** the session the server sent (join mode shows its rounds) */
+  session?: { rounds: number };
   message?: string;
   /** the server's end-of-session summary (JSON) */
   summary?: unknown;

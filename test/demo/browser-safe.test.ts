@@ -9,7 +9,8 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|(?<!
 
 /**
  * Every module reachable from `entry` by imports with a literal specifier (type-level
- * `typeof import("…")` excluded: it emits nothing): file → its bare (non-relative) imports.
+ * `typeof import("…")` and `: import("…").Type` excluded: they emit nothing): file → its bare
+ * (non-relative) imports.
  */
 function reach(entry: string): Map<string, string[]> {
   const seen = new Map<string, string[]>();
@@ -19,8 +20,11 @@ function reach(entry: string): Map<string, string[]> {
     if (seen.has(file)) continue;
     const bare: string[] = [];
     seen.set(file, bare);
-    for (const m of readFileSync(file, "utf8").matchAll(IMPORT)) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(IMPORT)) {
       const spec = m[1] ?? m[2] ?? m[3]!;
+      // `x: import("m").Name` is a type annotation (a type-level import, it emits nothing), not a call
+      if (m[2] !== undefined && /:\s*$/.test(text.slice(Math.max(0, m.index! - 8), m.index)) && /^\.[A-Z]/.test(text.slice(m.index! + m[0].length))) continue;
       if (!spec.startsWith(".")) { bare.push(spec); continue; }
       const base = resolve(dirname(file), spec);
       const ts = [base.replace(/\.js$/, ".ts"), base].find((f) => existsSync(f) && /\.(ts|js|css)$/.test(f));

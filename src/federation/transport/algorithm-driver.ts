@@ -7,11 +7,13 @@ import { FedquantError } from "../../errors.js";
 import { federatedLoss, type Dataset } from "../../models/index.js";
 import { minibatchOracle } from "../simulator-oracle.js";
 import type { ParticipantDriver, ParticipantFactory, RepeatRound, RoundDriver, RoundOutcome, RoundPlan } from "./driver.js";
-import { buildClientProblem, buildProblem, type ClientProblem, type DigitsLoader, type Problem } from "./problem.js";
+import { buildClientProblem, buildProblem, type ClientProblem, type DigitsLoader, type ModelBuilder, type Problem } from "./problem.js";
 import { checkSession, type Session } from "./session.js";
 
 export interface AlgorithmDriverOptions {
   loadDigits?: DigitsLoader;
+  /** the models of "mnist-model" problems (e.g. the demo's TF.js CNN) */
+  buildModel?: ModelBuilder;
   /** Compute F(w) over every shard after each round (default true; the server holds the data in experiments). */
   evaluate?: boolean;
   /**
@@ -63,9 +65,9 @@ export function envelopePayloadBits(bytes: Uint8Array): number { return envelope
 export async function createAlgorithmRoundDriver(sessionJson: unknown, opts: AlgorithmDriverOptions = {}): Promise<AlgorithmRoundDriver> {
   const checked = checkSession(sessionJson);
   const { algorithm: algo, seed } = checked;
-  const problem = await buildProblem(checked.spec.problem, opts.loadDigits);
+  const problem = await buildProblem(checked.spec.problem, opts.loadDigits, opts.buildModel);
   const clients = problem.shards.length;
-  const w0 = new Float64Array(problem.dim);
+  const w0 = problem.w0 ? Float64Array.from(problem.w0) : new Float64Array(problem.dim);
   let server = algo.createServer({ w0, clients, seed });
   let beforeOpen: ServerState | undefined;
   const evaluate = opts.evaluate ?? true;
@@ -176,6 +178,8 @@ export interface ParticipantFactoryOptions {
    * anything is allocated.
    */
   maxShardBytes?: number;
+  /** builds an injected model ("mnist-model" problems, e.g. the demo's TF.js CNN) */
+  buildModel?: ModelBuilder;
   /** Called after each step with the client's state machine and problem (e.g. to show its local loss). */
   observe?: (info: { round: number; client: AlgorithmClient; problem: ObservedProblem }) => void;
 }
@@ -190,10 +194,10 @@ export function algorithmParticipantFactory(opts: ParticipantFactoryOptions = {}
   return async (sessionJson, client): Promise<ParticipantDriver> => {
     const { algorithm: algo, seed, batchSize, spec } = checkSession(sessionJson);
     // only this client's shard: never the others' (a client of 1000 × 100k rows holds 100k)
-    const problem = await buildClientProblem(spec.problem, client, { loadDigits: opts.loadDigits, maxShardBytes: opts.maxShardBytes });
+    const problem = await buildClientProblem(spec.problem, client, { loadDigits: opts.loadDigits, maxShardBytes: opts.maxShardBytes, buildModel: opts.buildModel });
     const observed: ObservedProblem = { ...problem, shards: Object.assign(new Array<Dataset>(problem.spec.clients), { [client]: problem.shard }) };
     const oracle = minibatchOracle(problem.objective, problem.shard, seed, batchSize);
-    let me: AlgorithmClient = algo.createClient({ id: client, w0: new Float64Array(problem.dim), seed });
+    let me: AlgorithmClient = algo.createClient({ id: client, w0: problem.w0 ? Float64Array.from(problem.w0) : new Float64Array(problem.dim), seed });
     return {
       step: (round, downlink) => {
         const up = me.step(round, downlink, oracle);

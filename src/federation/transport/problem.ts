@@ -1,9 +1,10 @@
 // The federated problems a networked session can name in its JSON (so a joining client can
 // rebuild its own shard from the session alone): the Artemis heterogeneous logistic toy and
-// MNIST digits split by label (softmax regression). Browser-safe: the MNIST digits come from an
-// injected loader (Node: data/mnist-node.ts; the demo: a compact asset of the same digits).
-// The server builds every shard (it evaluates F(w)); a client builds only its own
-// (buildClientProblem), after checking what that will allocate against its own limit.
+// MNIST digits split by label (softmax regression, or a CNN whose objective is injected: TF.js
+// stays out of this layer). Browser-safe: the MNIST digits come from an injected loader (Node:
+// data/mnist-node.ts; the demo: a compact asset of the same digits). The server builds every
+// shard (it evaluates F(w)); a client builds only its own (buildClientProblem), after checking
+// what that will allocate against its own limit.
 import { FedquantError } from "../../errors.js";
 import { RandomStream } from "../../random/index.js";
 import { heterogeneousLogisticWorker, materialize, prependBias, splitByLabel, splitByLabelRows, syntheticHeterogeneousLogistic } from "../../data/browser.js";
@@ -28,7 +29,26 @@ export type ProblemSpec =
     labelsPerClient?: number;
     seed: number;
     ridge?: number;
+  }
+  | {
+    /**
+     * The same digits and label split as "mnist", raw pixels (no bias column), trained by a
+     * model the caller injects (a ModelBuilder, e.g. a TF.js CNN through fedquant/tfjs).
+     */
+    kind: "mnist-model";
+    clients: number;
+    count?: number;
+    labelsPerClient?: number;
+    seed: number;
+    /** the builder's name for its model (e.g. "cnn"); every party must know it */
+    model: string;
   };
+
+/**
+ * An injected model: its objective over rows of 784 raw pixels with labels 0..9, and its initial
+ * weights (every party must build the same w0 from the name and the seed).
+ */
+export type ModelBuilder = (model: string, seed: number) => Promise<{ objective: Objective; w0: Float64Array }>;
 
 export interface Problem {
   readonly spec: ProblemSpec;
@@ -36,6 +56,8 @@ export interface Problem {
   /** shards[i] is client i's data */
   readonly shards: Dataset[];
   readonly dim: number;
+  /** the initial model (default: zeros) */
+  readonly w0?: Float64Array;
 }
 
 /** The first `count` digits in the seeded order of data/mnist-node.ts's mnistDigits. */
@@ -66,22 +88,35 @@ export function checkProblemSpec(x: unknown): ProblemSpec {
   const seed = int("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
   const ridge = ridgeOf(o.ridge);
   if (o.kind === "logistic") return { kind: "logistic", clients, seed, ridge, perClient: int("perClient", o.perClient, 1, 100_000, 200) };
-  if (o.kind === "mnist") {
+  if (o.kind === "mnist" || o.kind === "mnist-model") {
     const count = int("count", o.count, 10, 10_000, 2000);
     const labelsPerClient = int("labelsPerClient", o.labelsPerClient, 1, 10, 2);
     if (count < clients) throw new FedquantError("E_CONFIG", `problem.count (${count}) must be at least the number of clients (${clients})`);
-    return { kind: "mnist", clients, seed, ridge, count, labelsPerClient };
+    if (o.kind === "mnist") return { kind: "mnist", clients, seed, ridge, count, labelsPerClient };
+    if (typeof o.model !== "string" || !/^[a-z0-9-]{1,32}$/.test(o.model)) throw new FedquantError("E_CONFIG", `problem.model must be a model name such as "cnn", got ${JSON.stringify(o.model)}`);
+    return { kind: "mnist-model", clients, seed, count, labelsPerClient, model: o.model };
   }
-  throw new FedquantError("E_CONFIG", `problem.kind must be "logistic" or "mnist", got ${JSON.stringify(o.kind)}`);
+  throw new FedquantError("E_CONFIG", `problem.kind must be "logistic", "mnist" or "mnist-model", got ${JSON.stringify(o.kind)}`);
 }
 
-export async function buildProblem(spec: unknown, loadDigits?: DigitsLoader): Promise<Problem> {
+export async function buildProblem(spec: unknown, loadDigits?: DigitsLoader, buildModel?: ModelBuilder): Promise<Problem> {
   const s = checkProblemSpec(spec);
   if (s.kind === "logistic") {
     const { workers } = syntheticHeterogeneousLogistic({ workers: s.clients, perWorker: s.perClient, seed: s.seed });
     return { spec: s, objective: logistic({ p: 2, ridge: s.ridge }), shards: workers, dim: 2 };
   }
   if (!loadDigits) throw new FedquantError("E_CONFIG", "an MNIST problem needs a digits loader (mnistDigits in Node, the demo's asset in browsers)");
+  if (s.kind === "mnist-model") {
+    if (!buildModel) throw new FedquantError("E_CONFIG", `problem.model "${s.model}" needs a model builder (the browser demo has "cnn", through fedquant/tfjs)`);
+    const digits = await loadDigits(s.count!, s.seed);
+    const shards = splitByLabel(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0));
+    for (const [i, d] of shards.entries()) {
+      if (d.n === 0) throw new FedquantError("E_CONFIG", `MNIST client ${i} got no digits: use fewer clients or more digits`);
+    }
+    const { objective, w0 } = await buildModel(s.model, s.seed);
+    if (w0.length !== objective.dim) throw new FedquantError("E_DIM", `model "${s.model}": w0 has ${w0.length} weights, its objective ${objective.dim}`);
+    return { spec: s, objective, shards, dim: objective.dim, w0 };
+  }
   // the digits' order is seeded by the problem seed; the label split draws from its own stream
   const digits = prependBias(await loadDigits(s.count!, s.seed));
   const shards = splitByLabel(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0));
@@ -99,6 +134,8 @@ export interface ClientProblem {
   readonly client: number;
   readonly shard: Dataset;
   readonly dim: number;
+  /** the initial model (default: zeros) */
+  readonly w0?: Float64Array;
 }
 
 /** What a client allocates for its data by default at most (the validated maxima need 2.4 MB / 126 MB). */
@@ -122,7 +159,7 @@ export function clientShardBytes(s: ProblemSpec): number {
  * spec comes from the server (untrusted): it is checked, and the allocation it implies compared
  * with `maxShardBytes` before anything is allocated.
  */
-export async function buildClientProblem(spec: unknown, client: number, opts: { loadDigits?: DigitsLoader; maxShardBytes?: number } = {}): Promise<ClientProblem> {
+export async function buildClientProblem(spec: unknown, client: number, opts: { loadDigits?: DigitsLoader; maxShardBytes?: number; buildModel?: ModelBuilder } = {}): Promise<ClientProblem> {
   const s = checkProblemSpec(spec);
   if (!(Number.isInteger(client) && client >= 0 && client < s.clients)) {
     throw new FedquantError("E_PROTOCOL", `the server calls this client ${client}, but its problem has ${s.clients} clients`);
@@ -137,11 +174,19 @@ export async function buildClientProblem(spec: unknown, client: number, opts: { 
     return { spec: s, objective: logistic({ p: 2, ridge: s.ridge }), client, shard, dim: 2 };
   }
   if (!opts.loadDigits) throw new FedquantError("E_CONFIG", "an MNIST problem needs a digits loader (mnistDigits in Node, the demo's asset in browsers)");
+  if (s.kind === "mnist-model" && !opts.buildModel) throw new FedquantError("E_CONFIG", `problem.model "${s.model}" needs a model builder (the browser demo has "cnn", through fedquant/tfjs)`);
   const digits = await opts.loadDigits(s.count!, s.seed);
   if (digits.n !== s.count || digits.p !== 784) throw new FedquantError("E_DATA", `the digits loader returned ${digits.n} × ${digits.p} digits, expected ${s.count} × 784`);
   // the same split as buildProblem's (it reads labels only, so the bias column does not matter)
   const rows = splitByLabelRows(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0))[client]!;
   if (rows.length === 0) throw new FedquantError("E_CONFIG", `MNIST client ${client} got no digits: use fewer clients or more digits`);
+  if (s.kind === "mnist-model") {
+    // raw pixels, as buildProblem's mnist-model shards
+    const shard = materialize(digits, [rows])[0]!;
+    const { objective, w0 } = await opts.buildModel!(s.model, s.seed);
+    if (w0.length !== objective.dim) throw new FedquantError("E_DIM", `model "${s.model}": w0 has ${w0.length} weights, its objective ${objective.dim}`);
+    return { spec: s, objective, client, shard, dim: objective.dim, w0 };
+  }
   const shard = prependBias(materialize(digits, [rows])[0]!);
   const objective = softmax({ p: shard.p, classes: 10, ridge: s.ridge });
   return { spec: s, objective, client, shard, dim: objective.dim };
