@@ -13,6 +13,7 @@
 // Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated.
 import { philox8BlocksSimd, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { dot } from "./vec";
+import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
 
 /** Coordinates rounded per window: a multiple of 32 (8 Philox blocks per SIMD step). */
 const CHUNK: u32 = 1024;
@@ -166,7 +167,13 @@ export function qsgdEncodeStep(budget: u32): i32 {
           run = 0;
         }
       } else {
-        for (let t: u32 = 0; t < m; t++) {
+        let t: u32 = 0;
+        if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && (cnt & 7) == 0) {
+          // byte-aligned: flush the pending whole bytes, then 16 fields per step (qsgd-fields.ts)
+          while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+          for (; t + 16 <= m; t += 16) { packFields16(lv + (<usize>t << 2), width, wp); wp += width << 1; }
+        }
+        for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
           acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
           cnt += width; flush32();
@@ -216,8 +223,31 @@ export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32
   let i: u32 = i0;
   n = min<u32>(n, i1);
   for (let j: u32 = i0 / b; i < n; j++) {
-    const end = min<u32>(n, i + b);
+    const end = min<u32>(n, (j + 1) * b);
     const norm = <f64>load<f32>(norms + (<usize>j << 2));
+    if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && end - i >= 64) {
+      // this bucket's value of every field (the scalar formula), looked up 16 at a time
+      for (let f: u32 = 0; f < (<u32>1 << width); f++) {
+        const mag = f >> 1;
+        store<f32>(fieldTableAt(f), mag > s ? 0 : dequant(norm, f & 1 ? -<i32>mag : <i32>mag, sf, inv, pow2));
+      }
+      fieldPlanes();
+      const fmax = i8x16.splat(<i8>(2 * min<u32>(s, 63) + 1));
+      for (; i < end && (<u32>pos & 7) != 0; i++) {
+        const f = <u32>((load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & mask);
+        pos += width;
+        const mag = f >> 1;
+        if (mag > s) { errAt = i; return -3; }
+        store<f32>(out + (<usize>i << 2), dequant(norm, f & 1 ? -<i32>mag : <i32>mag, sf, inv, pow2));
+      }
+      for (; i + 16 <= end; i += 16) {
+        const f = unpackFields16(src + <usize>(pos >> 3), width);
+        // a field above 2s+1 is a magnitude above s: leave it to the scalar loop, which names it
+        if (v128.any_true(i8x16.gt_u(f, fmax))) break;
+        lookup16(f, out + (<usize>i << 2));
+        pos += width << 4;
+      }
+    }
     for (; i < end; i++) {
       const f = <u32>((load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & mask);
       pos += width;
