@@ -11,7 +11,7 @@
 //   values times 2^100 (exact in f32) and f32(s/(norm·2^100));
 //   decode: x̂_i = f32((norm_j · l_i) / s) in f64.
 // Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated.
-import { philox8BlocksSimd, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
+import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { dot } from "./vec";
 import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
 
@@ -33,10 +33,11 @@ function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(scale), vp = f32x4.splat(pre), smax = i32x4.splat(s);
+    if (m >= 32) philoxKeys(k0, k1);
     for (; i + 32 <= m; i += 32) {
       const c = ctr + <u64>(i >> 2);
       const o = out + (<usize>i << 2), xp = x + (<usize>i << 2);
-      philox8BlocksSimd(o, k0, k1, <u32>c, <u32>(c >>> 32), id0, id1);
+      philox8BlocksSimd(o, <u32>c, <u32>(c >>> 32), id0, id1);
       for (let j = 0; j < 128; j += 16) {
         const xv = v128.load(xp + j);
         const u = u32ToUniformSimd(v128.load(o + j));
