@@ -164,7 +164,8 @@ export function philoxFill(out: usize, nBlocks: u32, k0: u32, k1: u32, n0: u32, 
 }
 
 @inline export function u32ToUniformSimd(x: v128): v128 {
-  return f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.shr_u(x, 8)), kf(20)), kf(23));
+  // x >>> 8 < 2^24: the signed conversion (one cvtdq2ps) gives the unsigned one's exact value
+  return f32x4.mul(f32x4.add(f32x4.convert_i32x4_s(i32x4.shr_u(x, 8)), kf(20)), kf(23));
 }
 
 // In-place conversion of n u32 words at p to uniforms.

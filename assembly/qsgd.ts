@@ -28,11 +28,12 @@ export function qsgdErrorAt(): u32 { return errAt; }
 
 // Signed levels of m coordinates at x into out (i32): ξ = ⌊a⌋ + 1{u < a − ⌊a⌋}, a = f32(f32(|x|·pre)·scale),
 // clamped to s; coordinate t uses word t&3 of block ctr + t>>2. Same arithmetic as rounding.ts.
-function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
-                     k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32): void {
+@inline function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
+                     k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32, small: bool): void {
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(scale), vp = f32x4.splat(pre), smax = i32x4.splat(s);
+    const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
     if (m >= 32) philoxKeys(k0, k1);
     for (; i + 32 <= m; i += 32) {
       const c = ctr + <u64>(i >> 2);
@@ -44,7 +45,15 @@ function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
         const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
         const l = f32x4.floor(a);
         const up = f32x4.lt(u, f32x4.sub(a, l));
-        const xi = i32x4.min_s(i32x4.sub(i32x4.trunc_sat_f32x4_s(l), up), smax);
+        let xi: v128;
+        if (small) {
+          // a is finite here, so min(⌊a⌋ + 1{…}, s) < 2^23 is an integral f32 whose value is the
+          // mantissa of it + 2^23: one add, where V8 expands trunc_sat into several instructions
+          const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+          xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        } else {
+          xi = i32x4.min_s(i32x4.sub(i32x4.trunc_sat_f32x4_s(l), up), smax);
+        }
         const neg = i32x4.shr_s(xv, 31);
         v128.store(o + j, i32x4.sub(v128.xor(xi, neg), neg));
       }
@@ -120,6 +129,21 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
 }
 
+// One non-zero level l after `run` zeros: gamma(run + 1) — N zeros, a one, the low N bits
+// (bits.ts) —, the sign, gamma(|l|). The zeros are flushed first: N zeros + N+1 bits could pass
+// the 64-bit accumulator.
+@inline function eliasPut(l: i32): void {
+  const r = run + 1, nr = 31 - clz<u32>(r);
+  const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
+  cnt += nr; flush32();
+  acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
+  cnt += nr + 2; flush32();
+  cnt += na; flush32();
+  acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
+  cnt += na + 1; flush32();
+  run = 0;
+}
+
 /**
  * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates
  * remain, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32
@@ -150,22 +174,33 @@ export function qsgdEncodeStep(budget: u32): i32 {
       done += len;
     } else {
       const c = eC, m = min<u32>(CHUNK, len - c);
-      roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1);
+      if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
+      else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
       if (eElias) {
-        for (let t: u32 = 0; t < m; t++) {
+        let t: u32 = 0;
+        if (ASC_FEATURE_SIMD) {
+          // 16 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
+          // (and the branches) scale with the non-zero levels, not with the coordinates
+          for (; t + 16 <= m; t += 16) {
+            const q = lv + (<usize>t << 2), z = i32x4.splat(0);
+            let mask = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(
+              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q), z), i32x4.ne(v128.load(q, 16), z)),
+              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q, 32), z), i32x4.ne(v128.load(q, 48), z))));
+            let at: u32 = 0;
+            while (mask != 0) {
+              const k = ctz<u32>(mask);
+              run += k - at;
+              eliasPut(load<i32>(q + (<usize>k << 2)));
+              at = k + 1;
+              mask &= mask - 1;
+            }
+            run += 16 - at;
+          }
+        }
+        for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
           if (l == 0) { run++; continue; }
-          // gamma(run + 1): N zeros, a one, the low N bits (bits.ts); the sign; gamma(|l|). The
-          // zeros are flushed first: N zeros + N+1 bits could pass the 64-bit accumulator.
-          const r = run + 1, nr = 31 - clz<u32>(r);
-          const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
-          cnt += nr; flush32();
-          acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
-          cnt += nr + 2; flush32();
-          cnt += na; flush32();
-          acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
-          cnt += na + 1; flush32();
-          run = 0;
+          eliasPut(l);
         }
       } else {
         let t: u32 = 0;
