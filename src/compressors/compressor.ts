@@ -74,7 +74,7 @@ export abstract class BaseCompressor implements Compressor {
       const p = this.encodePayload(x, rng, px);
       return writeMessage({
         compressor: this.id, dim: x.length, seed: [rng.k0, rng.k1], stream: [rng.i0, rng.i1],
-        counter: start, params: this.paramBytes(), payloadBits: p.bits,
+        counter: start, params: this.headerParams(), payloadBits: p.bits,
       }, p.bytes);
     });
   }
@@ -95,7 +95,7 @@ export abstract class BaseCompressor implements Compressor {
     const { header, payload } = readMessage(msg);
     if (header.compressor !== this.id) throw new FedquantError("E_DECODE", `message is from compressor id ${header.compressor}, this decoder is ${this.name} (id ${this.id})`);
     if (header.dim !== dim) throw new FedquantError("E_DIM", `message has dimension ${header.dim}, expected ${dim}`);
-    const mine = this.paramBytes();
+    const mine = this.headerParams();
     if (!bytesEqual(header.params, mine)) {
       throw new FedquantError("E_DECODE", `${this.name} message parameters ${this.describeParams(header.params)} differ from the receiver's ${this.describeParams(mine)}`);
     }
@@ -111,6 +111,14 @@ export abstract class BaseCompressor implements Compressor {
   }
 
   bits(msg: Uint8Array): MessageBits { return messageBits(msg); }
+
+  private headerParamsCache: Uint8Array | undefined;
+  /**
+   * paramBytes() built once per compressor (parameters are fixed at construction) and shared by
+   * every message — it was rebuilt for each encode and decode (issue #9 item 5). Never handed
+   * out: writeMessage copies it into the header, decode only compares it.
+   */
+  private headerParams(): Uint8Array { return (this.headerParamsCache ??= this.paramBytes()); }
 
   protected paramBytes(): Uint8Array {
     const w = new BitWriter(16);

@@ -1,7 +1,8 @@
 // vega-lite spec → vega → standalone SVG string, headless (renderer "none": no canvas, no DOM),
-// then the footnote lines appended under the chart.
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+// then the footnote lines appended under the chart. vega and vega-lite (≈ 2 MB of JS to parse)
+// are imported when the first chart is rendered, not when fedquant is (issue #9 item 5).
+import type { View } from "vega";
+import type { TopLevelSpec } from "vega-lite";
 import { FedquantError } from "../errors.js";
 import { escapeXml } from "./escape.js";
 
@@ -25,6 +26,7 @@ const FOOT_CHAR = 5.6;
 export async function renderSvg(spec: TopLevelSpec, footnotes: string[]): Promise<string> {
   let view: View | undefined;
   try {
+    const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
     const vegaSpec = compile(spec).spec;
     view = new View(parse(vegaSpec), { renderer: "none" });
     const svg = await view.toSVG();
