@@ -55,7 +55,8 @@ export function logPos(x: f32): f32 {
 }
 
 @inline export function logPosSimd(x: v128): v128 {
-  let e = i32x4.sub(v128.and(i32x4.shr_u(x, 23), ki(0)), ki(1));
+  // x ∈ (0, 1) has a zero sign bit: the exponent is x >>> 23 without a mask
+  let e = i32x4.sub(i32x4.shr_u(x, 23), ki(1));
   const m = v128.or(v128.and(x, ki(2)), ki(3));
   const small = f32x4.lt(m, kf(11));
   e = i32x4.add(e, small); // small lanes are −1
@@ -84,7 +85,7 @@ export let scalarCos: f32 = 0;
 export let scalarSin: f32 = 0;
 // The SIMD variant leaves cos in bytes 0..15 and sin in bytes 16..31 of this scratch (a v128
 // global would not compile in the scalar build).
-export const simdSinCos: usize = memory.data(32, 16);
+export const simdSinCos: usize = memory.data(64, 16);
 
 // cos(2πu), sin(2πu) for u ∈ (0,1): quarter-turn reduction r = 4u − round(4u) is exact
 // because u is a multiple of 2^-25.
@@ -104,7 +105,7 @@ export function sinCosTurns(u: f32): void {
   else { scalarCos = s; scalarSin = -c; }
 }
 
-@inline export function sinCosTurnsSimd(u: v128): void {
+@inline export function sinCosTurnsSimd(u: v128, slot: usize = 0): void {
   const u4 = f32x4.mul(u, kf(21));
   const q = f32x4.nearest(u4);
   const x = f32x4.mul(f32x4.sub(u4, q), kf(18));
@@ -121,10 +122,9 @@ export function sinCosTurns(u: f32): void {
   // one add where V8 expands a saturating conversion into several instructions
   const qi = f32x4.add(q, kf(24));
   const swap = i32x4.eq(v128.and(qi, ki(4)), ki(4));
-  const sign = ki(6);
-  // cos is negated in quadrants 1, 2; sin in quadrants 2, 3
-  const negCos = v128.and(i32x4.shl(v128.and(i32x4.add(qi, ki(4)), ki(5)), 30), sign);
-  const negSin = v128.and(i32x4.shl(v128.and(qi, ki(5)), 30), sign);
-  v128.store(simdSinCos, v128.xor(v128.bitselect(s, c, swap), negCos));
-  v128.store(simdSinCos, v128.xor(v128.bitselect(c, s, swap), negSin), 16);
+  // cos is negated in quadrants 1, 2; sin in quadrants 2, 3 (bit 1 shifted to the sign bit)
+  const negCos = i32x4.shl(v128.and(i32x4.add(qi, ki(4)), ki(5)), 30);
+  const negSin = i32x4.shl(v128.and(qi, ki(5)), 30);
+  v128.store(simdSinCos + slot, v128.xor(v128.bitselect(s, c, swap), negCos));
+  v128.store(simdSinCos + slot, v128.xor(v128.bitselect(c, s, swap), negSin), 16);
 }

@@ -198,8 +198,7 @@ export function fillNormal(out: usize, n: u32, k0: u32, k1: u32, n0: u32, n1: u3
       const lo = n0 + b;
       philox8Lanes(LANES, lo, n1 + (lo < n0 ? 1 : 0), id0, id1);
       const q = out + (<usize>b << 4);
-      normals4Simd(q, v128.load(LANES), v128.load(LANES, 16), v128.load(LANES, 32), v128.load(LANES, 48));
-      normals4Simd(q + 64, v128.load(LANES, 64), v128.load(LANES, 80), v128.load(LANES, 96), v128.load(LANES, 112));
+      normals8Simd(q);
     }
   }
   if (b < blocks) {
@@ -207,6 +206,23 @@ export function fillNormal(out: usize, n: u32, k0: u32, k1: u32, n0: u32, n1: u3
     philoxFill(out + (<usize>b << 4), blocks - b, k0, k1, lo, n1 + (lo < n0 ? 1 : 0), id0, id1);
     normalFromBits(out + (<usize>b << 4), blocks - b);
   }
+}
+
+// normals4Simd on the two 4-block groups of LANES, interleaved for instruction-level parallelism.
+@inline function normals8Simd(q: usize): void {
+  const m2 = kf(22);
+  const ra = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES)))));
+  const sa = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES, 64)))));
+  const rb = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES, 32)))));
+  const sb = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES, 96)))));
+  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 16)), 0);
+  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 80)), 32);
+  const za = f32x4.mul(ra, v128.load(trig.simdSinCos)), zb = f32x4.mul(ra, v128.load(trig.simdSinCos, 16));
+  const ya = f32x4.mul(sa, v128.load(trig.simdSinCos, 32)), yb = f32x4.mul(sa, v128.load(trig.simdSinCos, 48));
+  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 48)), 0);
+  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 112)), 32);
+  transposeStore(q, za, zb, f32x4.mul(rb, v128.load(trig.simdSinCos)), f32x4.mul(rb, v128.load(trig.simdSinCos, 16)));
+  transposeStore(q + 64, ya, yb, f32x4.mul(sb, v128.load(trig.simdSinCos, 32)), f32x4.mul(sb, v128.load(trig.simdSinCos, 48)));
 }
 
 // Box–Muller on 4 blocks given lane-major (lane i of wj = word j of block i): 16 normals at q in
