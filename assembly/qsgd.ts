@@ -249,10 +249,12 @@ export function qsgdEncodeEnd(): f64 {
 
 /**
  * Decode coordinates i0..i1 of n `width`-bit fields (at src; 8 readable bytes past the end) with
- * bucket norms at `norms` (already validated) into out. Returns 0, or −3 if a magnitude exceeds
- * s (the coordinate in qsgdErrorAt()). Called per window of coordinates (tier-up, see above).
+ * bucket norms at `norms` (already validated) into out[0 .. i1 − i0). Returns 0, or −3 if a
+ * magnitude exceeds s (the coordinate in qsgdErrorAt()). Called per window of coordinates: V8
+ * tiers up, and the window stays in cache on its way to the caller's array.
  */
 export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32, width: u32, out: usize, i0: u32, i1: u32): i32 {
+  out -= <usize>i0 << 2; // out[i] below is coordinate i
   const mask: u64 = (<u64>1 << width) - 1;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
   let pos: u64 = <u64>i0 * <u64>width;
@@ -297,21 +299,28 @@ export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32
 }
 
 let dSrc: usize = 0, dEnd: u64 = 0, dNorms: usize = 0, dN: u32 = 0, dB: u32 = 0, dS: u32 = 0, dOut: usize = 0;
-let dPos: u64 = 0, dAt: u64 = 0;
+let dPos: u64 = 0, dAt: u64 = 0, dLimit: u64 = 0;
 
 /**
- * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end) into
- * out (n f32, zeroed here; the levels then land on it).
+ * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end);
+ * the levels land in windows of coordinates set by qsgdDecodeEliasWindow.
  */
-export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32, out: usize): void {
-  memory.fill(out, 0, <usize>n << 2);
-  dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s; dOut = out;
+export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32): void {
+  dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s;
   dPos = 0; dAt = 0;
 }
 
+/** Decode coordinates base .. base + len into out[0 .. len) (zeroed here; the levels land on it). */
+export function qsgdDecodeEliasWindow(out: usize, base: u32, len: u32): void {
+  memory.fill(out, 0, <usize>len << 2);
+  dOut = out - (<usize>base << 2); dLimit = <u64>base + <u64>len;
+}
+
 /**
- * Decode up to `budget` more non-zero levels. Returns 1 while bits remain, 0 when done, or the
- * codes of bits.ts qsgdEliasDecode: −1 truncated or malformed gamma, −2 a run past n, −3 a level above s.
+ * Decode up to `budget` more non-zero levels of the current window. Returns 1 while bits remain,
+ * 2 when the next level lies past the window (it is read again for the next one), 0 when done,
+ * or the codes of bits.ts qsgdEliasDecode: −1 truncated or malformed gamma, −2 a run past n, −3
+ * a level above s.
  */
 export function qsgdDecodeEliasStep(budget: u32): i32 {
   const src = dSrc, end = dEnd, n = dN, s = dS;
@@ -319,6 +328,7 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
   let pos = dPos, at = dAt;
   for (let k: u32 = 0; pos < end; k++) {
     if (k >= budget) { dPos = pos; dAt = at; return 1; }
+    const pos0 = pos, at0 = at;
     // gamma(run + 1)
     let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
     if (w == 0) return -1;
@@ -330,6 +340,7 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
     pos += <u64>len;
     at += <u64>(run - 1);
     if (at >= <u64>n) return -2;
+    if (at >= dLimit) { dPos = pos0; dAt = at0; return 2; }
     if (pos + 1 > end) return -1;
     const neg = <u32>(load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & 1;
     pos += 1;

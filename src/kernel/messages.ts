@@ -17,7 +17,8 @@ interface MessageExports {
   qsgdEncodeWritten(): number;
   qsgdPayloadCap(n: number, nb: number, s: number, elias: number, width: number): number;
   qsgdDecodeFixed(src: number, norms: number, n: number, b: number, s: number, width: number, out: number, i0: number, i1: number): number;
-  qsgdDecodeEliasBegin(src: number, nBits: number, norms: number, n: number, b: number, s: number, out: number): void;
+  qsgdDecodeEliasBegin(src: number, nBits: number, norms: number, n: number, b: number, s: number): void;
+  qsgdDecodeEliasWindow(out: number, base: number, len: number): void;
   qsgdDecodeEliasStep(budget: number): number;
   qsgdErrorAt(): number;
   signEncode(x: number, n: number, b: number, dst: number): void;
@@ -64,27 +65,40 @@ export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStr
   return { bytes: k.u8(dst, Math.ceil(bits / 8)), bits };
 }
 
-/** Decode a QSGD payload whose norms (nb f32 at its start) the caller validated. */
+/**
+ * Decode a QSGD payload whose norms (nb f32 at its start) the caller validated, into `into` or a
+ * fresh array. The values pass through a window of Kernel.messageWindow coordinates in linear
+ * memory (in cache on its way out), so linear memory is the payload plus the window, and the
+ * output is written once. On E_DECODE the windows before the bad code are already in `into`.
+ */
 export function qsgdDecodeBytes(k: Kernel, payload: Uint8Array, q: QsgdShape, bodyBits: number, into?: Float32Array): Float32Array {
   const nb = Math.ceil(q.n / q.bucket);
   return k.scope(() => {
     const src = k.putBytes(payload);
-    const out = k.allocRaw(q.n * 4);
+    const W = Math.min(q.n, Kernel.messageWindow);
+    const win = k.allocRaw(W * 4);
+    const dest = into ?? new Float32Array(q.n);
     const body = src + 4 * nb;
     const r = raw(k);
-    let rc = 0;
-    if (q.elias) {
-      r.qsgdDecodeEliasBegin(body, bodyBits, src, q.n, q.bucket, q.s, out);
-      while ((rc = r.qsgdDecodeEliasStep(Kernel.messageWindow)) === 1);
-    } else {
-      for (let i = 0; i < q.n && rc === 0; i += Kernel.messageWindow) rc = r.qsgdDecodeFixed(body, src, q.n, q.bucket, q.s, q.width, out, i, i + Kernel.messageWindow);
+    let rc = 0, done = false;
+    if (q.elias) r.qsgdDecodeEliasBegin(body, bodyBits, src, q.n, q.bucket, q.s);
+    for (let i = 0; i < q.n; i += W) {
+      const m = Math.min(W, q.n - i);
+      if (q.elias) {
+        r.qsgdDecodeEliasWindow(win, i, m);
+        // 1: budget spent, 2: the next level lies in a later window, 0: no bits left
+        if (!done) { while ((rc = r.qsgdDecodeEliasStep(Kernel.messageWindow)) === 1); done = rc === 0; }
+      } else {
+        rc = r.qsgdDecodeFixed(body, src, q.n, q.bucket, q.s, q.width, win, i, i + m);
+      }
+      if (rc < 0) {
+        if (rc === -3 && !q.elias) throw new FedquantError("E_DECODE", `qsgd level at ${r.qsgdErrorAt()} exceeds s = ${q.s}`);
+        const why = rc === -1 ? "a truncated or malformed Elias-gamma code" : rc === -2 ? "a zero run past the dimension" : `a level above s = ${q.s}`;
+        throw new FedquantError("E_DECODE", `QSGD payload has ${why}`);
+      }
+      dest.set(k.f32(win, m), i);
     }
-    if (rc !== 0) {
-      if (rc === -3 && !q.elias) throw new FedquantError("E_DECODE", `qsgd level at ${raw(k).qsgdErrorAt()} exceeds s = ${q.s}`);
-      const why = rc === -1 ? "a truncated or malformed Elias-gamma code" : rc === -2 ? "a zero run past the dimension" : `a level above s = ${q.s}`;
-      throw new FedquantError("E_DECODE", `QSGD payload has ${why}`);
-    }
-    return into ? (into.set(k.f32(out, q.n)), into) : k.f32(out, q.n).slice();
+    return dest;
   });
 }
 
