@@ -146,8 +146,8 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
 
 /**
  * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates
- * remain, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32
- * (its index in qsgdErrorAt()).
+ * remain, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32,
+ * −2 if a bucket holds a NaN or ±Inf (the bucket's index in qsgdErrorAt()).
  */
 export function qsgdEncodeStep(budget: u32): i32 {
   let done: u32 = 0;
@@ -158,7 +158,17 @@ export function qsgdEncodeStep(budget: u32): i32 {
     const p = eX + (<usize>start << 2);
     if (eC == 0) {
       // entering bucket eJ: its norm, and the factor of its levels
-      const norm: f32 = eLinf ? maxAbs(p, len) : roundUpF32(sqrt<f64>(dot(p, p, len)));
+      // a non-finite input makes the f64 sum of squares (or the max, NaN-propagating) non-finite,
+      // and finite f32 inputs never do: the input check costs no pass of its own (−2)
+      let norm: f32;
+      if (eLinf) {
+        norm = maxAbs(p, len);
+        if (!isFinite<f32>(norm)) { errAt = eJ; return -2; }
+      } else {
+        const ss = dot(p, p, len);
+        if (!isFinite<f64>(ss)) { errAt = eJ; return -2; }
+        norm = roundUpF32(sqrt<f64>(ss));
+      }
       if (norm == Infinity) { errAt = eJ; return -1; }
       store<f32>(eDst + (<usize>eJ << 2), norm);
       eZero = norm == 0;

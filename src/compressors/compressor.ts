@@ -53,6 +53,14 @@ export abstract class BaseCompressor implements Compressor {
   protected abstract encodePayload(x: Float32Array, rng: RandomStream, px: number): Payload;
   /** Copy x into linear memory once for encodePayload (fused message kernels). */
   protected readonly inputInMemory: boolean = false;
+  /**
+   * encodePayload itself refuses a NaN / ±Inf with nonFinite() before any other error and before
+   * advancing rng (the fused QSGD kernel sees it in its bucket norms), so encode skips its pass.
+   */
+  protected readonly kernelChecksFinite: boolean = false;
+  protected nonFinite(x: Float32Array, at: number): FedquantError {
+    return new FedquantError("E_INPUT", `${this.name}.encode: x[${at}] = ${x[at]} is not finite`);
+  }
   /** rng is positioned where the encoder's randomness started (a clone: decoding never advances the caller's stream). */
   /** `into` (length dim), when given, may receive the values directly (return it then). */
   protected abstract decodePayload(payload: Uint8Array, payloadBits: number, dim: number, rng: RandomStream, into?: Float32Array): Float32Array;
@@ -68,8 +76,8 @@ export abstract class BaseCompressor implements Compressor {
     const k = kernel();
     return k.scope(() => {
       const px = this.inputInMemory ? k.putF32(x) : -1;
-      const bad = px >= 0 ? k.raw.firstNonFinite(px, x.length) : k.firstNonFinite(x);
-      if (bad >= 0) throw new FedquantError("E_INPUT", `${this.name}.encode: x[${bad}] = ${x[bad]} is not finite`);
+      const bad = this.kernelChecksFinite ? -1 : px >= 0 ? k.raw.firstNonFinite(px, x.length) : k.firstNonFinite(x);
+      if (bad >= 0) throw this.nonFinite(x, bad);
       const start = rng.counter;
       const p = this.encodePayload(x, rng, px);
       return writeMessage({

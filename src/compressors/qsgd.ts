@@ -60,6 +60,7 @@ export class Qsgd extends BaseCompressor {
   }
 
   protected override readonly inputInMemory = true;
+  protected override readonly kernelChecksFinite = true;
 
   private shape(dim: number): QsgdShape {
     const { s, norm, coding } = this.params;
@@ -71,6 +72,12 @@ export class Qsgd extends BaseCompressor {
   // ⌈len/4⌉ blocks of the stream per bucket (zero buckets too), packing into the payload.
   protected encodePayload(x: Float32Array, rng: RandomStream, px: number): Payload {
     const e = qsgdEncodeAt(kernel(), px, this.shape(x.length), rng);
+    // a non-finite value anywhere is named first, as the generic check before encoding did
+    if (e.nonFiniteBucket !== undefined || e.overflowBucket !== undefined) {
+      const bad = kernel().raw.firstNonFinite(px, x.length);
+      if (bad >= 0) throw this.nonFinite(x, bad);
+      if (e.nonFiniteBucket !== undefined) throw new FedquantError("E_STATE", `qsgd: the kernel saw a non-finite value in bucket ${e.nonFiniteBucket} that the input does not hold`);
+    }
     if (e.overflowBucket !== undefined) {
       const b = this.bucketSize(x.length), j = e.overflowBucket;
       throw new FedquantError("E_INPUT", `qsgd: the ${this.params.norm} norm of bucket ${j} overflows float32 (values up to ${maxAbs(x.subarray(j * b, (j + 1) * b))}); rescale the input`);

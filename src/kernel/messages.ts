@@ -30,10 +30,11 @@ const raw = (k: Kernel) => k.raw as unknown as MessageExports;
 export interface QsgdShape { n: number; bucket: number; s: number; linf: boolean; elias: boolean; width: number }
 
 /**
- * QSGD payload (norms + fields) of the n values at px (finite, in linear memory), drawing
- * ⌈len/4⌉ blocks per bucket from rng. Throws E_INPUT if a bucket norm overflows float32.
+ * QSGD payload (norms + fields) of the n values at px (in linear memory), drawing ⌈len/4⌉
+ * blocks per bucket from rng (only on success). A bucket whose norm overflows float32, or that
+ * holds a NaN / ±Inf, is returned as overflowBucket / nonFiniteBucket.
  */
-export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStream): { bytes: Uint8Array; bits: number; overflowBucket?: number } {
+export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStream): { bytes: Uint8Array; bits: number; overflowBucket?: number; nonFiniteBucket?: number } {
   // no scope of its own: the payload is returned as a view into linear memory, valid until the
   // caller's scope (BaseCompressor.encode) ends — writeMessage copies it once into the message
   const nb = Math.ceil(q.n / q.bucket);
@@ -57,6 +58,7 @@ export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStr
     }
     if ((rc = r.qsgdEncodeStep(w)) !== 1) break;
   }
+  if (rc === -2) return { bytes: new Uint8Array(0), bits: 0, nonFiniteBucket: r.qsgdErrorAt() };
   if (rc < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: r.qsgdErrorAt() };
   const bits = r.qsgdEncodeEnd();
   // every bucket draws ⌈len/4⌉ blocks: ⌈b/4⌉ for the full ones, then the last one's

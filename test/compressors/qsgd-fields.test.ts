@@ -77,3 +77,24 @@ describe("QSGD fixed fields of width 2 and 4", () => {
     }
   });
 });
+
+// The fused encoder sees a NaN / ±Inf in its bucket norms instead of a separate pass over x: the
+// first non-finite coordinate is still the one named, before an overflowing bucket that comes
+// earlier, and the stream does not advance.
+describe("QSGD refuses non-finite input from its bucket norms", () => {
+  it.each([["l2", "fixed"], ["linf", "elias"]] as const)("norm %s, %s coding, both builds", (norm, coding) => {
+    for (const k of [simd, scalar]) {
+      useKernel(k);
+      const c = createCompressor("qsgd", { s: 4, bucket: 64, norm, coding });
+      for (const bad of [NaN, Infinity, -Infinity]) for (const at of [0, 63, 64, 1000, 4098]) {
+        const x = gaussianVector(4099, 2);
+        x[at] = bad;
+        if (at + 1 < 4099) x[at + 1] = bad; // a second one later: the first is named
+        x.fill(3e38, 0, Math.min(at, 64) & ~1); // an overflowing bucket before it (l2: ‖·‖ > FLT_MAX)
+        const rng = RandomStream.of(1, "compress"), before = rng.counter;
+        expect(() => c.encode(x, rng)).toThrow(new RegExp(`E_INPUT: qsgd.encode: x\\[${at}\\] = ${bad} is not finite`));
+        expect(rng.counter).toBe(before);
+      }
+    }
+  });
+});
