@@ -109,7 +109,7 @@ export function qsgdPayloadCap(n: u32, nb: u32, s: u32, elias: u32, width: u32):
 // optimising tier after the first windows instead of running one long call on its baseline tier.
 let eX: usize = 0, eN: u32 = 0, eB: u32 = 0, eS: i32 = 0, eLinf: u32 = 0, eElias: u32 = 0, eWidth: u32 = 0, eDst: usize = 0;
 let eK0: u32 = 0, eK1: u32 = 0, eId0: u32 = 0, eId1: u32 = 0, eCtr: u64 = 0;
-let eJ: u32 = 0, eC: u32 = 0, ePre: f32 = 1, eScale: f32 = 0, eZero: bool = false;
+let eJ: u32 = 0, eC: u32 = 0, ePre: f32 = 1, eScale: f32 = 0, eZero: bool = false, eLimitJ: u32 = 0;
 let wp: usize = 0, acc: u64 = 0, cnt: u32 = 0, run: u32 = 0;
 
 /**
@@ -121,8 +121,18 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
                                 k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): void {
   eX = x; eN = n; eB = b; eS = s; eLinf = linf; eElias = elias; eWidth = width; eDst = dst;
   eK0 = k0; eK1 = k1; eId0 = id0; eId1 = id1; eCtr = (<u64>n1 << 32) | <u64>n0;
-  eJ = 0; eC = 0;
+  eJ = 0; eC = 0; eLimitJ = (n + b - 1) / b;
   wp = dst + (<usize>((n + b - 1) / b) << 2); acc = 0; cnt = 0; run = 0;
+}
+
+/**
+ * Encode the next buckets from a window: x holds the values of buckets eJ .. j1 − 1 (the caller
+ * copies them in), so the input passes through a cache-sized window instead of sitting whole in
+ * linear memory. qsgdEncodeStep then returns 2 when the window's buckets are done.
+ */
+export function qsgdEncodeWindow(x: usize, j1: u32): void {
+  eX = x - (<usize>(eJ * eB) << 2); // modular: eX + 4·start addresses the window
+  eLimitJ = min<u32>(j1, (eN + eB - 1) / eB);
 }
 
 @inline function flush32(): void {
@@ -145,14 +155,14 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
 }
 
 /**
- * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates
- * remain, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32,
+ * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates of
+ * the window remain, 2 when the window is done but not the message, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32,
  * −2 if a bucket holds a NaN or ±Inf (the bucket's index in qsgdErrorAt()).
  */
 export function qsgdEncodeStep(budget: u32): i32 {
   let done: u32 = 0;
   const b = eB, s = eS, width = eWidth;
-  while (eJ * b < eN) {
+  while (eJ < eLimitJ) {
     if (done >= budget) return 1;
     const start = eJ * b, len = min<u32>(b, eN - start);
     const p = eX + (<usize>start << 2);
@@ -233,7 +243,7 @@ export function qsgdEncodeStep(budget: u32): i32 {
     eCtr += <u64>((len + 3) >> 2);
     eJ++; eC = 0;
   }
-  return 0;
+  return eJ * b < eN ? 2 : 0;
 }
 
 /** Bytes written so far from dst (norms included, the pending < 32 bits not). */

@@ -12,6 +12,7 @@ import { Kernel } from "./kernel.js";
 interface MessageExports {
   qsgdEncodeBegin(x: number, n: number, b: number, s: number, linf: number, elias: number, width: number, dst: number,
     k0: number, k1: number, n0: number, n1: number, i0: number, i1: number): void;
+  qsgdEncodeWindow(x: number, j1: number): void;
   qsgdEncodeStep(budget: number): number;
   qsgdEncodeEnd(): number;
   qsgdEncodeWritten(): number;
@@ -30,33 +31,43 @@ const raw = (k: Kernel) => k.raw as unknown as MessageExports;
 export interface QsgdShape { n: number; bucket: number; s: number; linf: boolean; elias: boolean; width: number }
 
 /**
- * QSGD payload (norms + fields) of the n values at px (in linear memory), drawing ⌈len/4⌉
- * blocks per bucket from rng (only on success). A bucket whose norm overflows float32, or that
- * holds a NaN / ±Inf, is returned as overflowBucket / nonFiniteBucket.
+ * QSGD payload (norms + fields) of x, drawing ⌈len/4⌉ blocks per bucket from rng (only on
+ * success). x streams through a window of whole buckets (about Kernel.messageWindow values, or
+ * one bucket if larger) in linear memory, so encoding holds the window and the payload, not x.
+ * A bucket whose norm overflows float32, or that holds a NaN / ±Inf, is returned as
+ * overflowBucket / nonFiniteBucket.
  */
-export function qsgdEncodeAt(k: Kernel, px: number, q: QsgdShape, rng: RandomStream): { bytes: Uint8Array; bits: number; overflowBucket?: number; nonFiniteBucket?: number } {
+export function qsgdEncodeAt(k: Kernel, x: Float32Array, q: QsgdShape, rng: RandomStream): { bytes: Uint8Array; bits: number; overflowBucket?: number; nonFiniteBucket?: number } {
   // no scope of its own: the payload is returned as a view into linear memory, valid until the
   // caller's scope (BaseCompressor.encode) ends — writeMessage copies it once into the message
   const nb = Math.ceil(q.n / q.bucket);
   const r = raw(k);
+  const w = Kernel.messageWindow;
+  const perWindow = Math.max(1, Math.floor(w / q.bucket)); // buckets per input window
+  // the window first: the payload must be the arena's last allocation (extendLast below)
+  const px = k.allocRaw(Math.min(q.n, perWindow * q.bucket) * 4);
   // fixed fields: the exact size. Elias: the worst case is n(2⌊log2 s⌋ + 3) bits (assembly/qsgd.ts)
-  // but messages are far smaller, so the buffer grows window by window: a step of ≤ window + 1024
+  // but messages are far smaller, so the buffer grows step by step: a step of ≤ window + 1024
   // coordinates writes at most that many worst cases, plus one long run's gamma and a flush
   const cap = r.qsgdPayloadCap(q.n, nb, q.s, q.elias ? 1 : 0, q.width);
-  const w = Kernel.messageWindow;
   const perStep = q.elias ? Math.ceil(((w + 1024) * (2 * Math.floor(Math.log2(q.s)) + 3) + 57 + 64) / 8) : 0;
   let reserved = q.elias ? Math.min(cap, 4 * nb + perStep) : cap;
   const dst = k.allocRaw(reserved);
   const start = rng.counter;
   r.qsgdEncodeBegin(px, q.n, q.bucket, q.s, q.linf ? 1 : 0, q.elias ? 1 : 0, q.width, dst,
     rng.k0, rng.k1, start >>> 0, Math.floor(start / 4294967296), rng.i0, rng.i1);
-  let rc: number;
-  for (;;) {
-    if (q.elias && reserved < cap && r.qsgdEncodeWritten() + perStep > reserved) {
-      reserved = Math.min(cap, Math.max(2 * reserved, r.qsgdEncodeWritten() + perStep));
-      k.extendLast(dst, reserved);
+  let rc = 2;
+  for (let j = 0; j < nb && rc === 2; j += perWindow) {
+    const from = j * q.bucket, to = Math.min(q.n, (j + perWindow) * q.bucket);
+    k.f32(px, to - from).set(x.subarray(from, to));
+    r.qsgdEncodeWindow(px, j + perWindow);
+    for (;;) {
+      if (q.elias && reserved < cap && r.qsgdEncodeWritten() + perStep > reserved) {
+        reserved = Math.min(cap, Math.max(2 * reserved, r.qsgdEncodeWritten() + perStep));
+        k.extendLast(dst, reserved);
+      }
+      if ((rc = r.qsgdEncodeStep(w)) !== 1) break;
     }
-    if ((rc = r.qsgdEncodeStep(w)) !== 1) break;
   }
   if (rc === -2) return { bytes: new Uint8Array(0), bits: 0, nonFiniteBucket: r.qsgdErrorAt() };
   if (rc < 0) return { bytes: new Uint8Array(0), bits: 0, overflowBucket: r.qsgdErrorAt() };
