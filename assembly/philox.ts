@@ -194,11 +194,34 @@ export function fillNormal(out: usize, n: u32, k0: u32, k1: u32, n0: u32, n1: u3
     // fused: Philox's lanes are already the de-interleaved words Box–Muller wants, so the random
     // words never go through memory in stream order (no transpose there and back, no 2nd pass)
     philoxKeys(k0, k1);
+    const m0 = v128.load(KEYS, 320), m1 = v128.load(KEYS, 336);
     for (; b + 8 <= blocks; b += 8) {
-      const lo = n0 + b;
-      philox8Lanes(LANES, lo, n1 + (lo < n0 ? 1 : 0), id0, id1);
-      const q = out + (<usize>b << 4);
-      normals8Simd(q);
+      // philox8Lanes, its 8 word vectors kept in locals for Box–Muller
+      const n0b = n0 + b, n1b = n1 + (n0b < n0 ? 1 : 0);
+      const base = i32x4.splat(n0b);
+      let a0 = i32x4.add(base, i32x4(0, 1, 2, 3));
+      let b0 = i32x4.add(base, i32x4(4, 5, 6, 7));
+      let a1 = i32x4.sub(i32x4.splat(n1b), i32x4.lt_u(a0, base));
+      let b1 = i32x4.sub(i32x4.splat(n1b), i32x4.lt_u(b0, base));
+      let a2 = i32x4.splat(id0), b2 = a2;
+      let a3 = i32x4.splat(id1), b3 = a3;
+      for (let r = 0; r < 10; r++) {
+        const ska = v128.load(KEYS + (<usize>r << 5)), skb = v128.load(KEYS + (<usize>r << 5), 16);
+        const apl0 = i64x2.extmul_low_i32x4_u(a0, m0), aph0 = i64x2.extmul_high_i32x4_u(a0, m0);
+        const bpl0 = i64x2.extmul_low_i32x4_u(b0, m0), bph0 = i64x2.extmul_high_i32x4_u(b0, m0);
+        const apl1 = i64x2.extmul_low_i32x4_u(a2, m1), aph1 = i64x2.extmul_high_i32x4_u(a2, m1);
+        const bpl1 = i64x2.extmul_low_i32x4_u(b2, m1), bph1 = i64x2.extmul_high_i32x4_u(b2, m1);
+        const na0 = v128.xor(v128.xor(i32x4.shuffle(apl1, aph1, 1, 3, 5, 7), a1), ska);
+        const nb0 = v128.xor(v128.xor(i32x4.shuffle(bpl1, bph1, 1, 3, 5, 7), b1), ska);
+        a1 = i32x4.shuffle(apl1, aph1, 0, 2, 4, 6);
+        b1 = i32x4.shuffle(bpl1, bph1, 0, 2, 4, 6);
+        const na2 = v128.xor(v128.xor(i32x4.shuffle(apl0, aph0, 1, 3, 5, 7), a3), skb);
+        const nb2 = v128.xor(v128.xor(i32x4.shuffle(bpl0, bph0, 1, 3, 5, 7), b3), skb);
+        a3 = i32x4.shuffle(apl0, aph0, 0, 2, 4, 6);
+        b3 = i32x4.shuffle(bpl0, bph0, 0, 2, 4, 6);
+        a0 = na0; b0 = nb0; a2 = na2; b2 = nb2;
+      }
+      normals8Simd(out + (<usize>b << 4), a0, a1, a2, a3, b0, b1, b2, b3);
     }
   }
   if (b < blocks) {
@@ -209,18 +232,18 @@ export function fillNormal(out: usize, n: u32, k0: u32, k1: u32, n0: u32, n1: u3
 }
 
 // normals4Simd on the two 4-block groups of LANES, interleaved for instruction-level parallelism.
-@inline function normals8Simd(q: usize): void {
+@inline function normals8Simd(q: usize, a0: v128, a1: v128, a2: v128, a3: v128, b0: v128, b1: v128, b2: v128, b3: v128): void {
   const m2 = kf(22);
-  const ra = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES)))));
-  const sa = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES, 64)))));
-  const rb = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES, 32)))));
-  const sb = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(v128.load(LANES, 96)))));
-  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 16)), 0);
-  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 80)), 32);
+  const ra = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(a0))));
+  const sa = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(b0))));
+  const rb = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(a2))));
+  const sb = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(b2))));
+  sinCosTurnsSimd(u32ToUniformSimd(a1), 0);
+  sinCosTurnsSimd(u32ToUniformSimd(b1), 32);
   const za = f32x4.mul(ra, v128.load(trig.simdSinCos)), zb = f32x4.mul(ra, v128.load(trig.simdSinCos, 16));
   const ya = f32x4.mul(sa, v128.load(trig.simdSinCos, 32)), yb = f32x4.mul(sa, v128.load(trig.simdSinCos, 48));
-  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 48)), 0);
-  sinCosTurnsSimd(u32ToUniformSimd(v128.load(LANES, 112)), 32);
+  sinCosTurnsSimd(u32ToUniformSimd(a3), 0);
+  sinCosTurnsSimd(u32ToUniformSimd(b3), 32);
   transposeStore(q, za, zb, f32x4.mul(rb, v128.load(trig.simdSinCos)), f32x4.mul(rb, v128.load(trig.simdSinCos, 16)));
   transposeStore(q + 64, ya, yb, f32x4.mul(sb, v128.load(trig.simdSinCos, 32)), f32x4.mul(sb, v128.load(trig.simdSinCos, 48)));
 }
