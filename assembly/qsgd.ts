@@ -10,7 +10,10 @@
 //   levels use the f32 factor f32(s/norm), or — when that overflows (subnormal buckets) — the
 //   values times 2^100 (exact in f32) and f32(s/(norm·2^100));
 //   decode: x̂_i = f32((norm_j · l_i) / s) in f64.
-// Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated.
+// Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated:
+// the input comes window by window (qsgdEncodeWindow), decoded values go out window by window.
+// Fixed fields of 2 and 4 bits are packed / looked up 16 at a time (qsgd-fields.ts); Elias codes
+// are written per non-zero level, found 16 levels at a time through a bit mask.
 import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { dot } from "./vec";
 import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";

@@ -1,9 +1,10 @@
 // Whole-message kernels (issue #9): QSGD and scaled sign encode/decode in wasm, a message per
-// series of windowed calls (no per-bucket round trips, no per-coordinate JS), reading
-// the input where BaseCompressor.encode already copied it (`px`) and writing the payload straight
-// into linear memory, so a message costs input + output + O(window) bytes of linear memory and
-// no per-bucket or per-coordinate JS. The arithmetic (and so every byte) is that of the
-// per-bucket composition in assembly/qsgd.ts's header comment.
+// series of windowed calls (no per-bucket round trips, no per-coordinate JS). QSGD streams its
+// input (encode) and its output (decode) through a cache-sized window of coordinates and writes
+// the payload straight into linear memory, so a message costs its payload + O(window) bytes of
+// linear memory; sign reads the input where BaseCompressor.encode copied it (`px`). The
+// arithmetic (and so every byte) is that of the per-bucket composition in assembly/qsgd.ts's
+// header comment.
 import { FedquantError } from "../errors.js";
 import type { RandomStream } from "../random/index.js";
 import { Kernel } from "./kernel.js";
