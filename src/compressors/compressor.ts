@@ -92,7 +92,8 @@ export abstract class BaseCompressor implements Compressor {
   /**
    * decode() into the caller's array (its length is the dimension) and return it: a decoder
    * reusing one buffer skips allocating fresh memory per message, which dominates decoding large
-   * vectors (bench/suites/e2e.ts measures both).
+   * vectors (bench/suites/e2e.ts measures both). If the message is refused (E_DECODE), `out` may
+   * already hold part of it: the fused decoders stream windows of values straight into it.
    */
   decodeInto(msg: Uint8Array, out: Float32Array, rng?: RandomStream): Float32Array {
     if (!(out instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.decodeInto needs a Float32Array, got ${describe(out)}`);
