@@ -63,7 +63,7 @@ export function philox4BlocksSimd(out: usize, k0: u32, k1: u32, n0: u32, n1: u32
 // rebuilds a splat or a v128.const at each use, a load is one instruction.
 const KEYS: usize = memory.data(22 * 16, 16);
 
-/** Set the round-key vectors of stream key (k0, k1) for philox8Lanes / philox8BlocksSimd. */
+/** Set the round-key vectors of stream key (k0, k1) for philox8BlocksSimd and fillNormal. */
 @inline export function philoxKeys(k0: u32, k1: u32): void {
   if (ASC_FEATURE_SIMD) {
     let a = k0, b = k1;
@@ -79,10 +79,10 @@ const KEYS: usize = memory.data(22 * 16, 16);
 
 // 8 consecutive blocks n..n+7 as two independent 4-lane groups interleaved in one loop (a
 // Philox round is a chain of dependent multiply → shuffle → xor, so one group alone leaves
-// the core waiting on latency), round keys from philoxKeys. Writes lane-major: 8 vectors at
-// out, word j of blocks n..n+3 at out + 16j, of blocks n+4..n+7 at out + 64 + 16j.
+// the core waiting on latency), round keys from philoxKeys; written in stream order (128 bytes
+// at out) straight from the lanes. fillNormal runs the same rounds inline, keeping the lanes.
 @inline
-export function philox8Lanes(out: usize, n0: u32, n1: u32, id0: u32, id1: u32): void {
+export function philox8BlocksSimd(out: usize, n0: u32, n1: u32, id0: u32, id1: u32): void {
   const base = i32x4.splat(n0);
   let a0 = i32x4.add(base, i32x4(0, 1, 2, 3));
   let b0 = i32x4.add(base, i32x4(4, 5, 6, 7));
@@ -107,19 +107,8 @@ export function philox8Lanes(out: usize, n0: u32, n1: u32, id0: u32, id1: u32): 
     b3 = i32x4.shuffle(bpl0, bph0, 0, 2, 4, 6);
     a0 = na0; b0 = nb0; a2 = na2; b2 = nb2;
   }
-  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
-  v128.store(out, b0, 64); v128.store(out, b1, 80); v128.store(out, b2, 96); v128.store(out, b3, 112);
-}
-
-/** Lane-major scratch of one philox8Lanes step (L1-resident). */
-const LANES: usize = memory.data(128, 16);
-
-// 8 consecutive blocks n..n+7 in stream order (128 bytes at out); philoxKeys(k0, k1) first.
-@inline
-export function philox8BlocksSimd(out: usize, n0: u32, n1: u32, id0: u32, id1: u32): void {
-  philox8Lanes(LANES, n0, n1, id0, id1);
-  transposeStore(out, v128.load(LANES), v128.load(LANES, 16), v128.load(LANES, 32), v128.load(LANES, 48));
-  transposeStore(out + 64, v128.load(LANES, 64), v128.load(LANES, 80), v128.load(LANES, 96), v128.load(LANES, 112));
+  transposeStore(out, a0, a1, a2, a3);
+  transposeStore(out + 64, b0, b1, b2, b3);
 }
 
 // Lane i of X_j is word j of block i; memory wants block-major order.
@@ -196,7 +185,7 @@ export function fillNormal(out: usize, n: u32, k0: u32, k1: u32, n0: u32, n1: u3
     philoxKeys(k0, k1);
     const m0 = v128.load(KEYS, 320), m1 = v128.load(KEYS, 336);
     for (; b + 8 <= blocks; b += 8) {
-      // philox8Lanes, its 8 word vectors kept in locals for Box–Muller
+      // philox8BlocksSimd's rounds, the 8 word vectors kept in locals for Box–Muller
       const n0b = n0 + b, n1b = n1 + (n0b < n0 ? 1 : 0);
       const base = i32x4.splat(n0b);
       let a0 = i32x4.add(base, i32x4(0, 1, 2, 3));
@@ -231,7 +220,8 @@ export function fillNormal(out: usize, n: u32, k0: u32, k1: u32, n0: u32, n1: u3
   }
 }
 
-// normals4Simd on the two 4-block groups of LANES, interleaved for instruction-level parallelism.
+// normals4Simd on two 4-block groups (lane i of aj / bj = word j of block i / 4 + i), interleaved
+// for instruction-level parallelism.
 @inline function normals8Simd(q: usize, a0: v128, a1: v128, a2: v128, a3: v128, b0: v128, b1: v128, b2: v128, b3: v128): void {
   const m2 = kf(22);
   const ra = f32x4.sqrt(f32x4.mul(m2, logPosSimd(u32ToUniformSimd(a0))));
