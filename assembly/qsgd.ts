@@ -15,7 +15,7 @@
 // Fixed fields of 2 and 4 bits are packed / looked up 16 at a time (qsgd-fields.ts); Elias codes
 // are written per non-zero level, found 16 levels at a time through a bit mask.
 import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
-import { dot } from "./vec";
+import { dot, sumSquares2 } from "./vec";
 import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
 
 /** Coordinates rounded per window: a multiple of 32 (8 Philox blocks per SIMD step). */
@@ -113,6 +113,9 @@ export function qsgdPayloadCap(n: u32, nb: u32, s: u32, elias: u32, width: u32):
 let eX: usize = 0, eN: u32 = 0, eB: u32 = 0, eS: i32 = 0, eLinf: u32 = 0, eElias: u32 = 0, eWidth: u32 = 0, eDst: usize = 0;
 let eK0: u32 = 0, eK1: u32 = 0, eId0: u32 = 0, eId1: u32 = 0, eCtr: u64 = 0;
 let eJ: u32 = 0, eC: u32 = 0, ePre: f32 = 1, eScale: f32 = 0, eZero: bool = false, eLimitJ: u32 = 0;
+/** Buckets below this one have their ℓ2 norm already in the payload (qsgdEncodeWindow). */
+let eNormsTo: u32 = 0;
+const ss2: usize = memory.data(16, 16);
 let wp: usize = 0, acc: u64 = 0, cnt: u32 = 0, run: u32 = 0;
 
 /**
@@ -124,7 +127,7 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
                                 k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): void {
   eX = x; eN = n; eB = b; eS = s; eLinf = linf; eElias = elias; eWidth = width; eDst = dst;
   eK0 = k0; eK1 = k1; eId0 = id0; eId1 = id1; eCtr = (<u64>n1 << 32) | <u64>n0;
-  eJ = 0; eC = 0; eLimitJ = (n + b - 1) / b;
+  eJ = 0; eC = 0; eLimitJ = (n + b - 1) / b; eNormsTo = 0;
   wp = dst + (<usize>((n + b - 1) / b) << 2); acc = 0; cnt = 0; run = 0;
 }
 
@@ -136,7 +139,22 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
 export function qsgdEncodeWindow(x: usize, j1: u32): void {
   eX = x - (<usize>(eJ * eB) << 2); // modular: eX + 4·start addresses the window
   eLimitJ = min<u32>(j1, (eN + eB - 1) / eB);
+  if (!eLinf) {
+    // the ℓ2 norms of the window's full buckets two at a time (sumSquares2: the same sums as
+    // dot, with two dependency chains in flight), into the payload's norm slots
+    let j = eJ;
+    const b = eB, full = min<u32>(eLimitJ, eN / b);
+    for (; j + 2 <= full; j += 2) {
+      sumSquares2(eX + (<usize>(j * b) << 2), eX + (<usize>((j + 1) * b) << 2), b, ss2);
+      store<f32>(eDst + (<usize>j << 2), normOf(load<f64>(ss2)));
+      store<f32>(eDst + (<usize>(j + 1) << 2), normOf(load<f64>(ss2, 8)));
+    }
+    eNormsTo = j;
+  }
 }
+
+// ‖v‖₂ rounded up to f32 from Σv²; NaN when Σv² is not finite (a NaN / ±Inf input).
+@inline function normOf(ss: f64): f32 { return isFinite<f64>(ss) ? roundUpF32(sqrt<f64>(ss)) : NaN; }
 
 @inline function flush32(): void {
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
@@ -178,9 +196,8 @@ export function qsgdEncodeStep(budget: u32): i32 {
         norm = maxAbs(p, len);
         if (!isFinite<f32>(norm)) { errAt = eJ; return -2; }
       } else {
-        const ss = dot(p, p, len);
-        if (!isFinite<f64>(ss)) { errAt = eJ; return -2; }
-        norm = roundUpF32(sqrt<f64>(ss));
+        norm = eJ < eNormsTo ? load<f32>(eDst + (<usize>eJ << 2)) : normOf(dot(p, p, len));
+        if (isNaN<f32>(norm)) { errAt = eJ; return -2; }
       }
       if (norm == Infinity) { errAt = eJ; return -1; }
       store<f32>(eDst + (<usize>eJ << 2), norm);
