@@ -26,7 +26,10 @@ const FOOT_CHAR = 5.6;
 export async function renderSvg(spec: TopLevelSpec, footnotes: string[]): Promise<string> {
   let view: View | undefined;
   try {
-    const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
+    // one destructured `await import()` each: the form webpack 5 tree-shakes (it keeps only the
+    // named exports), so vega's file loaders (node:fs) stay out of browser bundles as before
+    const { parse, View } = await import("vega");
+    const { compile } = await import("vega-lite");
     const vegaSpec = compile(spec).spec;
     view = new View(parse(vegaSpec), { renderer: "none" });
     const svg = await view.toSVG();
