@@ -59,8 +59,8 @@ export function philox4BlocksSimd(out: usize, k0: u32, k1: u32, n0: u32, n1: u32
 }
 
 // Round keys of the current stream, as lane vectors: (k0 + r·W0, k1 + r·W1) for r = 0..9, then
-// the multipliers. Written once per kernel call (philoxKeys), loaded by every 8-block step: V8
-// rebuilds a splat or a v128.const at each use, a load is one instruction.
+// the multipliers. Written once per kernel call (philoxKeys) and loaded by every 8-block step,
+// instead of two splats per round of every step.
 const KEYS: usize = memory.data(22 * 16, 16);
 
 /** Set the round-key vectors of stream key (k0, k1) for philox8BlocksSimd and fillNormal. */

@@ -51,7 +51,7 @@ export function qsgdErrorAt(): u32 { return errAt; }
         let xi: v128;
         if (small) {
           // a is finite here, so min(⌊a⌋ + 1{…}, s) < 2^23 is an integral f32 whose value is the
-          // mantissa of it + 2^23: one add, where V8 expands trunc_sat into several instructions
+          // mantissa of it + 2^23: one add instead of trunc_sat (no single x64 instruction)
           const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
           xi = i32x4.sub(f32x4.add(xf, magic), magic);
         } else {
