@@ -1,7 +1,7 @@
 // The export list of the fedquant kernel (build/fedquant.{simd,scalar}.wasm), nothing else.
 export { philoxFill, fillUniform, fillNormal } from "./philox";
 export { qsgdRound, signBits, signEncode, signDecode } from "./rounding";
-export { qsgdEncodeBegin, qsgdEncodeStep, qsgdEncodeEnd, qsgdEncodeWritten, qsgdDecodeFixed, qsgdDecodeEliasBegin, qsgdDecodeEliasStep, qsgdPayloadCap, qsgdErrorAt } from "./qsgd";
+export { qsgdEncodeBegin, qsgdEncodeWindow, qsgdEncodeStep, qsgdEncodeEnd, qsgdEncodeWritten, qsgdDecodeFixed, qsgdDecodeEliasBegin, qsgdDecodeEliasWindow, qsgdDecodeEliasStep, qsgdPayloadCap, qsgdErrorAt } from "./qsgd";
 export { dot, dotStep, sumSquares, absSum, axpy, firstNonFinite } from "./vec";
 export { packFixed, unpackFixed, qsgdEliasEncode, qsgdEliasDecode } from "./bits";
 

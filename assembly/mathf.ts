@@ -25,6 +25,15 @@ const C2: f32 = -1.388731625493765e-3;
 const C3: f32 = 2.443315711809948e-5;
 const HALF_PI: f32 = 1.5707963267948966;
 
+
+// The SIMD constants as 4-lane vectors in memory, loaded where used (measured a little faster
+// than v128.const operands under V8 on this machine; the values are the same either way).
+const KF: usize = memory.data<f32>([L0, L0, L0, L0, L1, L1, L1, L1, L2, L2, L2, L2, L3, L3, L3, L3, L4, L4, L4, L4, L5, L5, L5, L5, L6, L6, L6, L6, L7, L7, L7, L7, L8, L8, L8, L8, LN2_LO, LN2_LO, LN2_LO, LN2_LO, LN2_HI, LN2_HI, LN2_HI, LN2_HI, SQRTHF, SQRTHF, SQRTHF, SQRTHF, S1, S1, S1, S1, S2, S2, S2, S2, S3, S3, S3, S3, C1, C1, C1, C1, C2, C2, C2, C2, C3, C3, C3, C3, HALF_PI, HALF_PI, HALF_PI, HALF_PI, <f32>1.0, <f32>1.0, <f32>1.0, <f32>1.0, <f32>0.5, <f32>0.5, <f32>0.5, <f32>0.5, <f32>4.0, <f32>4.0, <f32>4.0, <f32>4.0, <f32>-2.0, <f32>-2.0, <f32>-2.0, <f32>-2.0, <f32>5.9604644775390625e-8, <f32>5.9604644775390625e-8, <f32>5.9604644775390625e-8, <f32>5.9604644775390625e-8, <f32>8388608.0, <f32>8388608.0, <f32>8388608.0, <f32>8388608.0], 16);
+/** Constant vector i of KF (22: −2, 23: 2^-24, 20: 0.5). */
+@inline export function kf(i: i32): v128 { return v128.load(KF + (<usize>i << 4)); }
+const KI: usize = memory.data<u32>([0xff, 0xff, 0xff, 0xff, 126, 126, 126, 126, 0x007fffff, 0x007fffff, 0x007fffff, 0x007fffff, 0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000, 1, 1, 1, 1, 2, 2, 2, 2, 0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
+@inline function ki(i: i32): v128 { return v128.load(KI + (<usize>i << 4)); }
+
 // ln x for x a positive normal f32 (here x ∈ (0, 1)).
 export function logPos(x: f32): f32 {
   const bits = reinterpret<u32>(x);
@@ -45,29 +54,30 @@ export function logPos(x: f32): f32 {
   return r;
 }
 
-export function logPosSimd(x: v128): v128 {
-  let e = i32x4.sub(v128.and(i32x4.shr_u(x, 23), i32x4.splat(0xff)), i32x4.splat(126));
-  const m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
-  const small = f32x4.lt(m, f32x4.splat(SQRTHF));
+@inline export function logPosSimd(x: v128): v128 {
+  // x ∈ (0, 1) has a zero sign bit: the exponent is x >>> 23 without a mask
+  let e = i32x4.sub(i32x4.shr_u(x, 23), ki(1));
+  const m = v128.or(v128.and(x, ki(2)), ki(3));
+  const small = f32x4.lt(m, kf(11));
   e = i32x4.add(e, small); // small lanes are −1
-  const one = f32x4.splat(1.0);
+  const one = kf(19);
   const f = v128.bitselect(f32x4.sub(f32x4.add(m, m), one), f32x4.sub(m, one), small);
   const ef = f32x4.convert_i32x4_s(e);
   const z = f32x4.mul(f, f);
-  let p = f32x4.splat(L0);
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L2));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L3));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L4));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L5));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L6));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L7));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L8));
+  let p = kf(0);
+  p = f32x4.add(f32x4.mul(p, f), kf(1));
+  p = f32x4.add(f32x4.mul(p, f), kf(2));
+  p = f32x4.add(f32x4.mul(p, f), kf(3));
+  p = f32x4.add(f32x4.mul(p, f), kf(4));
+  p = f32x4.add(f32x4.mul(p, f), kf(5));
+  p = f32x4.add(f32x4.mul(p, f), kf(6));
+  p = f32x4.add(f32x4.mul(p, f), kf(7));
+  p = f32x4.add(f32x4.mul(p, f), kf(8));
   let y = f32x4.mul(f32x4.mul(p, f), z);
-  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(LN2_LO)));
-  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  y = f32x4.add(y, f32x4.mul(ef, kf(9)));
+  y = f32x4.sub(y, f32x4.mul(z, kf(20)));
   let r = f32x4.add(f, y);
-  return f32x4.add(r, f32x4.mul(ef, f32x4.splat(LN2_HI)));
+  return f32x4.add(r, f32x4.mul(ef, kf(10)));
 }
 
 // Results of sinCosTurns (AssemblyScript has no tuples; globals avoid an allocation).
@@ -75,7 +85,7 @@ export let scalarCos: f32 = 0;
 export let scalarSin: f32 = 0;
 // The SIMD variant leaves cos in bytes 0..15 and sin in bytes 16..31 of this scratch (a v128
 // global would not compile in the scalar build).
-export const simdSinCos: usize = memory.data(32, 16);
+export const simdSinCos: usize = memory.data(64, 16);
 
 // cos(2πu), sin(2πu) for u ∈ (0,1): quarter-turn reduction r = 4u − round(4u) is exact
 // because u is a multiple of 2^-25.
@@ -95,25 +105,26 @@ export function sinCosTurns(u: f32): void {
   else { scalarCos = s; scalarSin = -c; }
 }
 
-@inline export function sinCosTurnsSimd(u: v128): void {
-  const u4 = f32x4.mul(u, f32x4.splat(4.0));
+@inline export function sinCosTurnsSimd(u: v128, slot: usize = 0): void {
+  const u4 = f32x4.mul(u, kf(21));
   const q = f32x4.nearest(u4);
-  const x = f32x4.mul(f32x4.sub(u4, q), f32x4.splat(HALF_PI));
+  const x = f32x4.mul(f32x4.sub(u4, q), kf(18));
   const z = f32x4.mul(x, x);
-  let ps = f32x4.splat(S3);
-  ps = f32x4.add(f32x4.mul(ps, z), f32x4.splat(S2));
-  ps = f32x4.add(f32x4.mul(ps, z), f32x4.splat(S1));
+  let ps = kf(14);
+  ps = f32x4.add(f32x4.mul(ps, z), kf(13));
+  ps = f32x4.add(f32x4.mul(ps, z), kf(12));
   const s = f32x4.add(f32x4.mul(f32x4.mul(x, z), ps), x);
-  let pc = f32x4.splat(C3);
-  pc = f32x4.add(f32x4.mul(pc, z), f32x4.splat(C2));
-  pc = f32x4.add(f32x4.mul(pc, z), f32x4.splat(C1));
-  const c = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(z, z), pc), f32x4.mul(z, f32x4.splat(0.5))), f32x4.splat(1.0));
-  const qi = i32x4.trunc_sat_f32x4_s(q);
-  const swap = i32x4.ne(v128.and(qi, i32x4.splat(1)), i32x4.splat(0));
-  const sign = i32x4.splat(0x80000000);
-  // cos is negated in quadrants 1, 2; sin in quadrants 2, 3
-  const negCos = v128.and(i32x4.shl(v128.and(i32x4.add(qi, i32x4.splat(1)), i32x4.splat(2)), 30), sign);
-  const negSin = v128.and(i32x4.shl(v128.and(qi, i32x4.splat(2)), 30), sign);
-  v128.store(simdSinCos, v128.xor(v128.bitselect(s, c, swap), negCos));
-  v128.store(simdSinCos, v128.xor(v128.bitselect(c, s, swap), negSin), 16);
+  let pc = kf(17);
+  pc = f32x4.add(f32x4.mul(pc, z), kf(16));
+  pc = f32x4.add(f32x4.mul(pc, z), kf(15));
+  const c = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(z, z), pc), f32x4.mul(z, kf(20))), kf(19));
+  // q ∈ {0..4} is integral: its low bits are those of q + 2^23's mantissa (exact), which costs
+  // one add instead of a saturating conversion (x64 has no single instruction for that)
+  const qi = f32x4.add(q, kf(24));
+  const swap = i32x4.eq(v128.and(qi, ki(4)), ki(4));
+  // cos is negated in quadrants 1, 2; sin in quadrants 2, 3 (bit 1 shifted to the sign bit)
+  const negCos = i32x4.shl(v128.and(i32x4.add(qi, ki(4)), ki(5)), 30);
+  const negSin = i32x4.shl(v128.and(qi, ki(5)), 30);
+  v128.store(simdSinCos + slot, v128.xor(v128.bitselect(s, c, swap), negCos));
+  v128.store(simdSinCos + slot, v128.xor(v128.bitselect(c, s, swap), negSin), 16);
 }

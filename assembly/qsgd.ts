@@ -10,9 +10,13 @@
 //   levels use the f32 factor f32(s/norm), or — when that overflows (subnormal buckets) — the
 //   values times 2^100 (exact in f32) and f32(s/(norm·2^100));
 //   decode: x̂_i = f32((norm_j · l_i) / s) in f64.
-// Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated.
-import { philox8BlocksSimd, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
-import { dot } from "./vec";
+// Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated:
+// the input comes window by window (qsgdEncodeWindow), decoded values go out window by window.
+// Fixed fields of 2 and 4 bits are packed / looked up 16 at a time (qsgd-fields.ts); Elias codes
+// are written per non-zero level, found 16 levels at a time through a bit mask.
+import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
+import { dot, sumSquares2 } from "./vec";
+import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
 
 /** Coordinates rounded per window: a multiple of 32 (8 Philox blocks per SIMD step). */
 const CHUNK: u32 = 1024;
@@ -27,22 +31,32 @@ export function qsgdErrorAt(): u32 { return errAt; }
 
 // Signed levels of m coordinates at x into out (i32): ξ = ⌊a⌋ + 1{u < a − ⌊a⌋}, a = f32(f32(|x|·pre)·scale),
 // clamped to s; coordinate t uses word t&3 of block ctr + t>>2. Same arithmetic as rounding.ts.
-function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
-                     k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32): void {
+@inline function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
+                     k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32, small: bool): void {
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(scale), vp = f32x4.splat(pre), smax = i32x4.splat(s);
+    const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
+    if (m >= 32) philoxKeys(k0, k1);
     for (; i + 32 <= m; i += 32) {
       const c = ctr + <u64>(i >> 2);
       const o = out + (<usize>i << 2), xp = x + (<usize>i << 2);
-      philox8BlocksSimd(o, k0, k1, <u32>c, <u32>(c >>> 32), id0, id1);
+      philox8BlocksSimd(o, <u32>c, <u32>(c >>> 32), id0, id1);
       for (let j = 0; j < 128; j += 16) {
         const xv = v128.load(xp + j);
         const u = u32ToUniformSimd(v128.load(o + j));
         const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
         const l = f32x4.floor(a);
         const up = f32x4.lt(u, f32x4.sub(a, l));
-        const xi = i32x4.min_s(i32x4.sub(i32x4.trunc_sat_f32x4_s(l), up), smax);
+        let xi: v128;
+        if (small) {
+          // a is finite here, so min(⌊a⌋ + 1{…}, s) < 2^23 is an integral f32 whose value is the
+          // mantissa of it + 2^23: one add instead of trunc_sat (no single x64 instruction)
+          const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+          xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        } else {
+          xi = i32x4.min_s(i32x4.sub(i32x4.trunc_sat_f32x4_s(l), up), smax);
+        }
         const neg = i32x4.shr_s(xv, 31);
         v128.store(o + j, i32x4.sub(v128.xor(xi, neg), neg));
       }
@@ -98,7 +112,10 @@ export function qsgdPayloadCap(n: u32, nb: u32, s: u32, elias: u32, width: u32):
 // optimising tier after the first windows instead of running one long call on its baseline tier.
 let eX: usize = 0, eN: u32 = 0, eB: u32 = 0, eS: i32 = 0, eLinf: u32 = 0, eElias: u32 = 0, eWidth: u32 = 0, eDst: usize = 0;
 let eK0: u32 = 0, eK1: u32 = 0, eId0: u32 = 0, eId1: u32 = 0, eCtr: u64 = 0;
-let eJ: u32 = 0, eC: u32 = 0, ePre: f32 = 1, eScale: f32 = 0, eZero: bool = false;
+let eJ: u32 = 0, eC: u32 = 0, ePre: f32 = 1, eScale: f32 = 0, eZero: bool = false, eLimitJ: u32 = 0;
+/** Buckets below this one have their ℓ2 norm already in the payload (qsgdEncodeWindow). */
+let eNormsTo: u32 = 0;
+const ss2: usize = memory.data(16, 16);
 let wp: usize = 0, acc: u64 = 0, cnt: u32 = 0, run: u32 = 0;
 
 /**
@@ -110,29 +127,78 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
                                 k0: u32, k1: u32, n0: u32, n1: u32, id0: u32, id1: u32): void {
   eX = x; eN = n; eB = b; eS = s; eLinf = linf; eElias = elias; eWidth = width; eDst = dst;
   eK0 = k0; eK1 = k1; eId0 = id0; eId1 = id1; eCtr = (<u64>n1 << 32) | <u64>n0;
-  eJ = 0; eC = 0;
+  eJ = 0; eC = 0; eLimitJ = (n + b - 1) / b; eNormsTo = 0;
   wp = dst + (<usize>((n + b - 1) / b) << 2); acc = 0; cnt = 0; run = 0;
 }
+
+/**
+ * Encode the next buckets from a window: x holds the values of buckets eJ .. j1 − 1 (the caller
+ * copies them in), so the input passes through a cache-sized window instead of sitting whole in
+ * linear memory. qsgdEncodeStep then returns 2 when the window's buckets are done.
+ */
+export function qsgdEncodeWindow(x: usize, j1: u32): void {
+  eX = x - (<usize>(eJ * eB) << 2); // modular: eX + 4·start addresses the window
+  eLimitJ = min<u32>(j1, (eN + eB - 1) / eB);
+  if (!eLinf) {
+    // the ℓ2 norms of the window's full buckets two at a time (sumSquares2: the same sums as
+    // dot, with two dependency chains in flight), into the payload's norm slots
+    let j = eJ;
+    const b = eB, full = min<u32>(eLimitJ, eN / b);
+    for (; j + 2 <= full; j += 2) {
+      sumSquares2(eX + (<usize>(j * b) << 2), eX + (<usize>((j + 1) * b) << 2), b, ss2);
+      store<f32>(eDst + (<usize>j << 2), normOf(load<f64>(ss2)));
+      store<f32>(eDst + (<usize>(j + 1) << 2), normOf(load<f64>(ss2, 8)));
+    }
+    eNormsTo = j;
+  }
+}
+
+// ‖v‖₂ rounded up to f32 from Σv²; NaN when Σv² is not finite (a NaN / ±Inf input).
+@inline function normOf(ss: f64): f32 { return isFinite<f64>(ss) ? roundUpF32(sqrt<f64>(ss)) : NaN; }
 
 @inline function flush32(): void {
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
 }
 
+// One non-zero level l after `run` zeros: gamma(run + 1) — N zeros, a one, the low N bits
+// (bits.ts) —, the sign, gamma(|l|). The zeros are flushed first: N zeros + N+1 bits could pass
+// the 64-bit accumulator.
+@inline function eliasPut(l: i32): void {
+  const r = run + 1, nr = 31 - clz<u32>(r);
+  const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
+  cnt += nr; flush32();
+  acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
+  cnt += nr + 2; flush32();
+  cnt += na; flush32();
+  acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
+  cnt += na + 1; flush32();
+  run = 0;
+}
+
 /**
- * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates
- * remain, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32
- * (its index in qsgdErrorAt()).
+ * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates of
+ * the window remain, 2 when the window is done but not the message, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32,
+ * −2 if a bucket holds a NaN or ±Inf (the bucket's index in qsgdErrorAt()).
  */
 export function qsgdEncodeStep(budget: u32): i32 {
   let done: u32 = 0;
   const b = eB, s = eS, width = eWidth;
-  while (eJ * b < eN) {
+  while (eJ < eLimitJ) {
     if (done >= budget) return 1;
     const start = eJ * b, len = min<u32>(b, eN - start);
     const p = eX + (<usize>start << 2);
     if (eC == 0) {
       // entering bucket eJ: its norm, and the factor of its levels
-      const norm: f32 = eLinf ? maxAbs(p, len) : roundUpF32(sqrt<f64>(dot(p, p, len)));
+      // a non-finite input makes the f64 sum of squares (or the max, NaN-propagating) non-finite,
+      // and finite f32 inputs never do: the input check costs no pass of its own (−2)
+      let norm: f32;
+      if (eLinf) {
+        norm = maxAbs(p, len);
+        if (!isFinite<f32>(norm)) { errAt = eJ; return -2; }
+      } else {
+        norm = eJ < eNormsTo ? load<f32>(eDst + (<usize>eJ << 2)) : normOf(dot(p, p, len));
+        if (isNaN<f32>(norm)) { errAt = eJ; return -2; }
+      }
       if (norm == Infinity) { errAt = eJ; return -1; }
       store<f32>(eDst + (<usize>eJ << 2), norm);
       eZero = norm == 0;
@@ -148,25 +214,42 @@ export function qsgdEncodeStep(budget: u32): i32 {
       done += len;
     } else {
       const c = eC, m = min<u32>(CHUNK, len - c);
-      roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1);
+      if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
+      else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
       if (eElias) {
-        for (let t: u32 = 0; t < m; t++) {
+        let t: u32 = 0;
+        if (ASC_FEATURE_SIMD) {
+          // 16 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
+          // (and the branches) scale with the non-zero levels, not with the coordinates
+          for (; t + 16 <= m; t += 16) {
+            const q = lv + (<usize>t << 2), z = i32x4.splat(0);
+            let mask = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(
+              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q), z), i32x4.ne(v128.load(q, 16), z)),
+              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q, 32), z), i32x4.ne(v128.load(q, 48), z))));
+            let at: u32 = 0;
+            while (mask != 0) {
+              const k = ctz<u32>(mask);
+              run += k - at;
+              eliasPut(load<i32>(q + (<usize>k << 2)));
+              at = k + 1;
+              mask &= mask - 1;
+            }
+            run += 16 - at;
+          }
+        }
+        for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
           if (l == 0) { run++; continue; }
-          // gamma(run + 1): N zeros, a one, the low N bits (bits.ts); the sign; gamma(|l|). The
-          // zeros are flushed first: N zeros + N+1 bits could pass the 64-bit accumulator.
-          const r = run + 1, nr = 31 - clz<u32>(r);
-          const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
-          cnt += nr; flush32();
-          acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
-          cnt += nr + 2; flush32();
-          cnt += na; flush32();
-          acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
-          cnt += na + 1; flush32();
-          run = 0;
+          eliasPut(l);
         }
       } else {
-        for (let t: u32 = 0; t < m; t++) {
+        let t: u32 = 0;
+        if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && (cnt & 7) == 0) {
+          // byte-aligned: flush the pending whole bytes, then 16 fields per step (qsgd-fields.ts)
+          while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+          for (; t + 16 <= m; t += 16) { packFields16(lv + (<usize>t << 2), width, wp); wp += width << 1; }
+        }
+        for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
           acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
           cnt += width; flush32();
@@ -180,7 +263,7 @@ export function qsgdEncodeStep(budget: u32): i32 {
     eCtr += <u64>((len + 3) >> 2);
     eJ++; eC = 0;
   }
-  return 0;
+  return eJ * b < eN ? 2 : 0;
 }
 
 /** Bytes written so far from dst (norms included, the pending < 32 bits not). */
@@ -206,18 +289,43 @@ export function qsgdEncodeEnd(): f64 {
 
 /**
  * Decode coordinates i0..i1 of n `width`-bit fields (at src; 8 readable bytes past the end) with
- * bucket norms at `norms` (already validated) into out. Returns 0, or −3 if a magnitude exceeds
- * s (the coordinate in qsgdErrorAt()). Called per window of coordinates (tier-up, see above).
+ * bucket norms at `norms` (already validated) into out[0 .. i1 − i0). Returns 0, or −3 if a
+ * magnitude exceeds s (the coordinate in qsgdErrorAt()). Called per window of coordinates: V8
+ * tiers up, and the window stays in cache on its way to the caller's array.
  */
 export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32, width: u32, out: usize, i0: u32, i1: u32): i32 {
+  out -= <usize>i0 << 2; // out[i] below is coordinate i
   const mask: u64 = (<u64>1 << width) - 1;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
   let pos: u64 = <u64>i0 * <u64>width;
   let i: u32 = i0;
   n = min<u32>(n, i1);
   for (let j: u32 = i0 / b; i < n; j++) {
-    const end = min<u32>(n, i + b);
+    const end = min<u32>(n, (j + 1) * b);
     const norm = <f64>load<f32>(norms + (<usize>j << 2));
+    if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && end - i >= 64) {
+      // this bucket's value of every field (the scalar formula), looked up 16 at a time
+      for (let f: u32 = 0; f < (<u32>1 << width); f++) {
+        const mag = f >> 1;
+        store<f32>(fieldTableAt(f), mag > s ? 0 : dequant(norm, f & 1 ? -<i32>mag : <i32>mag, sf, inv, pow2));
+      }
+      fieldPlanes();
+      const fmax = i8x16.splat(<i8>(2 * min<u32>(s, 63) + 1));
+      for (; i < end && (<u32>pos & 7) != 0; i++) {
+        const f = <u32>((load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & mask);
+        pos += width;
+        const mag = f >> 1;
+        if (mag > s) { errAt = i; return -3; }
+        store<f32>(out + (<usize>i << 2), dequant(norm, f & 1 ? -<i32>mag : <i32>mag, sf, inv, pow2));
+      }
+      for (; i + 16 <= end; i += 16) {
+        const f = unpackFields16(src + <usize>(pos >> 3), width);
+        // a field above 2s+1 is a magnitude above s: leave it to the scalar loop, which names it
+        if (v128.any_true(i8x16.gt_u(f, fmax))) break;
+        lookup16(f, out + (<usize>i << 2));
+        pos += width << 4;
+      }
+    }
     for (; i < end; i++) {
       const f = <u32>((load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & mask);
       pos += width;
@@ -231,21 +339,28 @@ export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32
 }
 
 let dSrc: usize = 0, dEnd: u64 = 0, dNorms: usize = 0, dN: u32 = 0, dB: u32 = 0, dS: u32 = 0, dOut: usize = 0;
-let dPos: u64 = 0, dAt: u64 = 0;
+let dPos: u64 = 0, dAt: u64 = 0, dLimit: u64 = 0;
 
 /**
- * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end) into
- * out (n f32, zeroed here; the levels then land on it).
+ * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end);
+ * the levels land in windows of coordinates set by qsgdDecodeEliasWindow.
  */
-export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32, out: usize): void {
-  memory.fill(out, 0, <usize>n << 2);
-  dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s; dOut = out;
+export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32): void {
+  dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s;
   dPos = 0; dAt = 0;
 }
 
+/** Decode coordinates base .. base + len into out[0 .. len) (zeroed here; the levels land on it). */
+export function qsgdDecodeEliasWindow(out: usize, base: u32, len: u32): void {
+  memory.fill(out, 0, <usize>len << 2);
+  dOut = out - (<usize>base << 2); dLimit = <u64>base + <u64>len;
+}
+
 /**
- * Decode up to `budget` more non-zero levels. Returns 1 while bits remain, 0 when done, or the
- * codes of bits.ts qsgdEliasDecode: −1 truncated or malformed gamma, −2 a run past n, −3 a level above s.
+ * Decode up to `budget` more non-zero levels of the current window. Returns 1 while bits remain,
+ * 2 when the next level lies past the window (it is read again for the next one), 0 when done,
+ * or the codes of bits.ts qsgdEliasDecode: −1 truncated or malformed gamma, −2 a run past n, −3
+ * a level above s.
  */
 export function qsgdDecodeEliasStep(budget: u32): i32 {
   const src = dSrc, end = dEnd, n = dN, s = dS;
@@ -253,6 +368,7 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
   let pos = dPos, at = dAt;
   for (let k: u32 = 0; pos < end; k++) {
     if (k >= budget) { dPos = pos; dAt = at; return 1; }
+    const pos0 = pos, at0 = at;
     // gamma(run + 1)
     let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
     if (w == 0) return -1;
@@ -264,6 +380,7 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
     pos += <u64>len;
     at += <u64>(run - 1);
     if (at >= <u64>n) return -2;
+    if (at >= dLimit) { dPos = pos0; dAt = at0; return 2; }
     if (pos + 1 > end) return -1;
     const neg = <u32>(load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & 1;
     pos += 1;

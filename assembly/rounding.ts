@@ -1,7 +1,7 @@
 // Stochastic rounding to QSGD levels (Alistarh et al. 2017, spec/compressors.md "QSGD"):
 // ξ_i = ⌊r_i⌋ + 1{u_i < r_i − ⌊r_i⌋}, r_i = |x_i|·scale, with u_i the i-th uniform of the
 // Philox stream, so coordinate i always uses the same random number in every build.
-import { philox8BlocksSimd, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
+import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { absSum } from "./vec";
 
 // out[i] = sign(x_i) · min(ξ_i, s) as i32. `out` doubles as the scratch for the random words.
@@ -11,11 +11,12 @@ export function qsgdRound(x: usize, n: u32, scale: f32, s: i32, out: usize,
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(scale), smax = i32x4.splat(s);
+    philoxKeys(k0, k1);
     for (; i + 32 <= n; i += 32) {
       const blk = i >> 2;
       const lo = n0 + blk, hi = n1 + (lo < n0 ? 1 : 0);
       const o = out + (<usize>i << 2), xp = x + (<usize>i << 2);
-      philox8BlocksSimd(o, k0, k1, lo, hi, id0, id1);
+      philox8BlocksSimd(o, lo, hi, id0, id1);
       for (let j = 0; j < 128; j += 16) {
         const xv = v128.load(xp + j);
         const u = u32ToUniformSimd(v128.load(o + j));

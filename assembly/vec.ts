@@ -23,6 +23,36 @@ export function dot(a: usize, b: usize, n: u32): f64 {
 
 export function sumSquares(a: usize, n: u32): f64 { return dot(a, a, n); }
 
+/**
+ * dot(a, a, n) and dot(b, b, n), each in exactly dot's order (so bit-identical), as f64 at out
+ * and out + 8. One f64 sum is a chain of dependent adds; two interleaved keep the adder busy.
+ */
+export function sumSquares2(a: usize, b: usize, n: u32, out: usize): void {
+  let i: u32 = 0;
+  let accA: f64 = 0, accB: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const va = v128.load(a + (<usize>i << 2)), vb = v128.load(b + (<usize>i << 2));
+      const la = lowHalf(va), ha = highHalf(va), lb = lowHalf(vb), hb = highHalf(vb);
+      a0 = f64x2.add(a0, f64x2.mul(la, la));
+      a1 = f64x2.add(a1, f64x2.mul(ha, ha));
+      b0 = f64x2.add(b0, f64x2.mul(lb, lb));
+      b1 = f64x2.add(b1, f64x2.mul(hb, hb));
+    }
+    const sa = f64x2.add(a0, a1), sb = f64x2.add(b0, b1);
+    accA = f64x2.extract_lane(sa, 0) + f64x2.extract_lane(sa, 1);
+    accB = f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1);
+  }
+  for (; i < n; i++) {
+    const xa = <f64>load<f32>(a + (<usize>i << 2)), xb = <f64>load<f32>(b + (<usize>i << 2));
+    accA += xa * xa;
+    accB += xb * xb;
+  }
+  store<f64>(out, accA);
+  store<f64>(out, accB, 8);
+}
+
 // `dot` over a vector passed in windows: st (48 bytes, zeroed before the first window) carries
 // the SIMD build's two f64x2 accumulators, or the scalar build's running sum; every window but
 // the last must have a multiple of 4 values. The last returns exactly what one `dot` returns.

@@ -17,7 +17,7 @@ function newest(dir, test = () => true) {
 const oldest = (files) => Math.min(...files.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 
 const wasm = ["simd", "scalar", "relaxed"].map((f) => `build/fedquant.${f}.wasm`);
-if (newest("assembly") > oldest(wasm) || statSync("scripts/build-wasm.mjs").mtimeMs > oldest(wasm)) {
+if (newest("assembly") > oldest(wasm) || statSync("scripts/build-wasm.mjs").mtimeMs > oldest(wasm) || statSync("asconfig.json").mtimeMs > oldest(wasm)) {
   console.error("sources of the wasm kernel changed: npm run build:wasm");
   execSync("npm run build:wasm", { stdio: "inherit" });
 }

@@ -3,7 +3,7 @@
 // the samples-file runner) are in "fedquant/node" (src/node.ts).
 export { FedquantError, type FedquantErrorCode } from "./errors.js";
 export * from "./random/index.js";
-export { ready, kernel, loadKernel, useKernel, simdSupported, Kernel, type Flavour, type LoadOptions } from "./kernel/index.js";
+export { ready, kernel, loadKernel, useKernel, simdSupported, relaxedSimdSupported, Kernel, type Flavour, type FlavourChoice, type LoadOptions } from "./kernel/index.js";
 export * from "./wire/index.js";
 export * from "./compressors/index.js";
 export * from "./models/index.js";

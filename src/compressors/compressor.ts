@@ -53,6 +53,14 @@ export abstract class BaseCompressor implements Compressor {
   protected abstract encodePayload(x: Float32Array, rng: RandomStream, px: number): Payload;
   /** Copy x into linear memory once for encodePayload (fused message kernels). */
   protected readonly inputInMemory: boolean = false;
+  /**
+   * encodePayload itself refuses a NaN / ±Inf with nonFinite() before any other error and before
+   * advancing rng (the fused QSGD kernel sees it in its bucket norms), so encode skips its pass.
+   */
+  protected readonly kernelChecksFinite: boolean = false;
+  protected nonFinite(x: Float32Array, at: number): FedquantError {
+    return new FedquantError("E_INPUT", `${this.name}.encode: x[${at}] = ${x[at]} is not finite`);
+  }
   /** rng is positioned where the encoder's randomness started (a clone: decoding never advances the caller's stream). */
   /** `into` (length dim), when given, may receive the values directly (return it then). */
   protected abstract decodePayload(payload: Uint8Array, payloadBits: number, dim: number, rng: RandomStream, into?: Float32Array): Float32Array;
@@ -68,13 +76,13 @@ export abstract class BaseCompressor implements Compressor {
     const k = kernel();
     return k.scope(() => {
       const px = this.inputInMemory ? k.putF32(x) : -1;
-      const bad = px >= 0 ? k.raw.firstNonFinite(px, x.length) : k.firstNonFinite(x);
-      if (bad >= 0) throw new FedquantError("E_INPUT", `${this.name}.encode: x[${bad}] = ${x[bad]} is not finite`);
+      const bad = this.kernelChecksFinite ? -1 : px >= 0 ? k.raw.firstNonFinite(px, x.length) : k.firstNonFinite(x);
+      if (bad >= 0) throw this.nonFinite(x, bad);
       const start = rng.counter;
       const p = this.encodePayload(x, rng, px);
       return writeMessage({
         compressor: this.id, dim: x.length, seed: [rng.k0, rng.k1], stream: [rng.i0, rng.i1],
-        counter: start, params: this.paramBytes(), payloadBits: p.bits,
+        counter: start, params: this.headerParams(), payloadBits: p.bits,
       }, p.bytes);
     });
   }
@@ -84,7 +92,8 @@ export abstract class BaseCompressor implements Compressor {
   /**
    * decode() into the caller's array (its length is the dimension) and return it: a decoder
    * reusing one buffer skips allocating fresh memory per message, which dominates decoding large
-   * vectors (bench/suites/e2e.ts measures both).
+   * vectors (bench/suites/e2e.ts measures both). If the message is refused (E_DECODE), `out` may
+   * already hold part of it: the fused decoders stream windows of values straight into it.
    */
   decodeInto(msg: Uint8Array, out: Float32Array, rng?: RandomStream): Float32Array {
     if (!(out instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.decodeInto needs a Float32Array, got ${describe(out)}`);
@@ -95,7 +104,7 @@ export abstract class BaseCompressor implements Compressor {
     const { header, payload } = readMessage(msg);
     if (header.compressor !== this.id) throw new FedquantError("E_DECODE", `message is from compressor id ${header.compressor}, this decoder is ${this.name} (id ${this.id})`);
     if (header.dim !== dim) throw new FedquantError("E_DIM", `message has dimension ${header.dim}, expected ${dim}`);
-    const mine = this.paramBytes();
+    const mine = this.headerParams();
     if (!bytesEqual(header.params, mine)) {
       throw new FedquantError("E_DECODE", `${this.name} message parameters ${this.describeParams(header.params)} differ from the receiver's ${this.describeParams(mine)}`);
     }
@@ -111,6 +120,14 @@ export abstract class BaseCompressor implements Compressor {
   }
 
   bits(msg: Uint8Array): MessageBits { return messageBits(msg); }
+
+  private headerParamsCache: Uint8Array | undefined;
+  /**
+   * paramBytes() built once per compressor (parameters are fixed at construction) and shared by
+   * every message — it was rebuilt for each encode and decode (issue #9 item 5). Never handed
+   * out: writeMessage copies it into the header, decode only compares it.
+   */
+  private headerParams(): Uint8Array { return (this.headerParamsCache ??= this.paramBytes()); }
 
   protected paramBytes(): Uint8Array {
     const w = new BitWriter(16);

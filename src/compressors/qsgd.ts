@@ -59,18 +59,24 @@ export class Qsgd extends BaseCompressor {
     return (3 + 1.5 * Math.log2((2 * (s * s + b)) / (s * (s + Math.sqrt(b))))) * s * (s + Math.sqrt(b)) + 32;
   }
 
-  protected override readonly inputInMemory = true;
+  protected override readonly kernelChecksFinite = true;
 
   private shape(dim: number): QsgdShape {
     const { s, norm, coding } = this.params;
     return { n: dim, bucket: this.bucketSize(dim), s, linf: norm === "linf", elias: coding === "elias", width: this.levelBits };
   }
 
-  // One kernel call (assembly/qsgd.ts): per bucket the norm rounded UP to float32 (so no
+  // The fused kernel (assembly/qsgd.ts), fed x window by window: per bucket the norm rounded UP to float32 (so no
   // r_i = s|v_i|/norm exceeds s — a clamp there would bias the level), stochastic rounding with
   // ⌈len/4⌉ blocks of the stream per bucket (zero buckets too), packing into the payload.
-  protected encodePayload(x: Float32Array, rng: RandomStream, px: number): Payload {
-    const e = qsgdEncodeAt(kernel(), px, this.shape(x.length), rng);
+  protected encodePayload(x: Float32Array, rng: RandomStream): Payload {
+    const e = qsgdEncodeAt(kernel(), x, this.shape(x.length), rng);
+    // a non-finite value anywhere is named first, as the generic check before encoding did
+    if (e.nonFiniteBucket !== undefined || e.overflowBucket !== undefined) {
+      const bad = kernel().firstNonFinite(x);
+      if (bad >= 0) throw this.nonFinite(x, bad);
+      if (e.nonFiniteBucket !== undefined) throw new FedquantError("E_STATE", `qsgd: the kernel saw a non-finite value in bucket ${e.nonFiniteBucket} that the input does not hold`);
+    }
     if (e.overflowBucket !== undefined) {
       const b = this.bucketSize(x.length), j = e.overflowBucket;
       throw new FedquantError("E_INPUT", `qsgd: the ${this.params.norm} norm of bucket ${j} overflows float32 (values up to ${maxAbs(x.subarray(j * b, (j + 1) * b))}); rescale the input`);

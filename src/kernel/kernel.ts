@@ -395,7 +395,7 @@ export async function loadKernel(opts: LoadOptions = {}): Promise<Kernel> {
 
 /** Load the default kernel once; `await ready()` before using compressors. */
 export function ready(opts: LoadOptions = {}): Promise<Kernel> {
-  if (opts.flavour || opts.source) {
+  if (opts.flavour !== undefined || opts.source) {
     return loadKernel(opts).then((k) => (current = k));
   }
   if (current) return Promise.resolve(current);

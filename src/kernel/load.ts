@@ -33,9 +33,18 @@ export interface KernelExports {
 
 export type WasmSource = URL | string | ArrayBuffer | Uint8Array;
 
+/**
+ * What `ready()` / `loadKernel()` accept: a build by name, "auto" (the default: SIMD when the
+ * engine validates it, else scalar — deterministic everywhere), or "fastest" (relaxed SIMD where
+ * the engine validates a relaxed probe, else as "auto": faster StoVoQ/HSQ searches, but an encode
+ * may pick another codeword at a near-tie on other hardware; decoding is exact either way).
+ */
+export type FlavourChoice = Flavour | "auto" | "fastest";
+const CHOICES: readonly string[] = ["simd", "scalar", "relaxed", "auto", "fastest"];
+
 export interface LoadOptions {
-  /** "auto" (default): SIMD when WebAssembly.validate accepts it. */
-  flavour?: Flavour | "auto";
+  /** "auto" (default): SIMD when WebAssembly.validate accepts it; "fastest": relaxed SIMD where validated. */
+  flavour?: FlavourChoice;
   /** Where to get the wasm: bytes, or a URL to fetch / a file path to read. Default: build/ next to the package. */
   source?: Partial<Record<Flavour, WasmSource>>;
 }
@@ -112,9 +121,18 @@ export function relaxedSimdSupported(): boolean {
   try { return WebAssembly.validate(RELAXED_PROBE); } catch { return false; }
 }
 
+/** The build a choice resolves to on this engine; an unknown choice is E_CONFIG. */
+export function pickFlavour(want: FlavourChoice): Flavour {
+  if (typeof want !== "string" || !CHOICES.includes(want)) {
+    throw new FedquantError("E_CONFIG", `kernel flavour must be one of ${CHOICES.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(want)}`);
+  }
+  if (want === "fastest" && relaxedSimdSupported()) return "relaxed";
+  if (want === "auto" || want === "fastest") return simdSupported() ? "simd" : "scalar";
+  return want;
+}
+
 export async function instantiateKernel(opts: LoadOptions = {}): Promise<{ exports: KernelExports; flavour: Flavour }> {
-  const want = opts.flavour ?? "auto";
-  const flavour: Flavour = want === "auto" ? (simdSupported() ? "simd" : "scalar") : want;
+  const flavour = pickFlavour(opts.flavour ?? "auto");
   if (flavour === "simd" && !simdSupported()) {
     throw new FedquantError("E_WASM", "the SIMD kernel was requested but this engine does not validate wasm SIMD");
   }

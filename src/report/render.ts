@@ -1,7 +1,8 @@
 // vega-lite spec → vega → standalone SVG string, headless (renderer "none": no canvas, no DOM),
-// then the footnote lines appended under the chart.
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+// then the footnote lines appended under the chart. vega and vega-lite (≈ 2 MB of JS to parse)
+// are imported when the first chart is rendered, not when fedquant is (issue #9 item 5).
+import type { View } from "vega";
+import type { TopLevelSpec } from "vega-lite";
 import { FedquantError } from "../errors.js";
 import { escapeXml } from "./escape.js";
 import { textWidth, useHelveticaMetrics } from "./text-width.js";
@@ -25,8 +26,13 @@ const SUBTITLE_FONT = 11;
 
 export async function renderSvg(spec: TopLevelSpec, footnotes: string[]): Promise<string> {
   let view: View | undefined;
-  useHelveticaMetrics();
   try {
+    // one destructured `await import()` each: the form webpack 5 tree-shakes (it keeps only the
+    // named exports), so vega's file loaders (node:fs) stay out of browser bundles as before
+    // textMetrics (vega-scenegraph's, re-exported by vega at run time) is missing from vega's types
+    const { parse, View, textMetrics } = await import("vega") as unknown as typeof import("vega") & { textMetrics?: unknown };
+    useHelveticaMetrics({ textMetrics });
+    const { compile } = await import("vega-lite");
     const vegaSpec = compile(wrapTitle(spec)).spec;
     view = new View(parse(vegaSpec), { renderer: "none" });
     const svg = await view.toSVG();

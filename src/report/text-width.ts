@@ -2,7 +2,6 @@
 // 0.8 em per character, about 1.5× what Helvetica/Arial draw, so long titles and legends made SVGs
 // far wider than their content (E2's: 1879 px, shown scaled down to ~5 px text). This measures with
 // the Helvetica advance widths of Adobe's core-font metrics (Arial has the same widths).
-import * as vega from "vega";
 
 // Helvetica advance widths in 1/1000 em for the printable ASCII characters 32 … 126 (Helvetica.afm).
 const ASCII = [
@@ -38,8 +37,9 @@ interface TextItem { fontSize?: number; fontWeight?: string | number; limit?: nu
 interface Metrics { width: (item: TextItem, text: unknown) => number; estimateWidth: unknown }
 
 /** Makes vega measure with textWidth where it would estimate (no canvas); a canvas is left alone. */
-export function useHelveticaMetrics(): void {
-  const m = (vega as unknown as { textMetrics?: Metrics }).textMetrics;
+/** `vega`: the module, imported lazily by render.ts (vega is loaded only when a chart is drawn). */
+export function useHelveticaMetrics(vega: unknown): void {
+  const m = (vega as { textMetrics?: Metrics }).textMetrics;
   if (!m || m.width !== m.estimateWidth) return;
   m.width = (item, text) => {
     const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;

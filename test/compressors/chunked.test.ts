@@ -52,3 +52,24 @@ compressorContract("stovoq (windowed) d=16 M=2^6", () => { tiny(); return create
 compressorContract("dostovoq (windowed) d=16 M=2^6", () => { tiny(); return createCompressor("dostovoq", { codebookBits: 6 }); }, { dims: [7, 203] });
 compressorContract("qsgd (windowed) s=4 elias", () => { tiny(); return createCompressor("qsgd", { s: 4, coding: "elias" }); }, { dims: [7, 3001] });
 compressorContract("hsq (windowed) d=8 M=2^6", () => { tiny(); return createCompressor("hsq", { d: 8, codebookBits: 6 }); }, { dims: [7, 203] });
+
+// Decoding streams through windows of coordinates (src/kernel/messages.ts): a level past the
+// window is read again by the next one. Damaged Elias and fixed messages must give the same
+// floats or the same E_DECODE with 1024-coordinate windows as with one window.
+describe.each(["simd", "scalar"] as const)("windowed QSGD decode of damaged messages (%s kernel)", (flavour) => {
+  afterEach(restore);
+  it.each([[{ s: 3, bucket: 700, coding: "elias" }], [{ s: 1, bucket: 512 }], [{ s: 5, bucket: 33 }]])("%j: one window and many agree on every single-bit flip of a sample", async (params) => {
+    useKernel(await loadKernel({ flavour }));
+    const c = createCompressor("qsgd", params), D = 5003;
+    const msg = c.encode(gaussianVector(D, 8), RandomStream.of(4, "compress"));
+    const outcome = (m: Uint8Array) => { try { return Array.from(c.decode(m, D)); } catch (e) { return String(e); } };
+    for (let bit = 37 * 8; bit < msg.length * 8; bit += 97) {
+      const m = msg.slice();
+      m[bit >> 3]! ^= 1 << (bit & 7);
+      restore();
+      const one = outcome(m);
+      tiny();
+      expect(outcome(m), `bit ${bit}`).toEqual(one);
+    }
+  });
+});

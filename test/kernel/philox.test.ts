@@ -59,6 +59,16 @@ describe.each(flavours)("wasm %s kernel", (f) => {
     const ref = twin.fillNormal(b, new Float32Array(n));
     expect(Buffer.from(got.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
   });
+
+  // the fused SIMD fill (8 blocks per step, then a tail) must carry into the high counter word
+  // inside and between steps exactly as the twin's block-by-block counter does
+  it.each([5, 12, 29])("normal and uniform fills of 203 values starting %i blocks before a 2^32 counter carry are bit-identical to the TS twin", (back) => {
+    for (const fill of ["fillNormal", "fillUniform"] as const) {
+      const a = new RandomStream(7, 8, 9, 10, 2 ** 32 - back), b = a.clone();
+      const got = K[f][fill](a, new Float32Array(203)), ref = twin[fill](b, new Float32Array(203));
+      expect(Buffer.from(got.buffer).equals(Buffer.from(ref.buffer)), fill).toBe(true);
+    }
+  });
 });
 
 describe("normal fill statistics", () => {
