@@ -22,6 +22,9 @@ export interface Trajectory {
   seconds: number;
   /** set when the algorithm diverged: the arrays end at its last finite evaluated point */
   diverged?: Divergence;
+  /** `runs: n` > 1: excessLoss is 10^(mean log10) over n seeds, band 10^(mean ± 1 sd) (run-average.ts) */
+  runs?: number;
+  band?: { lo: number[]; hi: number[] };
 }
 
 export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null; tailLog10?: number }
@@ -62,24 +65,29 @@ export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): 
 
 export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<string, unknown>, trajs: Trajectory[]): Promise<{ files: string[]; summary: string }> {
   const rows: (string | number)[][] = [];
+  // averaged runs add the band's edges (10^(mean ± sd) of log10(F − F*)) as two more columns
+  const banded = cfg.runs > 1;
   for (const t of trajs) {
-    t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!]));
+    t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!,
+      ...(banded ? [t.band?.lo[i] ?? t.excessLoss[i]!, t.band?.hi[i] ?? t.excessLoss[i]!] : [])]));
   }
   const results = await writeResults(dir, cfg.name, {
     meta: { ...meta, config: cfg, version, diverged: Object.fromEntries(trajs.filter((t) => t.diverged).map((t) => [t.label, t.diverged])) },
-    columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total"],
+    columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total", ...(banded ? ["excess_loss_band_lo", "excess_loss_band_hi"] : [])],
     rows,
   });
   // F − F* at or below float64's resolution of F (≈ 1e-16 · |F*|) is noise, possibly negative:
   // drawn at the floor (and said so in the footnote) rather than dropped.
   const floor = Math.max(1e-16, 4 * Number.EPSILON * Math.abs(Number(meta.fStar) || 0));
   const floored = trajs.some((t) => t.excessLoss.some((e) => e < floor));
-  const footnote = chartFootnote({ seeds: cfg.seed, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation }, version })
+  const seeds = cfg.runs > 1 ? Array.from({ length: cfg.runs }, (_, r) => cfg.seed + r) : cfg.seed;
+  const footnote = chartFootnote({ seeds, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation, ...(cfg.runs > 1 ? { runs: `${cfg.runs} (mean of log10, band ±1 sd)` } : {}) }, version })
     + (floored ? ` · values below ${floor.toExponential(1)} (float64 resolution of F) drawn at that floor` : "");
   const log10 = (v: number) => Math.log10(Math.max(v, floor));
   // a diverged curve ends with a marker at its last finite point (report/line-chart.ts endMarker)
   const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({
     label: t.label, x: x(t), y: t.excessLoss.map(log10),
+    ...(t.band ? { band: { lo: t.band.lo.map(log10), hi: t.band.hi.map(log10) } } : {}),
     ...(t.diverged ? { endMarker: `diverged at k = ${t.diverged.iteration}` } : {}),
   }));
   const title = `${cfg.name}: ${String(meta.problem)}`;
@@ -99,7 +107,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const table = summaryTable(summarize(trajs, cfg.target, floor), cfg.target, floor);
   files.push(await writeHtmlReport(dir, "report.html", htmlReport({
     title: `fedquant run — ${cfg.name}`,
-    intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}. Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`,
+    intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}.${cfg.runs > 1 ? ` Each curve is the mean of log10(F − F*) over ${cfg.runs} runs (seeds ${cfg.seed}…${cfg.seed + cfg.runs - 1}), the band ±1 standard deviation; bits are the runs' mean.` : ""} Bits are the compressors' payload bits (what the papers count); "wire" adds every header.`,
     config: cfg,
     sections: [{ heading: "Summary", table }, ...figures.map((f) => ({ heading: f.heading, svg: f.svg }))],
     footer: `fedquant ${version}`,
