@@ -74,6 +74,37 @@ describe("memoryInit \"first-gradient\"", () => {
     expect(sameBits(server.model, before)).toBe(false);
   });
 
+  it("the server refuses misplaced sections: slots swapped, a section of another round, a second h^i_0 (E_PROTOCOL, nothing taken)", () => {
+    const a = createAlgorithm("artemis", { gamma, memoryInit: "first-gradient" });
+    const w0 = new Float64Array(D);
+    const server = a.createServer({ w0, clients: N, seed: 6 });
+    const clients = P.workers.map((_, i) => a.createClient({ id: i, w0, seed: 6 }));
+    const oracles = P.workers.map((d) => minibatchOracle(P.objective, d, 6n, "full"));
+    const round = (k: number) => {
+      const up = new Map<ClientId, Uint8Array>();
+      for (const [id, b] of server.broadcast(k)) up.set(id, clients[id]!.step(k, b, oracles[id]!));
+      return up;
+    };
+    const refuse = (k: number, up: Map<ClientId, Uint8Array>, sections: { round: number; slot: number; bytes: Uint8Array }[], message: RegExp) => {
+      const bad = new Map(up);
+      bad.set(2, writeEnvelope({ direction: "up", algorithm: a.id, client: 2, round: k, sections }));
+      const before = server.model.slice();
+      expect(() => server.receive(k, bad)).toThrow(expect.objectContaining({ code: "E_PROTOCOL", message: expect.stringMatching(message) }));
+      expect(sameBits(server.model, before)).toBe(true);
+    };
+    const up0 = round(0), [d0, i0] = readEnvelope(up0.get(2)!).sections;
+    refuse(0, up0, [{ ...d0!, slot: 1 }, { ...i0!, slot: 0 }], /its compressed vector and its initial memory \(slots 0 and 1\) of round 0/);
+    refuse(0, up0, [d0!, { ...i0!, round: 1 }], /slots 0 and 1/);
+    refuse(0, up0, [{ ...d0!, round: 1 }, i0!], /slots 0 and 1/);
+    server.receive(0, up0);
+    // from round 1 on the workers have started: one section, slot 0, of the round
+    const up1 = round(1), [d1] = readEnvelope(up1.get(2)!).sections;
+    refuse(1, up1, [{ ...d1!, slot: 1 }], /must hold one vector of round 1/);
+    refuse(1, up1, [{ ...d1!, round: 0 }], /one vector/);
+    refuse(1, up1, [d1!, { ...i0!, round: 1 }], /one vector/);
+    server.receive(1, up1);
+  });
+
   it.each(["sgd", "qsgd", "biqsgd", "double-squeeze", "ef-sgd"])("%s (no uplink memory) does not take memoryInit", (name) => {
     expect(() => createAlgorithm(name, { gamma, memoryInit: "first-gradient" })).toThrow(expect.objectContaining({ code: "E_CONFIG" }));
   });

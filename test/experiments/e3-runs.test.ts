@@ -72,7 +72,7 @@ describe("runs: n in a run config", () => {
   it("runs: 3 is the mean of log10(F − F*) of three single runs with seeds s, s+1, s+2, with the ±1 sd band in the CSV", async () => {
     const out = tmp();
     const avg = await runExperiment(parseRunConfig({ ...base, name: "avg", seed: 7, runs: 3 }), { outDir: join(out, "avg"), cacheDir: join(out, "c") });
-    const singles = [];
+    const singles: Trajectory[][] = [];
     for (const seed of [7, 8, 9]) singles.push((await runExperiment(parseRunConfig({ ...base, name: `s${seed}`, seed }), { outDir: join(out, `s${seed}`), cacheDir: join(out, "c") })).trajectories);
     for (const [j, t] of avg.trajectories.entries()) {
       expect(t.runs).toBe(3);
