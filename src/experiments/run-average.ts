@@ -5,7 +5,7 @@
 // The curve is the mean of log10(F − F*) at each evaluated iteration (a geometric mean of
 // F − F*), the band mean ± 1 sd (sample sd, n − 1) of log10(F − F*); bits are the mean over runs.
 import type { Divergence } from "./divergence.js";
-import type { Trajectory } from "./run-report.js";
+import { tailLog10, type Trajectory } from "./run-report.js";
 
 /** mean and sample sd of log10(max(e, floor)) over the runs, per index. */
 export function log10MeanSd(values: readonly (readonly number[])[], floor: number): { mean: number[]; sd: number[] } {
@@ -40,6 +40,9 @@ export function averageRuns(runs: readonly Trajectory[], floor: number): Traject
     bitsUp: avg((t) => t.bitsUp), bitsDown: avg((t) => t.bitsDown), bitsTotal: avg((t) => t.bitsTotal), wireBitsTotal: avg((t) => t.wireBitsTotal),
     seconds: runs.reduce((s, t) => s + t.seconds, 0),
     runs: runs.length,
+    // each run's plateau (mean log10(F − F*) over its last quarter): their spread says which gaps
+    // between algorithms exceed the seed-to-seed variation
+    runTails: runs.map((t) => tailLog10(t, floor)),
     band: { lo: mean.map((m, i) => 10 ** (m - sd[i]!)), hi: mean.map((m, i) => 10 ** (m + sd[i]!)) },
     ...(earliest ? { diverged: { iteration: earliest.iteration, reason: `${earliest.reason} (${diverged.length} of ${runs.length} runs diverged)` } } : {}),
   };

@@ -25,9 +25,11 @@ export interface Trajectory {
   /** `runs: n` > 1: excessLoss is 10^(mean log10) over n seeds, band 10^(mean ± 1 sd) (run-average.ts) */
   runs?: number;
   band?: { lo: number[]; hi: number[] };
+  /** each run's mean log10(F − F*) over its last quarter (runs > 1) */
+  runTails?: number[];
 }
 
-export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null; tailLog10?: number }
+export interface RunSummaryRow { label: string; finalExcess: number; bitsToTarget: number | null; bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null; tailLog10?: number; /** sample sd of the runs' own last-quarter means (runs > 1) */ tailSd?: number }
 
 /**
  * The level a curve settles at: the mean of log10(F − F*) (F − F* below `floor` counted at the
@@ -49,17 +51,26 @@ export function summarize(trajs: Trajectory[], target: number, floor = 1e-16): R
       label: t.label, finalExcess: t.excessLoss[last]!, bitsToTarget: i >= 0 ? t.bitsTotal[i]! : null,
       bitsTotal: t.bitsTotal[last]!, wireBitsTotal: t.wireBitsTotal[last]!, seconds: t.seconds,
       divergedAt: t.diverged ? t.diverged.iteration : null, tailLog10: tailLog10(t, floor),
+      ...(t.runTails && t.runTails.length > 1 ? { tailSd: sampleSd(t.runTails) } : {}),
     };
   });
+}
+
+function sampleSd(x: readonly number[]): number {
+  const m = x.reduce((a, b) => a + b, 0) / x.length;
+  return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (x.length - 1));
 }
 
 /** `floor`: F − F* below it is float64 rounding of F (possibly negative), shown as such. */
 export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): Table {
   const excess = (e: number): string | number => (e < floor ? `< ${floor.toExponential(0)} (float64 floor)` : e);
+  // averaged runs: the sd across runs of each run's own last-quarter mean, beside the mean
+  const sd = rows.some((r) => r.tailSd !== undefined);
   return {
-    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds", "mean log10(F − F*), last quarter"],
+    columns: ["algorithm", "final F − F*", `bits to F − F* ≤ ${target}`, "bits (payload)", "bits (wire)", "seconds", "mean log10(F − F*), last quarter", ...(sd ? ["sd across runs"] : [])],
     rows: rows.map((r) => [r.label, r.divergedAt != null ? `diverged at k = ${r.divergedAt}` : excess(r.finalExcess), r.bitsToTarget === null ? "not reached" : formatBits(r.bitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2)),
-      r.divergedAt != null || r.tailLog10 === undefined ? "—" : Number(r.tailLog10.toFixed(2))]),
+      r.divergedAt != null || r.tailLog10 === undefined ? "—" : Number(r.tailLog10.toFixed(2)),
+      ...(sd ? [r.tailSd === undefined || r.divergedAt != null ? "—" : Number(r.tailSd.toFixed(3))] : [])]),
   };
 }
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { averageRuns, log10MeanSd } from "../../src/experiments/run-average.js";
 import { parseRunConfig } from "../../src/experiments/run-config.js";
-import type { Trajectory } from "../../src/experiments/run-report.js";
+import { summarize, tailLog10, type Trajectory } from "../../src/experiments/run-report.js";
 import { runExperiment } from "../../src/experiments/run.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-runs-"));
@@ -84,6 +84,14 @@ describe("runs: n in a run config", () => {
         expect(Math.log10(t.band!.hi[i]!) - Math.log10(t.excessLoss[i]!)).toBeCloseTo(sd, 10);
       });
     }
+    // each run's own plateau, and their sd in the summary ("sd across runs")
+    const rows = summarize(avg.trajectories, 1e-4);
+    avg.trajectories.forEach((t, j) => {
+      const tails = singles.map((s) => tailLog10(s[j]!));
+      tails.forEach((v, r) => expect(t.runTails![r]).toBeCloseTo(v, 12));
+      const m = tails.reduce((a, b) => a + b, 0) / 3;
+      expect(rows[j]!.tailSd).toBeCloseTo(Math.sqrt(tails.reduce((a, b) => a + (b - m) ** 2, 0) / 2), 12);
+    });
     // minibatches and quantization differ between seeds: the band has width after the start
     const art = avg.trajectories[0]!;
     expect(art.band!.hi[art.band!.hi.length - 1]! / art.band!.lo[art.band!.lo.length - 1]!).toBeGreaterThan(1.01);
