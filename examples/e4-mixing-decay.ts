@@ -70,6 +70,7 @@ for (const sampler of readdirSync(outDir, { withFileTypes: true }).filter((d) =>
     const b = -xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
     const a = Math.exp(my + b * mx);
     const need = b > 0 ? (a / (RHAT_MIXED - 1)) ** (1 / b) : Infinity;
-    console.log(`fit: max R̂ − 1 ≈ ${a.toExponential(2)} · steps^(−${b.toFixed(2)}); R̂ < ${RHAT_MIXED} after ≈ ${Number.isFinite(need) ? Math.ceil(need) : "∞ (no decay)"} post-burn-in steps per chain`);
+    // a flat or rising R̂ (b ≤ 0.1 over this window) extrapolates to nothing: say so
+    console.log(`fit: max R̂ − 1 ≈ ${a.toExponential(2)} · steps^(${(-b).toFixed(2)})${b > 0.1 ? `; R̂ < ${RHAT_MIXED} after ≈ ${Math.ceil(need)} post-burn-in steps per chain` : " — no usable decay over this window; use the ESS estimate above"}`);
   }
 }
