@@ -9,6 +9,7 @@ import { averageRuns, log10MeanSd } from "../../src/experiments/run-average.js";
 import { parseRunConfig } from "../../src/experiments/run-config.js";
 import { summarize, tailLog10, type Trajectory } from "../../src/experiments/run-report.js";
 import { runExperiment } from "../../src/experiments/run.js";
+import { lineChartSvg } from "../../src/report/index.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fedquant-runs-"));
 
@@ -100,3 +101,21 @@ describe("runs: n in a run config", () => {
     expect(csv).toContain("excess_loss_band_hi");
   });
 });
+
+describe("the band of an averaged curve in a line chart", () => {
+  const x = [0, 1, 2, 3], y = [0, -1, -2, -3];
+  it("draws one translucent area per banded series under its line, and the legend once", async () => {
+    const svg = await lineChartSvg({ title: "t", xLabel: "k", yLabel: "log10", series: [
+      { label: "avg", x, y, band: { lo: y.map((v) => v - 0.5), hi: y.map((v) => v + 0.5) } },
+      { label: "single", x, y: y.map((v) => v - 1) },
+    ] });
+    expect([...svg.matchAll(/aria-roledescription="area mark"/g)].length).toBe(1);
+    expect([...svg.matchAll(/aria-roledescription="line mark"/g)].length).toBe(2);
+  });
+
+  it("a band of another length than the series is an E_DIM", async () => {
+    await expect(lineChartSvg({ title: "t", xLabel: "k", yLabel: "y", series: [{ label: "a", x, y, band: { lo: [0], hi: [1] } }] }))
+      .rejects.toMatchObject({ code: "E_DIM" });
+  });
+});
+
