@@ -3,9 +3,11 @@
 // .perform_down_compression): Artemis (artemis.ts) whose downlink compresses the update with
 // error feedback,
 //   v_k = ĝ_k + η e_{k−1};  ω_k = C_down(v_k);  e_k = v_k − ω_k;  w_k = w_{k−1} − γ ω_k,
-// on the server and on every worker (they apply ω_k as Artemis' workers do). It is NOT DORE (Liu
-// et al. 2019, dore.ts), which compresses the model residual η e − γ ĝ and moves x̂ += β q̂: the
-// authors reuse the name for this simpler scheme. Their code feeds the error back with η = γ
+// on the server and on every worker (they apply ω_k as Artemis' workers do). The authors call it
+// "Dore"; DORE (Liu et al. 2019, dore.ts) compresses the model residual η e − γ ĝ and moves
+// x̂ += β q̂. With β = 1 and a compressor that is odd and positively homogeneous under shared
+// randomness (C(λx) = λC(x): QSGD, top-k, scaled sign) the two coincide, e_DORE = −γ e here
+// (test/algorithms/reference/ef-dore-equivalence.test.ts); they differ in β and in η's default. Their code feeds the error back with η = γ
 // (error_feedback_coef = step size); here η defaults as in dore.ts, 1/(ω_down + 1) for an
 // unbiased C_down (1 for a contractive one): E‖e_k‖² = ω_down E‖ĝ_k + η e_{k−1}‖² stays bounded
 // only when η²ω_down < 1. Pass eta: γ (γ ≤ 1) to run the authors' coefficient.

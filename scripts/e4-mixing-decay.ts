@@ -4,7 +4,7 @@
 // every chain for growing n — what the table would have said had the run stopped there — and a
 // power-law fit R̂ − 1 ≈ a·steps^(−b) over the second half of the lengths, extrapolated to the
 // number of post-burn-in steps per chain at which R̂ reaches 1.1.
-//   npx tsx examples/e4-mixing-decay.ts examples/e4-bnn-mixing.json <out-dir> [--quick]
+//   npx tsx scripts/e4-mixing-decay.ts examples/e4-bnn-mixing.json <out-dir> [--quick]
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { mnistDigits, sliceRows } from "../src/data/index.js";
@@ -15,7 +15,7 @@ import { mlp } from "../src/models/index.js";
 import { classificationMetrics, classLabels, essImse, readSamples, splitRhat } from "../src/sampling/index.js";
 
 const [configPath, outDir] = process.argv.slice(2);
-if (!configPath || !outDir) throw new Error("usage: npx tsx examples/e4-mixing-decay.ts <config.json> <out-dir> [--quick]");
+if (!configPath || !outDir) throw new Error("usage: npx tsx scripts/e4-mixing-decay.ts <config.json> <out-dir> [--quick]");
 await ready();
 const cfg = parseE4Config(JSON.parse(readFileSync(configPath, "utf8")), { quick: process.argv.includes("--quick"), source: configPath }) as BnnConfig;
 const { count, test: nTest } = cfg.data;
