@@ -15,15 +15,17 @@
 // test), so it is for a bigger box.
 const all = process.env.FEDQUANT_MUTATE === "all";
 const RULES = [
-  "src/algorithms/artemis.ts:23-43", "src/algorithms/artemis.ts:60-69",
+  "src/algorithms/artemis.ts:24-46", "src/algorithms/artemis.ts:62-72",
   "src/algorithms/artemis-nd.ts:10-14",
-  "src/algorithms/dore.ts:27-62", "src/algorithms/dore.ts:79-88",
+  "src/algorithms/artemis-ef.ts:24-38",
+  "src/algorithms/dore.ts:28-64", "src/algorithms/dore.ts:81-91",
   "src/algorithms/double-squeeze.ts:28-50", "src/algorithms/double-squeeze.ts:66-88",
   "src/algorithms/ef-sgd.ts:15-24",
-  "src/algorithms/mcm.ts:27-48", "src/algorithms/mcm.ts:65-75",
-  "src/algorithms/rand-mcm.ts:27-61", "src/algorithms/rand-mcm.ts:82-101",
+  "src/algorithms/mcm.ts:28-50", "src/algorithms/mcm.ts:67-78",
+  "src/algorithms/rand-mcm.ts:27-62", "src/algorithms/rand-mcm.ts:83-103",
   "src/algorithms/sgd.ts:28-62", "src/algorithms/sgd.ts:79-106",
-  "src/algorithms/memory.ts:14-28", "src/algorithms/memory.ts:47-79", "src/algorithms/memory.ts:117-127",
+  "src/algorithms/memory.ts:35-81", "src/algorithms/memory.ts:111-163", "src/algorithms/memory.ts:208-217",
+  "src/algorithms/server-base.ts:104-107", "src/algorithms/server-base.ts:124-131",
   "src/algorithms/participation.ts:9-50",
   "src/algorithms/shared.ts:19-44", "src/algorithms/shared.ts:51-62",
   "src/sampling/oracle.ts:26-56",
@@ -32,7 +34,7 @@ const RULES = [
 const RULE_TESTS = [
   "test/algorithms/reference/**/*.test.ts",
   "test/sampling/reference/**/*.test.ts",
-  "test/algorithms/{diana-memory,identity-equivalence,absent,protocol}.test.ts",
+  "test/algorithms/{diana-memory,identity-equivalence,absent,protocol,memory-init}.test.ts",
   "test/sampling/protocol.test.ts",
 ];
 

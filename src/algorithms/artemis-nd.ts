@@ -22,7 +22,7 @@ export const artemisNd: AlgorithmSpec = {
   name: "artemis-nd",
   id: 6,
   summary: "Artemis-ND: Artemis with an exact (non-degraded) central model (Philippenko & Dieuleveut 2021)",
-  rules: { keys: ["up", "down", "alpha", "serverMemory"], upDefault: QSGD1, downDefault: QSGD1 },
+  rules: { keys: ["up", "down", "alpha", "serverMemory", "memoryInit"], upDefault: QSGD1, downDefault: QSGD1 },
   upMemory: true,
   downMemory: false,
   Server: ArtemisNdServer,

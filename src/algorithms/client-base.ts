@@ -58,6 +58,8 @@ export abstract class ClientBase implements AlgorithmClient {
   protected abstract uplinkVector(round: number): void;
   /** After sending: update memories / errors with the decoded message (decoded lazily: only if needed). */
   protected abstract afterSend(round: number, sent: () => Float32Array): void;
+  /** Uplink sections after the compressed vector (slot 1: the initial memory h^i_0, memory.ts). */
+  protected extraSections(_round: number): Section[] { return []; }
   protected abstract saveData(): Record<string, unknown>;
   protected abstract loadData(data: Record<string, unknown>): void;
   abstract inspect(): Record<string, Float64Array>;
@@ -74,7 +76,7 @@ export abstract class ClientBase implements AlgorithmClient {
     this.hooks.beforeCompress?.(this.v, { round, client: this.id, model: this.model, gradient: this.grad });
     const msg = this.ctx.up.encode(toF32(this.v, this.f32), uplinkStream(this.ctx.seed, round, this.id));
     this.afterSend(round, () => this.ctx.up.decode(msg, this.ctx.dim));
-    return writeEnvelope({ direction: "up", algorithm: this.ctx.id, client: this.id, round, sections: [{ round, slot: 0, bytes: msg }] });
+    return writeEnvelope({ direction: "up", algorithm: this.ctx.id, client: this.id, round, sections: [{ round, slot: 0, bytes: msg }, ...this.extraSections(round)] });
   }
 
   toJSON(): ClientState {

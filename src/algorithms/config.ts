@@ -6,7 +6,7 @@ import { FedquantError } from "../errors.js";
 import type { AlgorithmConfig, CompressorChoice, CompressorRef, Participation, ResolvedConfig } from "./types.js";
 
 /** The keys an algorithm may take besides the universal gamma, participation, aggregate. */
-export type OptionalKey = "up" | "down" | "alpha" | "alphaDown" | "beta" | "eta" | "serverMemory" | "broadcast";
+export type OptionalKey = "up" | "down" | "alpha" | "alphaDown" | "beta" | "eta" | "serverMemory" | "memoryInit" | "broadcast";
 
 export interface ConfigRules {
   /** accepted optional keys */
@@ -123,6 +123,13 @@ export function resolveConfig(algo: string, cfg: AlgorithmConfig, rules: ConfigR
     const m = cfg.serverMemory ?? "all-workers";
     if (m !== "all-workers" && m !== "active-workers") bad(algo, `serverMemory must be "all-workers" or "active-workers", got ${show(m)}`);
     out.serverMemory = m;
+  }
+  if (has("memoryInit")) {
+    const m = cfg.memoryInit ?? "zero";
+    if (m !== "zero" && m !== "first-gradient") bad(algo, `memoryInit must be "zero" or "first-gradient", got ${show(m)}`);
+    // the authors' smart initialisation sets the memory α moves; with α = 0 there is none
+    if (m === "first-gradient" && out.alpha === 0) bad(algo, `memoryInit "first-gradient" needs an uplink memory: alpha must be > 0, got 0`);
+    if (m === "first-gradient") out.memoryInit = m;
   }
   if (has("broadcast")) {
     const b = cfg.broadcast ?? "update";

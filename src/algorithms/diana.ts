@@ -11,7 +11,7 @@ export const diana: AlgorithmSpec = {
   id: 3,
   summary: "DIANA: compressed uplink with memory h^i, uncompressed (f32) downlink (Mishchenko et al. 2019)",
   rules: {
-    keys: ["up", "alpha", "serverMemory"], upDefault: QSGD1, downDefault: IDENTITY,
+    keys: ["up", "alpha", "serverMemory", "memoryInit"], upDefault: QSGD1, downDefault: IDENTITY,
     hints: { down: "DIANA's downlink is uncompressed: use artemis" },
   },
   upMemory: true,

@@ -14,9 +14,10 @@
 // 1/(ω+1) gives η²ω ≤ 1/4 (with η = 1 and QSGD s = 1, ω = √D > 1, it diverges — tested).
 // Partial participation uses the same c weight and server memory as Artemis.
 import type { ClientInit } from "./client-base.js";
+import type { Section } from "./envelope.js";
 import { QSGD1 } from "./config.js";
 import type { PartyContext } from "./context.js";
-import { ClientMemory, ServerMemory } from "./memory.js";
+import { clientMemoryOf, serverMemoryOf, type ClientMemory, type ServerMemory } from "./memory.js";
 import type { ServerInit } from "./server-base.js";
 import { SharedDownlinkClient, SharedDownlinkServer } from "./shared.js";
 import type { AlgorithmSpec } from "./spec.js";
@@ -42,21 +43,22 @@ export class DoreServer extends SharedDownlinkServer {
     this.e = new Float64Array(ctx.dim);
     this.q = new Float64Array(ctx.dim);
     this.d = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
+    this.mem = serverMemoryOf(ctx, this.u, init.clients);
   }
 
+  protected override expectsInit(id: ClientId): boolean { return this.mem.expectsInit(id); }
   get model(): Float64Array { return this.x; }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
     const { gamma } = this.ctx, eta = doreEta(this.ctx), beta = this.ctx.config.beta ?? 1;
-    this.mem.aggregate(active, uplinks, this.d, this.c);
+    this.mem.aggregate(active, uplinks, this.d, this.c, this.inits);
     this.beforeApply(round, this.d);
     const q = this.q, e = this.e, d = this.d;
     for (let t = 0; t < q.length; t++) q[t] = eta * e[t]! - gamma * d[t]!;
     const sent = this.sendShared(round, q);          // q̂
     for (let t = 0; t < q.length; t++) e[t] = q[t]! - sent[t]!;
     axpy(this.x, beta, sent);
-    this.mem.update(active, uplinks);
+    this.mem.update(active, uplinks, this.inits);
     this.afterApply(round);
   }
 
@@ -79,12 +81,13 @@ export class DoreClient extends SharedDownlinkClient {
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
     this.x = init.w0.slice();
-    this.mem = new ClientMemory(ctx.alpha, ctx.dim);
+    this.mem = clientMemoryOf(ctx);
   }
 
   get model(): Float64Array { return this.x; }
   protected applyShared(qhat: Float32Array): void { axpy(this.x, this.ctx.config.beta ?? 1, qhat); }
   protected uplinkVector(): void { this.mem.vector(this.grad, this.v); }
+  protected override extraSections(round: number): Section[] { return this.mem.initSections(this.ctx.seed, round, this.id); }
   protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
 
   inspect(): Record<string, Float64Array> { return this.mem.h ? { model: this.x, memory: this.mem.h } : { model: this.x }; }
@@ -100,7 +103,7 @@ export const dore: AlgorithmSpec = {
   name: "dore",
   id: 9,
   summary: "DORE: gradient-residual uplink memory + error-compensated model-residual downlink (Liu et al. 2019)",
-  rules: { keys: ["up", "down", "alpha", "beta", "eta", "serverMemory"], upDefault: QSGD1, downDefault: QSGD1 },
+  rules: { keys: ["up", "down", "alpha", "beta", "eta", "serverMemory", "memoryInit"], upDefault: QSGD1, downDefault: QSGD1 },
   upMemory: true,
   downMemory: false,
   Server: DoreServer,

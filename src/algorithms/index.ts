@@ -3,7 +3,7 @@
 export type {
   Algorithm, AlgorithmClient, AlgorithmConfig, AlgorithmServer, Aggregate, ClientHooks, ClientId, ClientOptions, ClientState,
   CompressorChoice, CompressorRef, GradientOracle, OracleContext, Participation, ParticipationSpec, ReceiveOptions, ResolvedConfig, Seed,
-  ServerHooks, ServerMemory, ServerOptions, ServerState,
+  MemoryInit, ServerHooks, ServerMemory, ServerOptions, ServerState,
 } from "./types.js";
 export { createAlgorithm, algorithmFromState, algorithmNames, algorithmSummary, registerAlgorithm, registerAlias } from "./registry.js";
 export type { AlgorithmSpec } from "./spec.js";

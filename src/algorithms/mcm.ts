@@ -8,9 +8,10 @@
 // Under partial participation a returning worker replays the Ω messages it missed, which brings
 // its H (and ŵ) to the server's; the authors switch to Rand-MCM instead (rand-mcm.ts).
 import type { ClientInit } from "./client-base.js";
+import type { Section } from "./envelope.js";
 import { QSGD1 } from "./config.js";
 import type { PartyContext } from "./context.js";
-import { ClientMemory, DownlinkView, ServerMemory } from "./memory.js";
+import { clientMemoryOf, DownlinkView, serverMemoryOf, type ClientMemory, type ServerMemory } from "./memory.js";
 import type { ServerInit } from "./server-base.js";
 import { SharedDownlinkClient, SharedDownlinkServer } from "./shared.js";
 import type { AlgorithmSpec } from "./spec.js";
@@ -30,19 +31,20 @@ export class McmServer extends SharedDownlinkServer {
     this.H = init.w0.slice();
     this.d = new Float64Array(ctx.dim);
     this.omega = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
+    this.mem = serverMemoryOf(ctx, this.u, init.clients);
   }
 
+  protected override expectsInit(id: ClientId): boolean { return this.mem.expectsInit(id); }
   get model(): Float64Array { return this.w; }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    this.mem.aggregate(active, uplinks, this.d, this.c);
+    this.mem.aggregate(active, uplinks, this.d, this.c, this.inits);
     this.beforeApply(round, this.d);
     axpy(this.w, -this.ctx.gamma, this.d);              // the central model is never degraded
     subInto(this.omega, this.w, this.H);                 // Ω_k = w_k − H_{k−1}
     const sent = this.sendShared(round, this.omega);     // C_down(Ω_k)
     axpy(this.H, this.ctx.alphaDown, sent);
-    this.mem.update(active, uplinks);
+    this.mem.update(active, uplinks, this.inits);
     this.afterApply(round);
   }
 
@@ -65,13 +67,14 @@ export class McmClient extends SharedDownlinkClient {
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
     this.down = new DownlinkView(init.w0, ctx.alphaDown);
-    this.mem = new ClientMemory(ctx.alpha, ctx.dim);
+    this.mem = clientMemoryOf(ctx);
   }
 
   get model(): Float64Array { return this.down.view; }
 
   protected applyShared(x: Float32Array): void { this.down.apply(x); }
   protected uplinkVector(): void { this.mem.vector(this.grad, this.v); }
+  protected override extraSections(round: number): Section[] { return this.mem.initSections(this.ctx.seed, round, this.id); }
   protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
 
   inspect(): Record<string, Float64Array> { return this.down.views(this.mem); }
@@ -87,7 +90,7 @@ export const mcm: AlgorithmSpec = {
   name: "mcm",
   id: 7,
   summary: "MCM: exact central model, compressed model view with downlink memory H (Philippenko & Dieuleveut 2021)",
-  rules: { keys: ["up", "down", "alpha", "alphaDown", "serverMemory"], upDefault: QSGD1, downDefault: QSGD1 },
+  rules: { keys: ["up", "down", "alpha", "alphaDown", "serverMemory", "memoryInit"], upDefault: QSGD1, downDefault: QSGD1 },
   upMemory: true,
   downMemory: true,
   Server: McmServer,

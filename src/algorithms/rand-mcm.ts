@@ -10,7 +10,7 @@ import { ClientBase, type ClientInit } from "./client-base.js";
 import { QSGD1 } from "./config.js";
 import type { PartyContext } from "./context.js";
 import type { Section } from "./envelope.js";
-import { ClientMemory, DownlinkView, ServerMemory } from "./memory.js";
+import { clientMemoryOf, DownlinkView, serverMemoryOf, type ClientMemory, type ServerMemory } from "./memory.js";
 import { ServerBase, type DownlinkPlan, type ServerInit } from "./server-base.js";
 import type { AlgorithmSpec } from "./spec.js";
 import { privateDownlinkStream } from "./streams.js";
@@ -30,9 +30,10 @@ export class RandMcmServer extends ServerBase {
     this.Hi = new Map(init.clients.map((id) => [id, init.w0.slice()]));
     this.d = new Float64Array(ctx.dim);
     this.omega = new Float64Array(ctx.dim);
-    this.mem = new ServerMemory(ctx.config.serverMemory ?? "all-workers", ctx.alpha, this.u, ctx.dim, init.clients);
+    this.mem = serverMemoryOf(ctx, this.u, init.clients);
   }
 
+  protected override expectsInit(id: ClientId): boolean { return this.mem.expectsInit(id); }
   get model(): Float64Array { return this.w; }
 
   protected downlink(round: number, active: readonly ClientId[]): DownlinkPlan {
@@ -52,10 +53,10 @@ export class RandMcmServer extends ServerBase {
   }
 
   protected update(round: number, active: readonly ClientId[], uplinks: readonly Float32Array[]): void {
-    this.mem.aggregate(active, uplinks, this.d, this.c);
+    this.mem.aggregate(active, uplinks, this.d, this.c, this.inits);
     this.beforeApply(round, this.d);
     axpy(this.w, -this.ctx.gamma, this.d);
-    this.mem.update(active, uplinks);
+    this.mem.update(active, uplinks, this.inits);
     this.afterApply(round);
   }
 
@@ -82,7 +83,7 @@ export class RandMcmClient extends ClientBase {
   constructor(ctx: PartyContext, init: ClientInit) {
     super(ctx, init);
     this.down = new DownlinkView(init.w0, ctx.alphaDown);
-    this.mem = new ClientMemory(ctx.alpha, ctx.dim);
+    this.mem = clientMemoryOf(ctx);
   }
 
   get model(): Float64Array { return this.down.view; }
@@ -98,6 +99,7 @@ export class RandMcmClient extends ClientBase {
   }
 
   protected uplinkVector(): void { this.mem.vector(this.grad, this.v); }
+  protected override extraSections(round: number): Section[] { return this.mem.initSections(this.ctx.seed, round, this.id); }
   protected afterSend(_round: number, sent: () => Float32Array): void { this.mem.update(sent); }
 
   inspect(): Record<string, Float64Array> { return this.down.views(this.mem); }
@@ -112,7 +114,7 @@ export const randMcm: AlgorithmSpec = {
   name: "rand-mcm",
   id: 8,
   summary: "Rand-MCM: MCM with a downlink memory and independent compression per worker (Philippenko & Dieuleveut 2021)",
-  rules: { keys: ["up", "down", "alpha", "alphaDown", "serverMemory"], upDefault: QSGD1, downDefault: QSGD1 },
+  rules: { keys: ["up", "down", "alpha", "alphaDown", "serverMemory", "memoryInit"], upDefault: QSGD1, downDefault: QSGD1 },
   upMemory: true,
   downMemory: true,
   Server: RandMcmServer,

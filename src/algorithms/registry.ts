@@ -3,6 +3,7 @@
 // named in any algorithm's up / down ("any algorithm with any compressor", spec/optimization.md).
 import { FedquantError } from "../errors.js";
 import { artemis } from "./artemis.js";
+import { artemisEf } from "./artemis-ef.js";
 import { artemisNd } from "./artemis-nd.js";
 import { biqsgd } from "./biqsgd.js";
 import { configKey, instantiate, resolveConfig } from "./config.js";
@@ -141,7 +142,7 @@ function stateSeed(s: unknown): bigint {
   try { return toSeed(s as string); } catch { throw new FedquantError("E_STATE", `checkpoint seed must be a decimal string, got ${String(s)}`); }
 }
 
-for (const spec of [sgd, qsgd, diana, biqsgd, artemis, artemisNd, mcm, randMcm, dore, doubleSqueeze, efSgd]) registerAlgorithm(spec);
+for (const spec of [sgd, qsgd, diana, biqsgd, artemis, artemisNd, mcm, randMcm, dore, artemisEf, doubleSqueeze, efSgd]) registerAlgorithm(spec);
 // spec/optimization.md "DoStoVoQ-SGD" and "DoStoVoQ-VR-DIANA": the dostovoq compressor in QSGD / DIANA
 registerAlias("dostovoq-sgd", "qsgd", { up: "dostovoq" });
 registerAlias("dostovoq-vr-diana", "diana", { up: "dostovoq" });

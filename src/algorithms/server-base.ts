@@ -8,6 +8,7 @@ import type { PartyContext } from "./context.js";
 import { uplinkStream } from "./streams.js";
 import type { AlgorithmServer, ClientId, ReceiveOptions, ServerHooks, ServerState } from "./types.js";
 import { configKey } from "./config.js";
+import { initCoder, INIT_SLOT } from "./memory.js";
 
 export interface ServerInit {
   w0: Float64Array;
@@ -42,6 +43,8 @@ export abstract class ServerBase implements AlgorithmServer {
   private answering: readonly ClientId[] | null = null;
   /** f32 scratch for what is sent */
   protected readonly f32: Float32Array;
+  /** the initial memories h^i_0 that came with this round's uplinks (memoryInit "first-gradient", memory.ts) */
+  protected readonly inits = new Map<ClientId, Float32Array>();
 
   constructor(protected readonly ctx: PartyContext, init: ServerInit) {
     this.clients = init.clients;
@@ -68,6 +71,8 @@ export abstract class ServerBase implements AlgorithmServer {
   protected abstract saveData(): Record<string, unknown>;
   protected abstract loadData(data: Record<string, unknown>): void;
   abstract inspect(): Record<string, Float64Array>;
+  /** Must the uplink of `id` this round carry its initial memory h^i_0 (section slot 1)? */
+  protected expectsInit(_id: ClientId): boolean { return false; }
 
   broadcast(round: number): Map<ClientId, Uint8Array> {
     if (this.active !== null) throw new FedquantError("E_PROTOCOL", `round ${this.nextRound} is in progress: call receive(${this.nextRound}) before broadcast(${round})`);
@@ -97,7 +102,9 @@ export abstract class ServerBase implements AlgorithmServer {
     }
     // the responders, in the order of the draw; decode all before changing anything
     const answered = active.filter((id) => uplinks.has(id));
-    const decoded = answered.map((id) => this.decodeUplink(round, id, uplinks.get(id)!));
+    this.inits.clear();
+    let decoded: Float32Array[];
+    try { decoded = answered.map((id) => this.decodeUplink(round, id, uplinks.get(id)!)); } catch (e) { this.inits.clear(); throw e; }
     const plan = this.plan ?? this.downlink(round, active);
     this.roundWeight = responderWeight(this.ctx.config.participation, this.clients.length, this.ctx.config.aggregate, active.length, answered.length);
     this.answering = answered;
@@ -107,6 +114,7 @@ export abstract class ServerBase implements AlgorithmServer {
     } finally {
       this.roundWeight = this.fullWeight;
       this.answering = null;
+      this.inits.clear();
     }
     this.plan = null;
     this.active = null;
@@ -115,10 +123,12 @@ export abstract class ServerBase implements AlgorithmServer {
 
   private decodeUplink(round: number, id: ClientId, bytes: Uint8Array): Float32Array {
     const env = readEnvelope(bytes, { direction: "up", algorithm: this.ctx.id, client: id, round });
-    if (env.sections.length !== 1 || env.sections[0]!.round !== round || env.sections[0]!.slot !== 0) {
-      throw new FedquantError("E_PROTOCOL", `the uplink of client ${id} must hold one vector of round ${round}, it holds ${env.sections.length} section(s)`);
+    const init = this.expectsInit(id), want = init ? 2 : 1, s = env.sections;
+    if (s.length !== want || s.some((x, j) => x.round !== round || x.slot !== (j === 0 ? 0 : INIT_SLOT))) {
+      throw new FedquantError("E_PROTOCOL", `the uplink of client ${id} must hold ${init ? "its compressed vector and its initial memory (slots 0 and 1)" : "one vector"} of round ${round}, it holds ${s.length} section(s)`);
     }
-    return this.ctx.up.decode(env.sections[0]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id));
+    if (init) this.inits.set(id, initCoder().decode(s[1]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id, INIT_SLOT)));
+    return this.ctx.up.decode(s[0]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id));
   }
 
   /** out ← c·Σ_j uplinks[j]: the unbiased estimate of the mean (or sum) over all clients, without memory. */

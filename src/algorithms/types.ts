@@ -44,6 +44,9 @@ export type Aggregate = "mean" | "sum";
  */
 export type ServerMemory = "all-workers" | "active-workers";
 
+/** Where the uplink memories start: 0, or the first gradient each worker computes (AlgorithmConfig.memoryInit). */
+export type MemoryInit = "zero" | "first-gradient";
+
 /** What createAlgorithm accepts. Each algorithm takes only the keys that mean something for it. */
 export interface AlgorithmConfig {
   /** step size γ (> 0) */
@@ -65,6 +68,12 @@ export interface AlgorithmConfig {
   aggregate?: Aggregate;
   /** default "all-workers" */
   serverMemory?: ServerMemory;
+  /**
+   * Where the uplink memories h^i start (DIANA family, MCM, Rand-MCM, Dore): "zero" (default;
+   * spec/optimization.md, DIANA Alg. 1) or "first-gradient" (the Artemis/MCM authors' "smart
+   * initialisation": h^i = the worker's first gradient, sent once uncompressed; docs/algorithms.md).
+   */
+  memoryInit?: MemoryInit;
   /** SGD only: broadcast the f32 "update" (default; workers hold the server's model exactly) or the f32 "model" */
   broadcast?: "update" | "model";
 }
@@ -81,6 +90,8 @@ export interface ResolvedConfig {
   readonly beta?: number;
   readonly eta?: number;
   readonly serverMemory?: ServerMemory;
+  /** present only when "first-gradient" (absent = "zero", so older checkpoints keep their config key) */
+  readonly memoryInit?: "first-gradient";
   readonly broadcast?: "update" | "model";
 }
 

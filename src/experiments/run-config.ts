@@ -28,6 +28,8 @@ const AlgorithmEntry = z.object({
   serverMemory: z.enum(["all-workers", "active-workers"]).optional(),
   beta: z.number().positive().optional(),
   eta: z.number().positive().optional(),
+  /** where the uplink memories start (docs/algorithms.md "Conventions"): "zero" or the authors' "first-gradient" */
+  memoryInit: z.enum(["zero", "first-gradient"]).optional(),
 }).strict();
 
 export const RunConfigSchema = z.object({
@@ -43,6 +45,8 @@ export const RunConfigSchema = z.object({
   /** redraw a round in which no worker was drawn (the Artemis/MCM authors' convention) */
   redrawEmpty: z.boolean().optional(),
   seed: z.number().int().min(0).default(1),
+  /** average of n runs per algorithm, seeds seed … seed + n − 1 (run-average.ts; the papers average 5) */
+  runs: z.number().int().min(1).max(100).default(1),
   /** defaults for every algorithm entry */
   up: Compressor.default({ name: "qsgd", params: { s: 1 } }),
   down: Compressor.default({ name: "qsgd", params: { s: 1 } }),

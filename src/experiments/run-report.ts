@@ -23,6 +23,11 @@ export interface Trajectory {
   seconds: number;
   /** set when the algorithm diverged: the arrays end at its last finite evaluated point */
   diverged?: Divergence;
+  /** `runs: n` > 1: excessLoss is 10^(mean log10) over n seeds, band 10^(mean ± 1 sd) (run-average.ts) */
+  runs?: number;
+  band?: { lo: number[]; hi: number[] };
+  /** each run's mean log10(F − F*) over its last quarter (runs > 1) */
+  runTails?: number[];
 }
 
 /** What the payload and wire columns count (shown in every run report). */
@@ -44,6 +49,8 @@ export interface RunSummaryRow {
   /** went below the target, then back above it */
   oscillated?: boolean;
   bitsTotal: number; wireBitsTotal: number; seconds: number; divergedAt?: number | null; tailLog10?: number;
+  /** sample sd of the runs' own last-quarter means (runs > 1) */
+  tailSd?: number;
 }
 
 /**
@@ -69,6 +76,7 @@ export function summarize(trajs: Trajectory[], target: number, floor = 1e-16): R
       oscillated: hit.oscillated,
       bitsTotal: t.bitsTotal[last]!, wireBitsTotal: t.wireBitsTotal[last]!, seconds: t.seconds,
       divergedAt: t.diverged ? t.diverged.iteration : null, tailLog10: tailLog10(t, floor),
+      ...(t.runTails && t.runTails.length > 1 ? { tailSd: sampleSd(t.runTails) } : {}),
     };
   });
 }
@@ -82,25 +90,36 @@ function reachedCell(r: RunSummaryRow): string {
   return r.oscillated ? `${r.iterationToTarget} (oscillates, first ${first})` : String(r.iterationToTarget);
 }
 
+function sampleSd(x: readonly number[]): number {
+  const m = x.reduce((a, b) => a + b, 0) / x.length;
+  return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (x.length - 1));
+}
+
 /** `floor`: F − F* below it is float64 rounding of F (possibly negative), shown as such. */
 export function summaryTable(rows: RunSummaryRow[], target: number, floor = 0): Table {
   const excess = (e: number): string | number => (e < floor ? `< ${floor.toExponential(0)} (float64 floor)` : e);
   const bits = (b: number | null | undefined) => (b == null ? "—" : formatBits(b));
+  // averaged runs: the sd across runs of each run's own last-quarter mean, beside the mean
+  const sd = rows.some((r) => r.tailSd !== undefined);
   return {
     // short headings: the console table must fit a terminal; BITS_NOTE and the CLI's line under
     // the table say what each column counts
     columns: ["algorithm", "final F − F*", `k: stays ≤ ${target}`, "payload to target", "wire to target",
-      "payload (all)", "wire (all)", "seconds", "tail log10(F − F*)"],
+      "payload (all)", "wire (all)", "seconds", "tail log10(F − F*)", ...(sd ? ["sd across runs"] : [])],
     rows: rows.map((r) => [r.label, r.divergedAt != null ? `diverged at k = ${r.divergedAt}` : excess(r.finalExcess), reachedCell(r),
       bits(r.bitsToTarget), bits(r.wireBitsToTarget), formatBits(r.bitsTotal), formatBits(r.wireBitsTotal), Number(r.seconds.toFixed(2)),
-      r.divergedAt != null || r.tailLog10 === undefined ? "—" : Number(r.tailLog10.toFixed(2))]),
+      r.divergedAt != null || r.tailLog10 === undefined ? "—" : Number(r.tailLog10.toFixed(2)),
+      ...(sd ? [r.tailSd === undefined || r.divergedAt != null ? "—" : Number(r.tailSd.toFixed(3))] : [])]),
   };
 }
 
 export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<string, unknown>, trajs: Trajectory[]): Promise<{ files: string[]; summary: string }> {
   const rows: (string | number)[][] = [];
+  // averaged runs add the band's edges (10^(mean ± sd) of log10(F − F*)) as two more columns
+  const banded = cfg.runs > 1;
   for (const t of trajs) {
-    t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!]));
+    t.iterations.forEach((k, i) => rows.push([t.label, k, t.excessLoss[i]!, t.bitsUp[i]!, t.bitsDown[i]!, t.bitsTotal[i]!, t.wireBitsTotal[i]!,
+      ...(banded ? [t.band?.lo[i] ?? t.excessLoss[i]!, t.band?.hi[i] ?? t.excessLoss[i]!] : [])]));
   }
   // F − F* at or below float64's resolution of F (≈ 1e-16 · |F*|) is noise, possibly negative:
   // drawn at the floor (and said so in the footnote) rather than dropped.
@@ -108,17 +127,19 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   const summary = summarize(trajs, cfg.target, floor);
   const results = await writeResults(dir, cfg.name, {
     meta: { ...meta, config: cfg, version, target: cfg.target, summary, diverged: Object.fromEntries(trajs.filter((t) => t.diverged).map((t) => [t.label, t.diverged])) },
-    columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total"],
+    columns: ["algorithm", "iteration", "excess_loss", "bits_up", "bits_down", "bits_total", "wire_bits_total", ...(banded ? ["excess_loss_band_lo", "excess_loss_band_hi"] : [])],
     rows,
   });
   const floored = trajs.some((t) => t.excessLoss.some((e) => e < floor));
-  const footnote = chartFootnote({ seeds: cfg.seed, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation }, version })
+  const seeds = cfg.runs > 1 ? Array.from({ length: cfg.runs }, (_, r) => cfg.seed + r) : cfg.seed;
+  const footnote = chartFootnote({ seeds, sizes: { N: String(meta.workers), d: String(meta.dim), K: cfg.iterations, batch: String(cfg.batch), p: cfg.participation, ...(cfg.runs > 1 ? { runs: `${cfg.runs} (mean of log10, band ±1 sd)` } : {}) }, version })
     + (floored ? ` · values below ${floor.toExponential(1)} (float64 resolution of F) drawn at that floor` : "");
   // F − F* itself on a log axis (ticks labelled 10ⁿ, docs/report.md), clamped at the floor
   const clamp = (v: number) => Math.max(v, floor);
   // a diverged curve ends with a marker at its last finite point (report/line-chart.ts endMarker)
   const series = (x: (t: Trajectory) => number[]) => trajs.map((t) => ({
     label: t.label, x: x(t), y: t.excessLoss.map(clamp),
+    ...(t.band ? { band: { lo: t.band.lo.map(clamp), hi: t.band.hi.map(clamp) } } : {}),
     ...(t.diverged ? { endMarker: `diverged at k = ${t.diverged.iteration}` } : {}),
   }));
   const title = `${cfg.name}: ${String(meta.problem)}`;
@@ -139,6 +160,7 @@ export async function writeRunReport(dir: string, cfg: RunConfig, meta: Record<s
   files.push(await writeHtmlReport(dir, "report.html", htmlReport({
     title: `fedquant run — ${cfg.name}`,
     intro: `${String(meta.problem)}. F* = ${String(meta.fStar)} (${String(meta.optimumMethod)}). γ = ${String(meta.gamma)}.`
+      + (cfg.runs > 1 ? ` Each curve is the mean of log10(F − F*) over ${cfg.runs} runs (seeds ${cfg.seed}…${cfg.seed + cfg.runs - 1}), the band ±1 standard deviation; bits are the runs' mean.` : "")
       + `\n\n${BITS_NOTE}`,
     config: cfg,
     files: [...files],

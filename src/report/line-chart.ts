@@ -15,6 +15,8 @@ export interface LineSeries {
   dashed?: boolean;
   /** drawn as a cross and a label at the series' last plotted point (e.g. "diverged at k = 57") */
   endMarker?: string;
+  /** a shaded band lo…hi around the line at the same x (e.g. ±1 sd over averaged runs) */
+  band?: { lo: ArrayLike<number>; hi: ArrayLike<number> };
 }
 
 export interface LineChartSpec {
@@ -33,11 +35,13 @@ export interface LineChartSpec {
 
 interface Row { s: string; x: number; y: number; i: number }
 interface Marker { s: string; x: number; y: number; text: string }
+interface BandRow { s: string; x: number; lo: number; hi: number }
 
 export async function lineChartSvg(spec: LineChartSpec): Promise<string> {
   checkCommon(spec);
   const width = spec.width ?? 560;
   const { rows, notes, markers } = collectPoints(spec, width);
+  const bands = collectBands(spec, width);
   const labels = spec.series.map((s) => s.label);
   const xs = rows.map((r) => r.x);
   const ys = rows.map((r) => r.y);
@@ -66,11 +70,17 @@ export async function lineChartSvg(spec: LineChartSpec): Promise<string> {
   };
   // Without end markers the spec is the single-layer one (unchanged output); with them, a cross
   // and its text are layered over the lines, sharing their scales (no second legend).
-  const vl: TopLevelSpec = (markers.length === 0
+  // bands (averaged runs) go under the lines, in the series' colour, translucent
+  const bandLayer = bands.length === 0 ? [] : [{
+    data: { values: bands }, mark: { type: "area", opacity: 0.18, clip: true },
+    encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" }, color: { ...color, legend: null } },
+  }];
+  const vl: TopLevelSpec = (markers.length === 0 && bands.length === 0
     ? { ...head, data: { values: rows }, ...line, config: baseConfig }
     : {
       ...head,
       layer: [
+        ...bandLayer,
         { data: { values: rows }, ...line },
         { data: { values: markers }, mark: { type: "point", shape: "cross", size: 140, filled: true, clip: true }, encoding: { x, y, color: { ...color, legend: null } } },
         { data: { values: markers }, mark: { type: "text", align: "left", dx: 8, dy: 0, fontSize: 10, clip: true }, encoding: { x, y, text: { field: "text", type: "nominal" }, color: { ...color, legend: null } } },
@@ -111,6 +121,22 @@ function checkCommon(spec: LineChartSpec): void {
   }
   checkPixels("lineChartSvg", "width", spec.width);
   checkPixels("lineChartSvg", "height", spec.height);
+}
+
+/** The finite band points of every series that has one, thinned to about 2 per pixel column. */
+function collectBands(spec: LineChartSpec, width: number): BandRow[] {
+  const out: BandRow[] = [];
+  for (const s of spec.series) {
+    const b = s.band;
+    if (!b) continue;
+    if (b.lo.length !== s.x.length || b.hi.length !== s.x.length) throw new FedquantError("E_DIM", `lineChartSvg: series "${s.label}" has ${s.x.length} x values and a band of ${b.lo.length} / ${b.hi.length}`);
+    const stride = Math.max(1, Math.floor(s.x.length / (2 * width)));
+    for (let i = 0; i < s.x.length; i += stride) {
+      const x = Number(s.x[i]), lo = Number(b.lo[i]), hi = Number(b.hi[i]);
+      if (Number.isFinite(x) && Number.isFinite(lo) && Number.isFinite(hi) && !(spec.logX && x <= 0) && !(spec.logY && lo <= 0)) out.push({ s: s.label, x, lo, hi });
+    }
+  }
+  return out;
 }
 
 /** Keeps the plottable points; says in footnotes what was dropped and why. */

@@ -21,7 +21,7 @@ function run(server: AlgorithmServer, clients: AlgorithmClient[], from: number, 
 let pendingDownlinks = new Map<ClientId, Uint8Array>();
 
 describe("checkpoints", () => {
-  for (const name of ["sgd", "diana", "artemis", "artemis-nd", "mcm", "rand-mcm", "dore", "double-squeeze", "ef-sgd"]) {
+  for (const name of ["sgd", "diana", "artemis", "artemis-nd", "mcm", "rand-mcm", "dore", "artemis-ef", "double-squeeze", "ef-sgd"]) {
     it(`${name}: restore from JSON mid-run, continue bit for bit`, () => {
       const a = algo(name, { gamma: 0.2 / P.L, participation: 0.6 });
       const w0 = new Float64Array(3);
@@ -50,6 +50,7 @@ describe("checkpoints", () => {
     ["mcm", ["H", "history", "memory", "w"], ["H", "applied", "memory", "view"]],
     ["rand-mcm", ["Hi", "memory", "w"], ["H", "memory", "view"]],
     ["dore", ["e", "history", "memory", "x"], ["applied", "memory", "x"]],
+    ["artemis-ef", ["e", "history", "memory", "w"], ["applied", "memory", "w"]],
     ["double-squeeze", ["delta", "history", "x"], ["applied", "delta", "x"]],
     ["ef-sgd", ["e", "history", "x"], ["applied", "e", "x"]],
   ])("%s keeps its version-1 checkpoint fields", (name, serverKeys, clientKeys) => {

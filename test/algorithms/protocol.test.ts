@@ -115,7 +115,7 @@ describe("round protocol", () => {
   });
 
   it("drive() sanity: three rounds complete for every built-in algorithm", () => {
-    for (const name of ["sgd", "qsgd", "diana", "biqsgd", "artemis", "artemis-nd", "mcm", "rand-mcm", "dore", "double-squeeze", "ef-sgd"]) {
+    for (const name of ["sgd", "qsgd", "diana", "biqsgd", "artemis", "artemis-nd", "mcm", "rand-mcm", "dore", "artemis-ef", "double-squeeze", "ef-sgd"]) {
       expect(drive(algo(name, { gamma: 0.1 }), P.workers, P.objective, 3, 1).server.round).toBe(3);
     }
   });

@@ -50,8 +50,8 @@ export function sideBySide(name: RuleName, config: AlgorithmConfig & { participa
     lib.push(Array.from(server.model));
     evalAt.push(at);
   }
-  const c = config as { alpha?: number; alphaDown?: number; beta?: number; eta?: number; serverMemory?: "all-workers" | "active-workers" };
-  const ref: RefConfig = { gamma: config.gamma, up: algo.up, down: algo.down, p: config.participation ?? 1, alpha: c.alpha, alphaDown: c.alphaDown, beta: c.beta, eta: c.eta, serverMemory: c.serverMemory };
+  const c = config as { alpha?: number; alphaDown?: number; beta?: number; eta?: number; serverMemory?: "all-workers" | "active-workers"; memoryInit?: "zero" | "first-gradient" };
+  const ref: RefConfig = { gamma: config.gamma, up: algo.up, down: algo.down, p: config.participation ?? 1, alpha: c.alpha, alphaDown: c.alphaDown, beta: c.beta, eta: c.eta, serverMemory: c.serverMemory, memoryInit: c.memoryInit };
   const r = runReference(name, ref, Array.from(w0), N, BigInt(seed), rounds, grad);
   let server_ = 0, workers_ = 0, moved = 0;
   const rel = (a: number, b: number) => Math.abs(a - b) / (1 + Math.abs(b));

@@ -23,6 +23,8 @@ export interface RefConfig {
   beta?: number;
   eta?: number;
   serverMemory?: "all-workers" | "active-workers";
+  /** "first-gradient": h^i starts at worker i's first gradient (f32), sent once uncompressed */
+  memoryInit?: "zero" | "first-gradient";
 }
 
 export interface RefRound {
@@ -47,7 +49,7 @@ export function activeSet(seed: bigint, round: number, n: number, p: number): nu
   return [...Array(n).keys()].filter((i) => u[i]! < p);
 }
 
-export type RuleName = "sgd" | "qsgd" | "diana" | "biqsgd" | "artemis" | "artemis-nd" | "mcm" | "rand-mcm" | "dore" | "double-squeeze" | "ef-sgd";
+export type RuleName = "sgd" | "qsgd" | "diana" | "biqsgd" | "artemis" | "artemis-nd" | "mcm" | "rand-mcm" | "dore" | "artemis-ef" | "double-squeeze" | "ef-sgd";
 
 /**
  * Run `rounds` rounds of algorithm `name` from w0 with N workers. For the names whose link is
@@ -72,6 +74,7 @@ export function runReference(name: RuleName, cfg: RefConfig, w0: Vec, N: number,
   const hi = Array.from({ length: N }, () => zeros(D));        // worker memories h^i
   const hiServer = Array.from({ length: N }, () => zeros(D));  // the server's copies (active-workers)
   let h = zeros(D);                                   // the server memory (1/N) Σ h^i
+  const started = new Array<boolean>(N).fill(cfg.memoryInit !== "first-gradient");
   const err = Array.from({ length: N }, () => zeros(D));       // worker errors δ^i / e^i
   let errServer = zeros(D);                           // server error δ / e
   const out: RefRound[] = [];
@@ -88,6 +91,7 @@ export function runReference(name: RuleName, cfg: RefConfig, w0: Vec, N: number,
     }
     const evalPoints: (Vec | undefined)[] = new Array(N).fill(undefined);
     const sent: Vec[] = [];                           // the decoded uplinks of S, in order
+    const init: (Vec | undefined)[] = [];             // ι^i: h^i_0 of the workers of S starting this round
     for (const i of S) {
       const at = name === "rand-mcm" ? views[i]! : name === "mcm" || name === "artemis-nd" ? view : w;
       evalPoints[i] = at.slice();
@@ -101,6 +105,8 @@ export function runReference(name: RuleName, cfg: RefConfig, w0: Vec, N: number,
         err[i] = pv.map((x, t) => x - v[t]!);
         sent.push(v);
       } else {
+        // the authors' smart initialisation: h^i_0 = g^i at the worker's first gradient (in f32, as sent)
+        if (memoryOn && !started[i]) { hi[i] = g.map(Math.fround); started[i] = true; init[sent.length] = hi[i]!.slice(); }
         const delta = compress(up, g.map((v, t) => v - hi[i]![t]!), rng);     // Δ^i = C_up(g^i − h^i)
         hi[i] = hi[i]!.map((v, t) => v + alpha * delta[t]!);
         sent.push(delta);
@@ -109,7 +115,9 @@ export function runReference(name: RuleName, cfg: RefConfig, w0: Vec, N: number,
     // ĝ (DIANA family) or v (error feedback): the weighted sum over the active workers
     const sum = zeros(D);
     for (let j = 0; j < S.length; j++) {
-      const extra = serverMemory === "active-workers" && memoryOn ? hiServer[S[j]!]! : zeros(D);
+      // active-workers: the server's h^i, which is h^i_0 itself in the round it arrives; all-workers: ι^i
+      if (init[j] && serverMemory === "active-workers") hiServer[S[j]!] = init[j]!.slice();
+      const extra = serverMemory === "active-workers" && memoryOn ? hiServer[S[j]!]! : init[j] ?? zeros(D);
       for (let t = 0; t < D; t++) sum[t] += sent[j]![t]! + extra[t]!;
     }
     const ghat = sum.map((s, t) => c * s + (serverMemory === "all-workers" ? h[t]! : 0));
@@ -119,6 +127,7 @@ export function runReference(name: RuleName, cfg: RefConfig, w0: Vec, N: number,
         const plain = zeros(D);
         for (const v of sent) for (let t = 0; t < D; t++) plain[t] += v[t]!;
         h = h.map((v, t) => v + (alpha / N) * plain[t]!);
+        for (const x of init) if (x) h = h.map((v, t) => v + x[t]! / N);     // h = (1/N) Σ_i h^i again
       } else S.forEach((i, j) => { hiServer[i] = hiServer[i]!.map((v, t) => v + alpha * sent[j]![t]!); });
     }
     const dl = downlinkStream(seed, k);
@@ -150,6 +159,14 @@ export function runReference(name: RuleName, cfg: RefConfig, w0: Vec, N: number,
         const qh = compress(down, q, dl);
         errServer = q.map((v, t) => v - qh[t]!);
         w = w.map((v, t) => v + beta * qh[t]!);
+        break;
+      }
+      case "artemis-ef": {
+        // the Artemis authors' "Dore": ω = C_down(ĝ + η e), e = ĝ + η e − ω, w_k = w_{k−1} − γ ω everywhere
+        const v = ghat.map((g, t) => g + eta * errServer[t]!);
+        const x = compress(down, v, dl);
+        errServer = v.map((a, t) => a - x[t]!);
+        w = w.map((a, t) => a - gamma * x[t]!);
         break;
       }
       case "double-squeeze": case "ef-sgd": {

@@ -11,6 +11,8 @@
 // x_t = x_{t−1} + q̂_t = x_{t−1} + e_{t−1} − γ ĝ_t − e_t, so
 //     x_T + e_T = x_0 − γ Σ_t ĝ_t,   ĝ_t = (1/N) Σ_i Δ_t^i + h_t,  h_{t+1} = h_t + α (1/N) Σ_i Δ_t^i,
 // and the DIANA memories telescope too: h^i_T = α Σ_t Δ^i_t, h_T = (1/N) Σ_i h^i_T.
+// The Artemis authors' "Dore" (artemis-ef) with η = 1: ω_t = C_down(ĝ_t + e_{t−1}), e_t = ĝ_t + e_{t−1} − ω_t,
+// w_t = w_{t−1} − γ ω_t = w_{t−1} − γ(ĝ_t + e_{t−1} − e_t), so  w_T − γ e_T = w_0 − γ Σ_t ĝ_t.
 // Tolerance: T float64 additions of O(1) numbers, 1e-10 relative (measured ≈ 1e-15); dropping an
 // error term or a memory step breaks the identity by O(γ‖v‖) per round.
 import { describe, expect, it } from "vitest";
@@ -93,6 +95,14 @@ describe("error-feedback telescoping identities", () => {
     expectVec(Array.from(x, (v, t) => v - e[t]!), r.x0.map((v, t) => v - r.sumV[t]!), "x_T − e_T");
     const lhs = Array.from(x, (v, t) => v - e[t]! - r.clients.reduce((s, c) => s + c.error![t]!, 0) / N);
     expectVec(lhs, r.x0.map((v, t) => v - gamma * r.sumG[t]!), "x_T − e_T − (1/N)Σe^i_T");
+  });
+
+  it("artemis-ef (the authors' \"Dore\") with η = 1: w_T − γ e_T = w_0 − γ Σ_t ĝ_t", () => {
+    const alpha = 0.2;
+    const r = run("artemis-ef", { gamma, up: { name: "qsgd", params: { s: 2 } }, down: { name: "topk", params: { k: 2 } }, alpha, eta: 1 }, alpha);
+    const w = r.server.model!, e = r.server.error!;
+    expect(Math.max(...Array.from(e, Math.abs)), "the server error is not trivially 0").toBeGreaterThan(1e-3);
+    expectVec(Array.from(w, (v, t) => v - gamma * e[t]!), r.x0.map((v, t) => v - gamma * r.sumGhat[t]!), "w_T − γe_T");
   });
 
   it("Dore with η = β = 1: x_T + e_T = x_0 − γ Σ_t ĝ_t, and the memories telescope", () => {
