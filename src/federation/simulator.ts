@@ -143,7 +143,8 @@ export function simulate(o: SimulationOptions): SimulationResult {
   if (fStar !== undefined) { res.fStar = fStar; res.excessLoss = []; }
   let up = 0, down = 0, wireUp = 0, wireDown = 0;
   const record = (k: number, active: number): number => {
-    const loss = federatedLoss(objective, server.model, workers);
+    // with a pool, each thread evaluates the F_i of the data it holds (same sum, same order)
+    const loss = pool ? pool.federatedLoss(server.model) : federatedLoss(objective, server.model, workers);
     res.iterations.push(k); res.loss.push(loss);
     if (res.excessLoss) res.excessLoss.push(loss - fStar!);
     res.bitsUp.push(up); res.bitsDown.push(down); res.bitsTotal.push(up + down);

@@ -28,6 +28,8 @@ export class ClientPool {
   private readonly threads: PoolThread[] = [];
   /** false once a worker failed: its state is unknown, so it is not reused */
   private healthy = true;
+  /** the model at which the workers evaluate F_i (optimisation runs with workers only) */
+  private readonly shared?: Float64Array;
 
   /**
    * `threads` is capped at the number of clients (T − 1 workers are started); data(id) is the
@@ -38,11 +40,14 @@ export class ClientPool {
     const hosted: HostedClient[][] = Array.from({ length: T }, () => []);
     ids.forEach((id, j) => { this.home.set(id, j % T); hosted[j % T]!.push({ id, data: data(id) }); });
     const flavour = kernel().flavour;
+    // shared, not sent: the workers read w from here for the loss curve (no copy per evaluation)
+    const model = T > 1 && recipe.kind === "optimizer" ? new SharedArrayBuffer(8 * recipe.w0.length) : undefined;
+    if (model) this.shared = new Float64Array(model);
     try {
       for (let t = 1; t < T; t++) {
         const th = acquireThread();
         this.threads.push(th);
-        th.post({ op: "init", flavour, recipe, hosted: hosted[t]! });
+        th.post({ op: "init", flavour, recipe, hosted: hosted[t]!, model });
       }
       this.local = buildParties(recipe, hosted[0]!);
       let err: unknown;
@@ -87,15 +92,49 @@ export class ClientPool {
       for (const [id, bytes] of r.uplinks) up.set(id, bytes);
       if (r.failed) failures.push({ id: r.failed.id, error: fromWire(r.failed.error as WireError) });
     }
-    if (failures.length > 0) {
-      // the error the one-thread loop would have met first: the earliest failing client in order
-      const pos = (id: ClientId) => (id < 0 ? -1 : order.indexOf(id));
-      failures.sort((a, b) => pos(a.id) - pos(b.id));
-      throw failures[0]!.error;
-    }
+    if (failures.length > 0) throw this.earliest(failures, order);
     const out = new Map<ClientId, Uint8Array>();
     for (const id of order) out.set(id, up.get(id)!);
     return out;
+  }
+
+  /**
+   * F(w) = (1/N) Σ_i F_i(w) over the pool's clients (optimisation runs), the F_i evaluated on the
+   * threads that hold each client's data and summed here in the order of the id list — the order
+   * of models/federated.ts's federatedLoss over the same datasets, so the value is bit-identical.
+   */
+  federatedLoss(w: Float64Array): number {
+    if (this.recipe.kind !== "optimizer") throw new FedquantError("E_CONFIG", "pool: a loss needs optimisation clients");
+    const shared = this.shared;
+    if (shared) {
+      if (w.length !== shared.length) throw new FedquantError("E_DIM", `pool: a model of ${w.length} coordinates for ${shared.length}`);
+      shared.set(w);
+      for (const th of this.threads) th.post({ op: "loss" });
+    }
+    const f = new Map<ClientId, number>();
+    // as in federatedLoss's loop, the error to report is the earliest failing client's
+    const failures: { id: ClientId; error: unknown }[] = [];
+    for (const [id, p] of this.local) {
+      try { f.set(id, p.loss!(w)); } catch (e) { failures.push({ id, error: e }); break; }
+    }
+    for (const th of this.threads) {
+      let r: Reply;
+      try { r = th.wait(); } catch (e) { this.healthy = false; failures.push({ id: -1, error: e }); continue; }
+      if (r.op !== "loss") continue;
+      for (const [id, v] of r.losses) f.set(id, v);
+      if (r.failed) failures.push({ id: r.failed.id, error: fromWire(r.failed.error as WireError) });
+    }
+    if (failures.length > 0) throw this.earliest(failures, this.ids);
+    let s = 0;
+    for (const id of this.ids) s += f.get(id)!;
+    return s / this.ids.length;
+  }
+
+  /** The error the one-thread loop would have met first: the earliest failing client in `order` (a dead worker first of all). */
+  private earliest(failures: { id: ClientId; error: unknown }[], order: readonly ClientId[]): unknown {
+    const pos = (id: ClientId) => (id < 0 ? -1 : order.indexOf(id));
+    failures.sort((a, b) => pos(a.id) - pos(b.id));
+    return failures[0]!.error;
   }
 
   /** Every client's checkpoint and oracle state, in the order of the id list. */

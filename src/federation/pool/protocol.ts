@@ -7,8 +7,10 @@ import type { ChainState } from "../../sampling/browser.js";
 import type { HostedClient, Recipe } from "./recipe.js";
 
 export type Request =
-  | { op: "init"; flavour: Flavour; recipe: Recipe; hosted: HostedClient[] }
+  | { op: "init"; flavour: Flavour; recipe: Recipe; hosted: HostedClient[]; model?: SharedArrayBuffer }
   | { op: "step"; round: number; downlinks: [ClientId, Uint8Array][] }
+  /** F_i at the model the main thread wrote into the shared `model` buffer of init */
+  | { op: "loss" }
   | { op: "save" }
   | { op: "load"; states: [ClientId, ClientState, ChainState | undefined][] };
 
@@ -17,6 +19,7 @@ export interface WireError { code: string; message: string }
 export type Reply =
   | { op: "init" }
   | { op: "step"; uplinks: [ClientId, Uint8Array][]; failed?: { id: ClientId; error: WireError } }
+  | { op: "loss"; losses: [ClientId, number][]; failed?: { id: ClientId; error: WireError } }
   | { op: "save"; states: [ClientId, ClientState, ChainState | undefined][] }
   | { op: "load" }
   | { op: "error"; error: WireError };

@@ -13,6 +13,8 @@ const signal = new Int32Array(flag);
 let recipe: Recipe | undefined;
 let flavour: Flavour | undefined;
 let parties = new Map<ClientId, Party>();
+/** the main thread's model, shared: read only while the main thread waits for our reply */
+let model: Float64Array | undefined;
 
 function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(r, transfer);
@@ -33,6 +35,7 @@ async function handle(m: Request): Promise<void> {
       if (flavour !== m.flavour) { await ready({ flavour: m.flavour }); flavour = m.flavour; }
       recipe = m.recipe;
       parties = buildParties(m.recipe, m.hosted);
+      model = m.model ? new Float64Array(m.model) : undefined;
       return reply({ op: "init" });
     case "step": {
       const uplinks: [ClientId, Uint8Array][] = [];
@@ -44,6 +47,13 @@ async function handle(m: Request): Promise<void> {
         }
       }
       return reply({ op: "step", uplinks }, movable(uplinks.map((u) => u[1])));
+    }
+    case "loss": {
+      const losses: [ClientId, number][] = [];
+      for (const [id, p] of parties) {
+        try { losses.push([id, p.loss!(model!)]); } catch (e) { return reply({ op: "loss", losses, failed: { id, error: toWire(e) } }); }
+      }
+      return reply({ op: "loss", losses });
     }
     case "save":
       return reply({ op: "save", states: [...parties].map(([id, p]) => [id, p.client.toJSON(), p.saveOracle()]) });
