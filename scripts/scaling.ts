@@ -3,7 +3,7 @@
 // checked bit-identical, for E3 (synthetic logistic and phishing, every E3 algorithm), E4's BNN
 // (QLSD++ and SGLD chains) and a large case (100 clients, D = 2^20, DoStoVoQ uplinks); then the
 // bytes each simulated client costs per algorithm. Prints markdown and writes fedquant-out/scaling.json.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createAlgorithm, algorithmNames, toSeed, type Algorithm } from "../src/algorithms/index.js";
 import { classLabels, gaussianPrior, bayesModel, federatedSampler, type Chain } from "../src/sampling/index.js";
@@ -18,6 +18,7 @@ import { gaussianMean, mlp } from "../src/models/index.js";
 import { mnistDigits, sliceRows, splitByLabel } from "../src/data/index.js";
 import { createCompressor } from "../src/compressors/index.js";
 import { RandomStream } from "../src/random/index.js";
+import { splitCpu } from "./thread-cpu.js";
 
 const args = process.argv.slice(2);
 const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
@@ -30,40 +31,15 @@ interface CaseResult { name: string; what: string; units: number; unit: string; 
 interface Measure { threads: number; wall: number; cpu: number; mainCpu: number; busiestOtherCpu: number; load: number; fingerprint: string }
 
 /**
- * CPU seconds of each thread of this process (Linux: /proc/self/task/<tid>/stat, utime + stime in
- * clock ticks of 1/100 s); the main thread's tid is the pid. Elsewhere an empty map.
- */
-function threadCpu(): Map<string, number> {
-  const out = new Map<string, number>();
-  let tids: string[];
-  try { tids = readdirSync("/proc/self/task"); } catch { return out; }
-  for (const tid of tids) {
-    try {
-      const st = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
-      out.set(tid, (Number(f[11]) + Number(f[12])) / 100);
-    } catch { /* the thread ended meanwhile */ }
-  }
-  return out;
-}
-
-/**
  * One timed run: wall seconds, CPU seconds of the whole process (every thread), of the main
  * thread, and of the busiest other thread (a pool worker; V8's helper threads use far less), and
  * the 1-min load. On a loaded machine wall time measures the load; the busiest thread's CPU time
  * is what the run would take on free cores if no thread ever waited for another (a bound).
  */
 function timed(threads: number, fn: (threads: number) => string): Measure {
-  const before = threadCpu();
   const c0 = process.cpuUsage(), t0 = performance.now();
-  const fingerprint = fn(threads);
+  const { value: fingerprint, mainCpu, busiestOtherCpu } = splitCpu(() => fn(threads));
   const wall = (performance.now() - t0) / 1000, c = process.cpuUsage(c0);
-  const after = threadCpu(), main = String(process.pid);
-  let mainCpu = 0, busiestOtherCpu = 0;
-  for (const [tid, v] of after) {
-    const d = v - (before.get(tid) ?? 0);
-    if (tid === main) mainCpu = d; else busiestOtherCpu = Math.max(busiestOtherCpu, d);
-  }
   return { threads, wall, cpu: (c.user + c.system) / 1e6, mainCpu, busiestOtherCpu, load: loadavg()[0]!, fingerprint };
 }
 
