@@ -42,8 +42,9 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 
 export class PoolThread {
   private readonly wt: WorkerThreads;
-  private readonly worker: import("node:worker_threads").Worker;
-  private readonly port: import("node:worker_threads").MessagePort;
+  // types only, through `typeof import`: nothing Node-only is imported for a browser bundle
+  private readonly worker: InstanceType<WorkerThreads["Worker"]>;
+  private readonly port: InstanceType<WorkerThreads["MessagePort"]>;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private busy = false;
   get pending(): boolean { return this.busy; }

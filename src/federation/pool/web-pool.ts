@@ -30,9 +30,10 @@ export type WorkerFactory = () => WorkerLike;
  * `() => new Worker(new URL("fedquant/dist/federation/pool/web-worker.js", import.meta.url), { type: "module" })`.
  */
 export const defaultWorkerFactory: WorkerFactory = () => {
-  const W = (globalThis as { Worker?: new (u: URL, o: { type: "module"; name?: string }) => WorkerLike }).Worker;
-  if (typeof W !== "function") throw new FedquantError("E_CONFIG", "threads > 1 in this environment needs Web Workers (or, in Node, the synchronous simulate())");
-  return new W(new URL("./web-worker.js", import.meta.url), { type: "module", name: "fedquant pool" });
+  if (typeof Worker !== "function") throw new FedquantError("E_CONFIG", "threads > 1 in this environment needs Web Workers (or, in Node, the synchronous simulate())");
+  // the literal `new Worker(new URL("…", import.meta.url), { type: "module" })`: the form Vite,
+  // webpack 5 and Parcel recognise, bundling the worker module with what it imports
+  return new Worker(new URL("./web-worker.js", import.meta.url), { type: "module", name: "fedquant pool" });
 };
 
 /** One Web Worker, one request in flight at a time. */
