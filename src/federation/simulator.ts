@@ -230,9 +230,9 @@ export function simulate(o: SimulationOptions): SimulationResult {
  * one thread) the same as simulate().
  */
 export async function simulateAsync(o: SimulationOptions & { makeWorker?: WorkerFactory }): Promise<SimulationResult> {
-  const s = setup(o);
   const nodeLike = typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === "function";
-  if (s.threads === 1 || o.workers.length === 1 || (nodeLike && o.makeWorker === undefined)) return simulate(o);
+  if (o === null || typeof o !== "object" || (o.threads ?? 1) === 1 || !Array.isArray(o.workers) || o.workers.length <= 1 || (nodeLike && o.makeWorker === undefined)) return simulate(o);
+  const s = setup(o);
   const pool = await WebClientPool.create(s.threads, recipeOf(s), o.workers.map((_, i) => i), (i) => o.workers[i]!, o.makeWorker);
   try {
     const g = loop(s, []);
