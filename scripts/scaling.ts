@@ -18,7 +18,7 @@ import { gaussianMean, mlp } from "../src/models/index.js";
 import { mnistDigits, sliceRows, splitByLabel } from "../src/data/index.js";
 import { createCompressor } from "../src/compressors/index.js";
 import { RandomStream } from "../src/random/index.js";
-import { splitCpu } from "./thread-cpu.js";
+import { availableParallelism, splitCpu } from "./thread-cpu.js";
 
 const args = process.argv.slice(2);
 const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
@@ -27,7 +27,7 @@ const threadList = (arg("--threads") ?? "1,2").split(",").map(Number);
 const only = arg("--case")?.split(",");
 const dataDir = arg("--data-dir") ?? "../shared/data";
 
-interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number }
+interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number; parallelism: number[] }
 interface Measure { threads: number; wall: number; cpu: number; mainCpu: number; busiestOtherCpu: number; load: number; fingerprint: string }
 
 /**
@@ -51,10 +51,14 @@ function join(ps: Profile[]): Profile {
 
 function study(name: string, what: string, units: number, unit: string, reps: number, fn: (threads: number) => string, profile?: () => Profile, warm = true): CaseResult {
   const runs: Measure[] = [];
+  // what two threads can get from the machine now, before and after the timed runs
+  const parallelism = [availableParallelism()];
   // one untimed run per thread count first: workers started, modules loaded, code compiled on
   // every thread (a worker's V8 tiers up on its own) — what a long run amortises
   if (warm) for (const t of threadList) { const w = timed(t, fn); console.error(`  ${name} threads=${t}: warm-up ${w.wall.toFixed(2)} s`); }
   for (let r = 0; r < reps; r++) for (const t of threadList) { runs.push(timed(t, fn)); console.error(`  ${name} threads=${t}: ${runs.at(-1)!.wall.toFixed(2)} s`); }
+  parallelism.push(availableParallelism());
+  console.error(`  ${name}: two busy loops on two threads ran ${parallelism.map((x) => x.toFixed(2)).join("× / ")}× as fast as one (before / after)`);
   let identical = runs.every((m) => m.fingerprint === runs[0]!.fingerprint);
   let clientShare: number | undefined;
   if (profile) {
@@ -63,7 +67,7 @@ function study(name: string, what: string, units: number, unit: string, reps: nu
     clientShare = p.clientMs / p.totalMs;
     console.error(`  ${name}: client steps are ${(100 * clientShare).toFixed(1)} % of the one-thread time`);
   }
-  return { name, what, units, unit, runs, identical, clientShare };
+  return { name, what, units, unit, runs, identical, clientShare, parallelism };
 }
 
 /**
@@ -248,7 +252,7 @@ for (const r of results) {
     console.log(`| ${r.name} | ${t} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${med(ms.map((m) => m.mainCpu)).toFixed(2)} | ${t > 1 ? med(ms.map((m) => m.busiestOtherCpu)).toFixed(2) : "—"} | ${(base / wall).toFixed(2)}× | ${((base / wall) / t * 100).toFixed(0)} % | ${(r.units / wall).toFixed(1)} | ${p > 0 ? `${(basePath / p).toFixed(2)}×` : "—"} | ${r.clientShare === undefined ? "—" : `${(1 / ((1 - r.clientShare) + r.clientShare / t)).toFixed(2)}×`} | ${med(ms.map((m) => m.load)).toFixed(1)} | ${r.identical ? "yes" : "NO"} |`);
   }
 }
-for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}`);
+for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}; two busy loops on two threads: ${r.parallelism.map((x) => `${x.toFixed(2)}×`).join(" before, ")} after (2× on two free cores)`);
 if (memory.length) {
   console.log("\n| algorithm | client bytes / coord | server bytes / (client · coord) | server bytes / coord | max clients × D in 24 GiB |");
   console.log("|---|---|---|---|---|");
