@@ -48,7 +48,11 @@ export const scaleSuite: Suite = {
       const thr = (N * rounds) / med(wall.get(t)!);
       return {
         suite: "scale", group: `dostovoq-sgd N=${N} D=${D}`, variant: `${t} thread${t > 1 ? "s" : ""}`, throughput: thr, unit: "client-rounds/s", ratio: thr / base,
-        extra: { cpuS: med(cpu.get(t)!), busiestThreadCpuS: med(path.get(t)!), cpuPathRatio: med(path.get(1)!) / med(path.get(t)!), load1: loadavg()[0]!, cores: cpus().length },
+        // per-thread CPU comes from /proc (Linux); elsewhere it is absent rather than 0/0
+        extra: {
+          cpuS: med(cpu.get(t)!), load1: loadavg()[0]!, cores: cpus().length,
+          ...(med(path.get(t)!) > 0 ? { busiestThreadCpuS: med(path.get(t)!), cpuPathRatio: med(path.get(1)!) / med(path.get(t)!) } : {}),
+        },
       };
     });
   },
