@@ -14,10 +14,11 @@ import { simulate, type SimulationOptions } from "../src/federation/simulator.js
 import { minibatchOracle } from "../src/federation/simulator-oracle.js";
 import { ClientPool, closeIdleThreads, describeObjective, samplerRecipe, samplerThreads, type OptimizerRecipe } from "../src/federation/pool/index.js";
 import { ready } from "../src/kernel/index.js";
-import { federatedLoss, gaussianMean, mlp } from "../src/models/index.js";
+import { gaussianMean, mlp } from "../src/models/index.js";
 import { mnistDigits, sliceRows, splitByLabel } from "../src/data/index.js";
 import { createCompressor } from "../src/compressors/index.js";
 import { RandomStream } from "../src/random/index.js";
+import { availableParallelism, splitCpu } from "./thread-cpu.js";
 
 const args = process.argv.slice(2);
 const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
@@ -26,15 +27,20 @@ const threadList = (arg("--threads") ?? "1,2").split(",").map(Number);
 const only = arg("--case")?.split(",");
 const dataDir = arg("--data-dir") ?? "../shared/data";
 
-interface Measure { threads: number; wall: number; cpu: number; load: number; fingerprint: string }
-interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number }
+interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number; parallelism: number[] }
+interface Measure { threads: number; wall: number; cpu: number; mainCpu: number; busiestOtherCpu: number; load: number; fingerprint: string }
 
-/** One timed run: wall seconds, CPU seconds of the whole process (every thread), the 1-min load. */
+/**
+ * One timed run: wall seconds, CPU seconds of the whole process (every thread), of the main
+ * thread, and of the busiest other thread (a pool worker; V8's helper threads use far less), and
+ * the 1-min load. On a loaded machine wall time measures the load; the busiest thread's CPU time
+ * is what the run would take on free cores if no thread ever waited for another (a bound).
+ */
 function timed(threads: number, fn: (threads: number) => string): Measure {
   const c0 = process.cpuUsage(), t0 = performance.now();
-  const fingerprint = fn(threads);
+  const { value: fingerprint, mainCpu, busiestOtherCpu } = splitCpu(() => fn(threads));
   const wall = (performance.now() - t0) / 1000, c = process.cpuUsage(c0);
-  return { threads, wall, cpu: (c.user + c.system) / 1e6, load: loadavg()[0]!, fingerprint };
+  return { threads, wall, cpu: (c.user + c.system) / 1e6, mainCpu, busiestOtherCpu, load: loadavg()[0]!, fingerprint };
 }
 
 /** Threads interleaved (1, 2, 1, 2 …) so a change of machine load hits every count alike. */
@@ -43,9 +49,16 @@ function join(ps: Profile[]): Profile {
   return { fingerprint: ps.map((p) => p.fingerprint).join(","), clientMs: ps.reduce((a, p) => a + p.clientMs, 0), totalMs: ps.reduce((a, p) => a + p.totalMs, 0) };
 }
 
-function study(name: string, what: string, units: number, unit: string, reps: number, fn: (threads: number) => string, profile?: () => Profile): CaseResult {
+function study(name: string, what: string, units: number, unit: string, reps: number, fn: (threads: number) => string, profile?: () => Profile, warm = true): CaseResult {
   const runs: Measure[] = [];
+  // what two threads can get from the machine now, before and after the timed runs
+  const parallelism = [availableParallelism()];
+  // one untimed run per thread count first: workers started, modules loaded, code compiled on
+  // every thread (a worker's V8 tiers up on its own) — what a long run amortises
+  if (warm) for (const t of threadList) { const w = timed(t, fn); console.error(`  ${name} threads=${t}: warm-up ${w.wall.toFixed(2)} s`); }
   for (let r = 0; r < reps; r++) for (const t of threadList) { runs.push(timed(t, fn)); console.error(`  ${name} threads=${t}: ${runs.at(-1)!.wall.toFixed(2)} s`); }
+  parallelism.push(availableParallelism());
+  console.error(`  ${name}: two busy loops on two threads ran ${parallelism.map((x) => x.toFixed(2)).join("× / ")}× as fast as one (before / after)`);
   let identical = runs.every((m) => m.fingerprint === runs[0]!.fingerprint);
   let clientShare: number | undefined;
   if (profile) {
@@ -54,13 +67,13 @@ function study(name: string, what: string, units: number, unit: string, reps: nu
     clientShare = p.clientMs / p.totalMs;
     console.error(`  ${name}: client steps are ${(100 * clientShare).toFixed(1)} % of the one-thread time`);
   }
-  return { name, what, units, unit, runs, identical, clientShare };
+  return { name, what, units, unit, runs, identical, clientShare, parallelism };
 }
 
 /**
  * The one-thread run driven by hand (the simulator's loop: broadcast, client steps, receive, loss
- * every evalEvery), timing the client steps apart: their share p of the time is what threads can
- * divide (Amdahl: S(T) ≤ 1 / ((1 − p) + p/T) on T free cores).
+ * every evalEvery), timing the client steps and the loss evaluations apart: their share p of the
+ * time is what threads can divide (Amdahl: S(T) ≤ 1 / ((1 − p) + p/T) on T free cores).
  */
 function profileSimulation(o: SimulationOptions & { algorithm: Algorithm }): Profile {
   const t0 = performance.now();
@@ -69,14 +82,16 @@ function profileSimulation(o: SimulationOptions & { algorithm: Algorithm }): Pro
   const recipe: OptimizerRecipe = { kind: "optimizer", algorithm: o.algorithm.name, config: o.algorithm.config, seed: seed.toString(), w0, objective: describeObjective(o.objective), batch: o.batchSize ?? "full" };
   const pool = new ClientPool(1, recipe, o.workers.map((_, i) => i), (i) => o.workers[i]!);
   let clients = 0;
-  const loss: number[] = [federatedLoss(o.objective, server.model, o.workers)];
+  // the loss curve is divided between threads too (each evaluates the F_i of its clients' data)
+  const evalLoss = () => { const c0 = performance.now(); const f = pool.federatedLoss(server.model); clients += performance.now() - c0; return f; };
+  const loss: number[] = [evalLoss()];
   for (let k = 1; k <= o.iterations; k++) {
     const down = server.broadcast(k - 1);
     const c0 = performance.now();
     const up = pool.step(k - 1, down);
     clients += performance.now() - c0;
     server.receive(k - 1, up);
-    if (k % (o.evalEvery ?? 1) === 0 || k === o.iterations) loss.push(federatedLoss(o.objective, server.model, o.workers));
+    if (k % (o.evalEvery ?? 1) === 0 || k === o.iterations) loss.push(evalLoss());
   }
   pool.close();
   return { fingerprint: digest(server.model, loss), clientMs: clients, totalMs: performance.now() - t0 };
@@ -158,7 +173,8 @@ if (want("large")) {
   const opts = { algorithm: createAlgorithm("dostovoq-sgd", { gamma: 0.5 }), objective, workers, iterations: rounds, batchSize: "full" as const, seed: 4, evalEvery: rounds };
   const run = (threads: number) => { const r = simulate({ ...opts, threads }); return digest(r.finalW, r.loss); };
   const profile = () => profileSimulation(opts);
-  results.push(study("large", `dostovoq-sgd, N = ${N} clients, D = ${D}, ${rounds} rounds (client start-up included)`, N * rounds, "client-rounds", 1, run, profile));
+  // no warm-up run (minutes): the start-up is a small part of a round at this size
+  results.push(study("large", `dostovoq-sgd, N = ${N} clients, D = ${D}, ${rounds} rounds (client start-up included)`, N * rounds, "client-rounds", 1, run, profile, quick));
 }
 closeIdleThreads();
 
@@ -222,17 +238,21 @@ if (want("memory")) {
 const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), quick };
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]!; };
 console.log(`\nscaling on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.date}${quick ? " — quick" : ""}\n`);
-console.log("| case | threads | wall s (median) | CPU s | speed-up | efficiency | client-rounds/s | Amdahl bound | 1-min load | bit-identical |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("| case | threads | wall s (median) | CPU s | main-thread CPU s | busiest worker CPU s | speed-up (wall) | efficiency | client-rounds/s | CPU-path speed-up | Amdahl bound | 1-min load | bit-identical |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results) {
-  const base = med(r.runs.filter((m) => m.threads === threadList[0]).map((m) => m.wall));
+  const first = r.runs.filter((m) => m.threads === threadList[0]);
+  const base = med(first.map((m) => m.wall));
+  // the critical path in CPU time: the busiest thread (main or a worker); with one thread, the main one
+  const path = (m: Measure) => Math.max(m.mainCpu, m.threads > 1 ? m.busiestOtherCpu : 0);
+  const basePath = med(first.map(path));
   for (const t of threadList) {
     const ms = r.runs.filter((m) => m.threads === t);
-    const wall = med(ms.map((m) => m.wall)), cpu = med(ms.map((m) => m.cpu));
-    console.log(`| ${r.name} | ${t} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${(base / wall).toFixed(2)}× | ${((base / wall) / t * 100).toFixed(0)} % | ${(r.units / wall).toFixed(1)} | ${r.clientShare === undefined ? "—" : `${(1 / ((1 - r.clientShare) + r.clientShare / t)).toFixed(2)}×`} | ${med(ms.map((m) => m.load)).toFixed(1)} | ${r.identical ? "yes" : "NO"} |`);
+    const wall = med(ms.map((m) => m.wall)), cpu = med(ms.map((m) => m.cpu)), p = med(ms.map(path));
+    console.log(`| ${r.name} | ${t} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${med(ms.map((m) => m.mainCpu)).toFixed(2)} | ${t > 1 ? med(ms.map((m) => m.busiestOtherCpu)).toFixed(2) : "—"} | ${(base / wall).toFixed(2)}× | ${((base / wall) / t * 100).toFixed(0)} % | ${(r.units / wall).toFixed(1)} | ${p > 0 ? `${(basePath / p).toFixed(2)}×` : "—"} | ${r.clientShare === undefined ? "—" : `${(1 / ((1 - r.clientShare) + r.clientShare / t)).toFixed(2)}×`} | ${med(ms.map((m) => m.load)).toFixed(1)} | ${r.identical ? "yes" : "NO"} |`);
   }
 }
-for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}`);
+for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}; two busy loops on two threads: ${r.parallelism.map((x) => `${x.toFixed(2)}×`).join(" before, ")} after (2× on two free cores)`);
 if (memory.length) {
   console.log("\n| algorithm | client bytes / coord | server bytes / (client · coord) | server bytes / coord | max clients × D in 24 GiB |");
   console.log("|---|---|---|---|---|");

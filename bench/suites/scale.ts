@@ -1,7 +1,8 @@
 // Scale bench of issue #13: simulated client-rounds per second of one simulation with 1, 2, …
 // threads (up to the machine's cores), every count checked bit-identical to 1 thread. Each row's
 // ratio is against 1 thread in the same run; the notes give CPU seconds of the whole process (all
-// threads) and the 1-minute load, since a busy machine bounds what extra threads can win.
+// threads), of its busiest thread and their ratio to 1 thread's (what free cores would give at
+// most), and the 1-minute load, since a busy machine bounds what extra threads can win.
 import { cpus, loadavg } from "node:os";
 import { createAlgorithm } from "../../src/algorithms/index.js";
 import { closeIdleThreads } from "../../src/federation/pool/index.js";
@@ -9,6 +10,7 @@ import { simulate } from "../../src/federation/simulator.js";
 import { ready } from "../../src/kernel/index.js";
 import { gaussianMean } from "../../src/models/index.js";
 import { RandomStream } from "../../src/random/index.js";
+import { splitCpu } from "../../scripts/thread-cpu.js";
 import type { BenchOptions, Row, Suite } from "../harness.js";
 
 export const scaleSuite: Suite = {
@@ -24,17 +26,19 @@ export const scaleSuite: Suite = {
     const run = (threads: number) => simulate({ algorithm, objective, workers, iterations: rounds, batchSize: "full", seed: 6, evalEvery: rounds, threads });
     for (const t of counts) run(t); // warm: workers started, code compiled
     const reps = opts.quick ? 1 : 3;
-    const wall = new Map<number, number[]>(), cpu = new Map<number, number[]>();
+    const wall = new Map<number, number[]>(), cpu = new Map<number, number[]>(), path = new Map<number, number[]>();
     let ref: Float64Array | undefined;
     for (let r = 0; r < reps; r++) {
       for (const t of counts) { // interleaved, so load changes hit every count alike
         const c0 = process.cpuUsage(), t0 = performance.now();
-        const res = run(t);
+        const { value: res, mainCpu, busiestOtherCpu } = splitCpu(() => run(t));
         const w = (performance.now() - t0) / 1000, c = process.cpuUsage(c0);
         ref ??= res.finalW;
         if (!res.finalW.every((v, j) => Object.is(v, ref![j]))) throw new Error(`scale bench: ${t} threads differ from 1 thread`);
         (wall.get(t) ?? wall.set(t, []).get(t)!).push(w);
         (cpu.get(t) ?? cpu.set(t, []).get(t)!).push((c.user + c.system) / 1e6);
+        // the busiest thread's CPU time: the run's length on free cores if no thread waited (a bound)
+        (path.get(t) ?? path.set(t, []).get(t)!).push(Math.max(mainCpu, t > 1 ? busiestOtherCpu : 0));
       }
     }
     closeIdleThreads();
@@ -44,7 +48,11 @@ export const scaleSuite: Suite = {
       const thr = (N * rounds) / med(wall.get(t)!);
       return {
         suite: "scale", group: `dostovoq-sgd N=${N} D=${D}`, variant: `${t} thread${t > 1 ? "s" : ""}`, throughput: thr, unit: "client-rounds/s", ratio: thr / base,
-        extra: { cpuS: med(cpu.get(t)!), load1: loadavg()[0]!, cores: cpus().length },
+        // per-thread CPU comes from /proc (Linux); elsewhere it is absent rather than 0/0
+        extra: {
+          cpuS: med(cpu.get(t)!), load1: loadavg()[0]!, cores: cpus().length,
+          ...(med(path.get(t)!) > 0 ? { busiestThreadCpuS: med(path.get(t)!), cpuPathRatio: med(path.get(1)!) / med(path.get(t)!) } : {}),
+        },
       };
     });
   },

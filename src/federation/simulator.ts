@@ -9,6 +9,8 @@ import { federatedLoss, type Dataset, type Objective } from "../models/index.js"
 import { checkBatchSize, minibatchOracle, type BatchSize } from "./simulator-oracle.js";
 import { portableObjective } from "./pool/objective-spec.js";
 import { checkThreads, ClientPool } from "./pool/pool.js";
+import type { OptimizerRecipe } from "./pool/recipe.js";
+import { WebClientPool, type WorkerFactory } from "./pool/web-pool.js";
 
 export interface SimulationOptions {
   /** a registered algorithm name (then give gamma, and config / participation if needed) or an Algorithm */
@@ -99,7 +101,18 @@ function resolveAlgorithm(o: SimulationOptions): Algorithm {
   return o.algorithm;
 }
 
-export function simulate(o: SimulationOptions): SimulationResult {
+/** What the simulation loop needs from wherever the clients live (this thread or a pool). */
+type Need =
+  | { kind: "step"; round: number; downlinks: ReadonlyMap<ClientId, Uint8Array>; move: boolean }
+  | { kind: "loss"; w: Float64Array };
+
+/** The checked options, the server and (for one thread) the clients: everything before round 0. */
+interface Setup {
+  o: SimulationOptions; algo: Algorithm; seed: bigint; w0: ArrayLike<number>; batch: BatchSize;
+  fStar?: number; evalEvery: number; threads: number; server: AlgorithmServer;
+}
+
+function setup(o: SimulationOptions): Setup {
   if (o === null || typeof o !== "object") throw new FedquantError("E_CONFIG", "simulate needs an options object");
   const algo = resolveAlgorithm(o);
   const { objective, workers } = o;
@@ -121,20 +134,37 @@ export function simulate(o: SimulationOptions): SimulationResult {
   if (fStar !== undefined && !Number.isFinite(fStar)) throw new FedquantError("E_CONFIG", `simulate: fStar must be finite, got ${fStar}`);
 
   const threads = checkThreads(o.threads ?? 1, "simulate: threads");
-  const N = workers.length;
-  const server = algo.createServer({ w0, clients: N, seed, hooks: o.serverHooks });
-  const clients: AlgorithmClient[] = [];
-  const oracles: GradientOracle[] = [];
-  let pool: ClientPool | undefined;
-  if (threads > 1 && N > 1) pool = startPool(o, algo, threads, seed, w0, batch);
-  else {
-    for (let i = 0; i < N; i++) {
-      const hooks = typeof o.clientHooks === "function" ? o.clientHooks(i) : o.clientHooks;
-      clients.push(algo.createClient({ id: i, w0, seed, hooks }));
-      oracles.push(minibatchOracle(objective, workers[i]!, seed, batch));
-    }
-  }
+  const server = algo.createServer({ w0, clients: workers.length, seed, hooks: o.serverHooks });
+  return { o, algo, seed, w0, batch, fStar, evalEvery, threads, server };
+}
 
+/** Clients on the calling thread: today's one-thread loop. */
+function localClients(s: Setup): { clients: AlgorithmClient[]; answer: (n: Need) => unknown } {
+  const { o, algo, seed, w0, batch } = s;
+  const clients: AlgorithmClient[] = [], oracles: GradientOracle[] = [];
+  for (let i = 0; i < o.workers.length; i++) {
+    const hooks = typeof o.clientHooks === "function" ? o.clientHooks(i) : o.clientHooks;
+    clients.push(algo.createClient({ id: i, w0, seed, hooks }));
+    oracles.push(minibatchOracle(o.objective, o.workers[i]!, seed, batch));
+  }
+  return {
+    clients,
+    answer: (n) => {
+      if (n.kind === "loss") return federatedLoss(o.objective, n.w, o.workers);
+      const up = new Map<ClientId, Uint8Array>();
+      for (const [id, bytes] of n.downlinks) up.set(id, clients[id]!.step(n.round, bytes, oracles[id]!));
+      return up;
+    },
+  };
+}
+
+/**
+ * The simulation loop, once for every way of running the clients: it yields what it needs (a
+ * round of client steps, a loss) and is resumed with the answer — synchronously by simulate(),
+ * awaited by simulateAsync().
+ */
+function* loop(s: Setup, clients: readonly AlgorithmClient[]): Generator<Need, SimulationResult, unknown> {
+  const { o, algo, seed, server, fStar, evalEvery } = s;
   const res: SimulationResult = {
     algorithm: algo.name, config: algo.config, seed: seed.toString(), iterations: [], loss: [],
     bitsUp: [], bitsDown: [], bitsTotal: [], wireBitsUp: [], wireBitsDown: [], wireBitsTotal: [], activeClients: [],
@@ -142,41 +172,77 @@ export function simulate(o: SimulationOptions): SimulationResult {
   };
   if (fStar !== undefined) { res.fStar = fStar; res.excessLoss = []; }
   let up = 0, down = 0, wireUp = 0, wireDown = 0;
-  const record = (k: number, active: number): number => {
-    const loss = federatedLoss(objective, server.model, workers);
+  function* record(k: number, active: number): Generator<Need, number, unknown> {
+    // with a pool, each thread evaluates the F_i of the data it holds (same sum, same order)
+    const loss = (yield { kind: "loss", w: server.model }) as number;
     res.iterations.push(k); res.loss.push(loss);
     if (res.excessLoss) res.excessLoss.push(loss - fStar!);
     res.bitsUp.push(up); res.bitsDown.push(down); res.bitsTotal.push(up + down);
     res.wireBitsUp.push(wireUp); res.wireBitsDown.push(wireDown); res.wireBitsTotal.push(wireUp + wireDown);
     res.activeClients.push(active);
     return loss;
-  };
-  record(0, 0);
+  }
+  yield* record(0, 0);
 
-  try {
-    for (let k = 1; k <= o.iterations; k++) {
-      const round = k - 1;
-      const downlinks = server.broadcast(round);
-      let uplinks = new Map<ClientId, Uint8Array>();
-      for (const bytes of downlinks.values()) {
-        const b = envelopeBits(bytes);
-        down += b.payloadBits; wireDown += b.totalBits;
-      }
-      const active = [...downlinks.keys()];
-      // the downlinks may move to the workers unless onIteration is to see them
-      if (pool) uplinks = pool.step(round, downlinks, o.onIteration === undefined);
-      else for (const [id, bytes] of downlinks) uplinks.set(id, clients[id]!.step(round, bytes, oracles[id]!));
-      for (const msg of uplinks.values()) {
-        const u = envelopeBits(msg);
-        up += u.payloadBits; wireUp += u.totalBits;
-      }
-      server.receive(round, uplinks);
-      const loss = k % evalEvery === 0 || k === o.iterations ? record(k, active.length) : undefined;
-      o.onIteration?.({ iteration: k, loss, active, downlinks, uplinks, server, clients });
+  for (let k = 1; k <= o.iterations; k++) {
+    const round = k - 1;
+    const downlinks = server.broadcast(round);
+    for (const bytes of downlinks.values()) {
+      const b = envelopeBits(bytes);
+      down += b.payloadBits; wireDown += b.totalBits;
     }
-  } finally { pool?.close(); }
+    const active = [...downlinks.keys()];
+    // the downlinks may move to the workers unless onIteration is to see them
+    const uplinks = (yield { kind: "step", round, downlinks, move: o.onIteration === undefined }) as Map<ClientId, Uint8Array>;
+    for (const msg of uplinks.values()) {
+      const u = envelopeBits(msg);
+      up += u.payloadBits; wireUp += u.totalBits;
+    }
+    server.receive(round, uplinks);
+    const loss = k % evalEvery === 0 || k === o.iterations ? yield* record(k, active.length) : undefined;
+    o.onIteration?.({ iteration: k, loss, active, downlinks, uplinks, server, clients });
+  }
   res.finalW = server.model.slice();
   return res;
+}
+
+export function simulate(o: SimulationOptions): SimulationResult {
+  const s = setup(o);
+  let answer: (n: Need) => unknown, clients: readonly AlgorithmClient[] = [];
+  let pool: ClientPool | undefined;
+  if (s.threads > 1 && o.workers.length > 1) {
+    const p = startPool(s);
+    pool = p;
+    answer = (n) => (n.kind === "loss" ? p.federatedLoss(n.w) : p.step(n.round, n.downlinks, n.move));
+  } else ({ clients, answer } = localClients(s));
+  try {
+    const g = loop(s, clients);
+    let r = g.next();
+    while (!r.done) r = g.next(answer(r.value));
+    return r.value;
+  } finally { pool?.close(); }
+}
+
+/**
+ * simulate() for where the calling thread may not block — a browser page: with `threads` > 1
+ * the clients run on Web Workers (`makeWorker` makes each; default: this package's
+ * web-worker.js), awaited round by round, with the same result bit for bit. Elsewhere (Node, or
+ * one thread) the same as simulate().
+ */
+export async function simulateAsync(o: SimulationOptions & { makeWorker?: WorkerFactory }): Promise<SimulationResult> {
+  const nodeLike = typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === "function";
+  if (o === null || typeof o !== "object" || (o.threads ?? 1) === 1 || !Array.isArray(o.workers) || o.workers.length <= 1 || (nodeLike && o.makeWorker === undefined)) return simulate(o);
+  const s = setup(o);
+  const pool = await WebClientPool.create(s.threads, recipeOf(s), o.workers.map((_, i) => i), (i) => o.workers[i]!, o.makeWorker);
+  try {
+    const g = loop(s, []);
+    let r = g.next();
+    while (!r.done) {
+      const n = r.value;
+      r = g.next(n.kind === "loss" ? await pool.federatedLoss(n.w) : await pool.step(n.round, n.downlinks, n.move));
+    }
+    return r.value;
+  } finally { pool.close(); }
 }
 
 /** ⌈iterations / 200⌉: ~200 points per curve at most, every iterate for short runs. */
@@ -184,9 +250,14 @@ export function defaultEvalEvery(iterations: number): number {
   return Math.max(1, Math.ceil(iterations / 200));
 }
 
-function startPool(o: SimulationOptions, algo: Algorithm, threads: number, seed: bigint, w0: ArrayLike<number>, batch: BatchSize): ClientPool {
+/** What a thread needs to build the clients it hosts (E_CONFIG for what cannot cross threads). */
+function recipeOf(s: Setup): OptimizerRecipe {
+  const { o, algo, seed, w0, batch } = s;
   if (o.clientHooks !== undefined) throw new FedquantError("E_CONFIG", "simulate: clientHooks are functions, which cannot run in worker threads; use threads: 1");
   const objective = portableObjective(o.objective, o.workers[0]!);
-  const recipe = { kind: "optimizer" as const, algorithm: algo.name, config: algo.config, seed: seed.toString(), w0: Float64Array.from(w0), objective, batch };
-  return new ClientPool(threads, recipe, o.workers.map((_, i) => i), (i) => o.workers[i]!);
+  return { kind: "optimizer", algorithm: algo.name, config: algo.config, seed: seed.toString(), w0: Float64Array.from(w0), objective, batch };
+}
+
+function startPool(s: Setup): ClientPool {
+  return new ClientPool(s.threads, recipeOf(s), s.o.workers.map((_, i) => i), (i) => s.o.workers[i]!);
 }

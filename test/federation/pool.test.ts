@@ -160,6 +160,20 @@ describe("threads: what cannot run in a worker is refused (E_CONFIG), errors kee
     expect(one).toBeDefined();
     expect(many).toMatchObject({ code: (one as { code: string }).code, message: (one as Error).message });
   });
+  it("the loss curve is evaluated on the threads: a failing F_i reports the earliest client's error, as the one-thread loop", () => {
+    // clients 1 (a worker with 2 threads) and 2 (the calling thread) both fail F(w_0); the
+    // one-thread federatedLoss meets client 1 first (label 0), so must the pool
+    const obj = logistic({ p: 6 });
+    const data = P.workers.map((d) => ({ ...d, y: d.y.map((v) => (v > 0 ? 1 : -1)) }));
+    data[1] = { ...data[1]!, y: data[1]!.y.map(() => 0) };
+    data[2] = { ...data[2]!, y: data[2]!.y.map(() => 2) };
+    const opts = { ...o, objective: obj, workers: data, batchSize: "full" as const };
+    let one: unknown, many: unknown;
+    try { simulate({ ...opts, threads: 1 }); } catch (e) { one = e; }
+    try { simulate({ ...opts, threads: 2 }); } catch (e) { many = e; }
+    expect(one).toMatchObject({ code: "E_INPUT", message: expect.stringMatching(/label 0/) });
+    expect(many).toMatchObject({ code: "E_INPUT", message: (one as Error).message });
+  });
   it("a logistic objective with labels of the wrong kind fails in the worker with the model's own code", () => {
     const obj = logistic({ p: 6 });
     const data = P.workers.map((d) => ({ ...d, y: d.y.map((v) => (v > 0 ? 1 : -1)) }));

@@ -5,3 +5,4 @@ export { describeObjective, buildObjective, portableObjective, type ObjectiveSpe
 export { buildParties, describePrior, type Recipe, type OptimizerRecipe, type SamplerRecipe, type PriorSpec, type Party, type HostedClient } from "./recipe.js";
 export { defaultThreads } from "./cores.js";
 export { closeIdleThreads } from "./thread.js";
+export { WebClientPool, defaultWorkerFactory, type WorkerFactory, type WorkerLike } from "./web-pool.js";

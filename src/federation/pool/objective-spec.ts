@@ -47,7 +47,7 @@ export function buildObjective(s: ObjectiveSpec): Objective {
 
 /**
  * The spec of `o`, after checking that the rebuilt objective gives the same bits as `o` (gradient
- * and gradient sum at a deterministic non-trivial point, on `data`): a user objective that only
+ * gradient sum and loss at a deterministic non-trivial point, on `data`): a user objective that only
  * borrows a model's name is refused instead of silently replaced.
  */
 export function portableObjective(o: Objective, data: Dataset): ObjectiveSpec {
@@ -61,6 +61,8 @@ export function portableObjective(o: Objective, data: Dataset): ObjectiveSpec {
   o.grad(w, data, a, rows); twin.grad(w, data, b, rows);
   let ok = same();
   if (ok) { o.gradSum(w, data, a); twin.gradSum(w, data, b); ok = same(); }
+  // the pool evaluates the loss curve on the workers too
+  if (ok) ok = Object.is(o.loss(w, data), twin.loss(w, data));
   if (!ok) throw new FedquantError("E_CONFIG", `threads > 1: the objective "${o.name}" does not behave like src/models' ${spec.kind} with the same fields, so a worker thread cannot rebuild it; use threads: 1`);
   return spec;
 }

@@ -1,50 +1,48 @@
-// A pool of threads hosting the clients of one run (issue #13): clients are independent within a
-// round (own data, state and Philox streams), so running them on other threads changes no bit.
-// Assignment is deterministic — the j-th client of the id list lives on thread j mod T, thread 0
-// being the calling thread — and uplinks are gathered in the order of the downlinks, so the server
-// sees exactly what the one-thread loop would give it. Downlink and uplink buffers are moved
-// (transferred), not copied, where the caller no longer needs them.
+// A pool of threads hosting the clients of one run (issue #13), Node: clients are independent
+// within a round (own data, state and Philox streams), so running them on other threads changes
+// no bit. Assignment and gathering are core.ts's; this file talks to worker_threads synchronously
+// (thread.ts), so simulate() and Chain.step() stay synchronous. Downlink and uplink buffers are
+// moved (transferred), not copied, where the caller no longer needs them; the model for the loss
+// curve is written once into shared memory, not sent.
 import type { ClientId, ClientState } from "../../algorithms/index.js";
 import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
 import type { Dataset } from "../../models/index.js";
 import type { ChainState } from "../../sampling/browser.js";
-import { movable, type Reply, type WireError } from "./protocol.js";
-import { buildParties, restoreParty, type HostedClient, type Party, type Recipe } from "./recipe.js";
-import { acquireThread, fromWire, releaseThread, type PoolThread } from "./thread.js";
+import { LossRound, PoolCore, StepRound } from "./core.js";
+import { movable, type Reply } from "./protocol.js";
+import { restoreParty, type Recipe } from "./recipe.js";
+import { acquireThread, releaseThread, type PoolThread } from "./thread.js";
 
-/** Checks a thread count (an integer ≥ 1). */
-export function checkThreads(t: unknown, what = "threads"): number {
-  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 1024) throw new FedquantError("E_CONFIG", `${what} must be an integer in [1, 1024], got ${String(t)}`);
-  return t;
-}
+export { checkThreads } from "./core.js";
 
 export interface PoolState { clients: ClientState[]; oracles: ChainState[] }
 
 export class ClientPool {
-  /** thread index of each client id */
-  private readonly home = new Map<ClientId, number>();
-  private local: Map<ClientId, Party>;
+  private readonly core: PoolCore;
   private readonly threads: PoolThread[] = [];
   /** false once a worker failed: its state is unknown, so it is not reused */
   private healthy = true;
+  /** the model at which the workers evaluate F_i (optimisation runs with workers only) */
+  private readonly shared?: Float64Array;
 
   /**
    * `threads` is capped at the number of clients (T − 1 workers are started); data(id) is the
    * client's dataset. Throws what building a client throws, from whichever thread.
    */
   constructor(threads: number, private readonly recipe: Recipe, private readonly ids: readonly ClientId[], data: (id: ClientId) => Dataset) {
-    const T = Math.min(checkThreads(threads), ids.length);
-    const hosted: HostedClient[][] = Array.from({ length: T }, () => []);
-    ids.forEach((id, j) => { this.home.set(id, j % T); hosted[j % T]!.push({ id, data: data(id) }); });
+    this.core = new PoolCore(threads, recipe, ids, data);
     const flavour = kernel().flavour;
+    // shared, not sent: the workers read w from here for the loss curve (no copy per evaluation)
+    const model = this.core.workers > 0 && recipe.kind === "optimizer" ? new SharedArrayBuffer(8 * recipe.w0.length) : undefined;
+    if (model) this.shared = new Float64Array(model);
     try {
-      for (let t = 1; t < T; t++) {
+      for (const hosted of this.core.hosted) {
         const th = acquireThread();
         this.threads.push(th);
-        th.post({ op: "init", flavour, recipe, hosted: hosted[t]! });
+        th.post({ op: "init", flavour, recipe, hosted, model });
       }
-      this.local = buildParties(recipe, hosted[0]!);
+      this.core.buildMine();
       let err: unknown;
       for (const th of this.threads) { try { th.wait(); } catch (e) { err ??= e; } }
       if (err !== undefined) throw err;
@@ -54,55 +52,56 @@ export class ClientPool {
   /** Threads in use, the calling one included. */
   get size(): number { return this.threads.length + 1; }
 
+  /** Every worker's reply, in thread order (a failed wait becomes { lost }). */
+  private gather(posted: readonly PoolThread[], take: (r: Reply | { lost: unknown }) => void): void {
+    for (const th of posted) {
+      let r: Reply;
+      try { r = th.wait(); } catch (e) { this.healthy = false; take({ lost: e }); continue; }
+      take(r);
+    }
+  }
+
   /**
    * Step every client addressed by `downlinks` (round `round`); returns their uplinks in the
    * order of `downlinks`. With `move`, the downlink buffers are transferred (detached here).
    */
   step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>, move = false): Map<ClientId, Uint8Array> {
-    const order = [...downlinks.keys()];
-    const batches: [ClientId, Uint8Array][][] = this.threads.map(() => []);
-    const mine: ClientId[] = [];
-    for (const [id, bytes] of downlinks) {
-      const t = this.home.get(id);
-      if (t === undefined) throw new FedquantError("E_PROTOCOL", `round ${round}: a downlink for client ${id}, who is not in this pool`);
-      if (t === 0) mine.push(id); else batches[t - 1]!.push([id, bytes]);
-    }
+    const s = new StepRound(this.core, round, downlinks);
     const posted: PoolThread[] = [];
     this.threads.forEach((th, t) => {
-      const b = batches[t]!;
+      const b = s.batches[t]!;
       if (b.length === 0) return;
       th.post({ op: "step", round, downlinks: b }, move ? movable(b.map((x) => x[1])) : []);
       posted.push(th);
     });
-    const up = new Map<ClientId, Uint8Array>();
-    const failures: { id: ClientId; error: unknown }[] = [];
-    for (const id of mine) {
-      const p = this.local.get(id)!;
-      try { up.set(id, p.client.step(round, downlinks.get(id)!, p.oracle)); } catch (e) { failures.push({ id, error: e }); break; }
+    s.runMine();
+    this.gather(posted, (r) => s.take(r));
+    return s.result();
+  }
+
+  /**
+   * F(w) = (1/N) Σ_i F_i(w) over the pool's clients (optimisation runs), each F_i evaluated on the
+   * thread that holds the client's data; bit-identical to federatedLoss (core.ts LossRound).
+   */
+  federatedLoss(w: Float64Array): number {
+    this.core.checkLossRecipe();
+    const shared = this.shared;
+    if (shared) {
+      if (w.length !== shared.length) throw new FedquantError("E_DIM", `pool: a model of ${w.length} coordinates for ${shared.length}`);
+      shared.set(w);
+      for (const th of this.threads) th.post({ op: "loss" });
     }
-    for (const th of posted) {
-      let r: Reply;
-      try { r = th.wait(); } catch (e) { this.healthy = false; failures.push({ id: -1, error: e }); continue; }
-      if (r.op !== "step") continue;
-      for (const [id, bytes] of r.uplinks) up.set(id, bytes);
-      if (r.failed) failures.push({ id: r.failed.id, error: fromWire(r.failed.error as WireError) });
-    }
-    if (failures.length > 0) {
-      // the error the one-thread loop would have met first: the earliest failing client in order
-      const pos = (id: ClientId) => (id < 0 ? -1 : order.indexOf(id));
-      failures.sort((a, b) => pos(a.id) - pos(b.id));
-      throw failures[0]!.error;
-    }
-    const out = new Map<ClientId, Uint8Array>();
-    for (const id of order) out.set(id, up.get(id)!);
-    return out;
+    const l = new LossRound(this.core);
+    l.runMine(w);
+    if (shared) this.gather(this.threads, (r) => l.take(r));
+    return l.result();
   }
 
   /** Every client's checkpoint and oracle state, in the order of the id list. */
   save(): PoolState {
     for (const th of this.threads) th.post({ op: "save" });
     const got = new Map<ClientId, [ClientState, ChainState | undefined]>();
-    for (const [id, p] of this.local) got.set(id, [p.client.toJSON(), p.saveOracle()]);
+    for (const [id, p] of this.core.local) got.set(id, [p.client.toJSON(), p.saveOracle()]);
     for (const th of this.threads) {
       const r = th.wait();
       if (r.op === "save") for (const [id, c, o] of r.states) got.set(id, [c, o]);
@@ -114,9 +113,9 @@ export class ClientPool {
   load(clients: readonly ClientState[], oracles: readonly ChainState[]): void {
     if (clients.length !== this.ids.length || oracles.length !== this.ids.length) throw new FedquantError("E_STATE", `pool: ${clients.length} client states for ${this.ids.length} clients`);
     const batches: [ClientId, ClientState, ChainState | undefined][][] = this.threads.map(() => []);
-    const local = new Map(this.local);
+    const local = new Map(this.core.local);
     this.ids.forEach((id, j) => {
-      const t = this.home.get(id)!;
+      const t = this.core.home.get(id)!;
       if (t === 0) local.set(id, restoreParty(this.recipe, local.get(id)!, clients[j]!, oracles[j]));
       else batches[t - 1]!.push([id, clients[j]!, oracles[j]]);
     });
@@ -124,7 +123,7 @@ export class ClientPool {
     let err: unknown;
     for (const th of this.threads) { try { th.wait(); } catch (e) { err ??= e; } }
     if (err !== undefined) throw err;
-    this.local = local;
+    this.core.local = local;
   }
 
   /** Release the workers (kept warm for the next pool; closeIdleThreads() ends them). */

@@ -49,6 +49,8 @@ function buildPrior(p: PriorSpec): Prior { return p.kind === "flat" ? flatPrior(
 export interface Party {
   readonly client: AlgorithmClient;
   readonly oracle: GradientOracle;
+  /** F_i(w) on the client's own data (optimisation clients only: simulate()'s loss curve) */
+  readonly loss?: (w: Float64Array) => number;
   saveOracle(): ChainState | undefined;
   loadOracle(s: ChainState | undefined): void;
 }
@@ -65,6 +67,7 @@ export function buildParties(r: Recipe, hosted: readonly HostedClient[]): Map<Cl
     for (const { id, data } of hosted) {
       out.set(id, {
         client: algo.createClient({ id, w0: r.w0, seed }), oracle: minibatchOracle(objective, data, seed, r.batch),
+        loss: (w) => objective.loss(w, data),
         saveOracle: () => undefined, loadOracle: () => {},
       });
     }

@@ -3,8 +3,8 @@
 // worker, the main thread's own share of clients, then one blocking wait per worker
 // (Atomics.wait on a shared flag, then receiveMessageOnPort). node:worker_threads is reached
 // through process.getBuiltinModule, so nothing here is a static Node import for browser bundles.
-import { FedquantError, type FedquantErrorCode } from "../../errors.js";
-import type { Reply, Request, WireError } from "./protocol.js";
+import { FedquantError } from "../../errors.js";
+import { fromWire, type Reply, type Request } from "./protocol.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 type NodeModule = typeof import("node:module");
@@ -15,10 +15,6 @@ function builtin<T>(name: string): T {
     throw new FedquantError("E_CONFIG", "threads > 1 needs Node ≥ 20.16 (worker_threads and process.getBuiltinModule); in a browser run with threads: 1");
   }
   return get(name) as T;
-}
-
-export function fromWire(e: WireError): FedquantError {
-  return new FedquantError(e.code as FedquantErrorCode, e.message);
 }
 
 /**
@@ -46,6 +42,7 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 
 export class PoolThread {
   private readonly wt: WorkerThreads;
+  // types only, through `typeof import`: nothing Node-only is imported for a browser bundle
   private readonly worker: InstanceType<WorkerThreads["Worker"]>;
   private readonly port: InstanceType<WorkerThreads["MessagePort"]>;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));

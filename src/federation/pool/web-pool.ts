@@ -1,0 +1,128 @@
+// The client pool in browsers (issue #13): the clients of a run on Web Workers, with the same
+// assignment, gathering and error order as the Node pool (core.ts), so a run is bit-identical to
+// one thread. A browser's main thread may not block (Atomics.wait), so every exchange here is
+// awaited: step() and federatedLoss() return promises, and simulateAsync() drives them. Buffers
+// are transferred, not copied, where the caller no longer needs them; nothing needs
+// SharedArrayBuffer (a page without cross-origin isolation has none), so the model for the loss
+// curve travels with the request.
+import type { ClientId } from "../../algorithms/index.js";
+import { FedquantError } from "../../errors.js";
+import { kernel } from "../../kernel/index.js";
+import type { Dataset } from "../../models/index.js";
+import { LossRound, PoolCore, StepRound } from "./core.js";
+import { fromWire, movable, type Reply, type Request } from "./protocol.js";
+import type { Recipe } from "./recipe.js";
+
+/** The part of a Web Worker the pool uses (a DOM Worker; a test may pass anything alike). */
+export interface WorkerLike {
+  postMessage(m: unknown, transfer: Transferable[]): void;
+  onmessage: ((ev: MessageEvent) => void) | null;
+  onerror: ((ev: ErrorEvent) => void) | null;
+  terminate(): void;
+}
+
+/** Makes one pool worker running web-worker.ts. */
+export type WorkerFactory = () => WorkerLike;
+
+/**
+ * The module worker of this package (dist/federation/pool/web-worker.js, beside this file). With
+ * bundlers that do not follow it, pass your own factory:
+ * `() => new Worker(new URL("fedquant/dist/federation/pool/web-worker.js", import.meta.url), { type: "module" })`.
+ */
+export const defaultWorkerFactory: WorkerFactory = () => {
+  if (typeof Worker !== "function") throw new FedquantError("E_CONFIG", "threads > 1 in this environment needs Web Workers (or, in Node, the synchronous simulate())");
+  // the literal `new Worker(new URL("…", import.meta.url), { type: "module" })`: the form Vite,
+  // webpack 5 and Parcel recognise, bundling the worker module with what it imports
+  return new Worker(new URL("./web-worker.js", import.meta.url), { type: "module", name: "fedquant pool" });
+};
+
+/** One Web Worker, one request in flight at a time. */
+class WebThread {
+  private pending?: { resolve: (r: Reply) => void; reject: (e: unknown) => void };
+  private dead?: FedquantError;
+
+  constructor(private readonly worker: WorkerLike) {
+    worker.onmessage = (ev) => {
+      const p = this.pending;
+      this.pending = undefined;
+      const r = ev.data as Reply;
+      if (r.op === "error") p?.reject(fromWire(r.error)); else p?.resolve(r);
+    };
+    // a worker that cannot load its module (or throws outside a request) must not leave us waiting
+    worker.onerror = (ev) => {
+      ev.preventDefault?.();
+      this.dead = new FedquantError("E_WASM", `pool worker failed: ${ev.message || "it could not start (is web-worker.js served?)"}`);
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(this.dead);
+    };
+  }
+
+  request(req: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.pending) return Promise.reject(new FedquantError("E_STATE", "pool worker: a request is already in flight"));
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(req, transfer);
+    });
+  }
+
+  close(): void { this.worker.terminate(); }
+}
+
+/** Every reply, in thread order, a rejected one as { lost }. */
+async function gather(replies: Promise<Reply>[], take: (r: Reply | { lost: unknown }) => void): Promise<void> {
+  const settled = await Promise.allSettled(replies);
+  for (const s of settled) take(s.status === "fulfilled" ? s.value : { lost: s.reason });
+}
+
+export class WebClientPool {
+  private constructor(private readonly core: PoolCore, private readonly threads: WebThread[]) {}
+
+  /**
+   * `threads` (the calling one included) is capped at the number of clients; T − 1 workers are
+   * made by `makeWorker`. Rejects with what building a client throws, from whichever thread.
+   */
+  static async create(threads: number, recipe: Recipe, ids: readonly ClientId[], data: (id: ClientId) => Dataset, makeWorker: WorkerFactory = defaultWorkerFactory): Promise<WebClientPool> {
+    const core = new PoolCore(threads, recipe, ids, data);
+    const flavour = kernel().flavour;
+    const made: WebThread[] = [];
+    try {
+      for (let t = 0; t < core.workers; t++) made.push(new WebThread(makeWorker()));
+      const inits = made.map((th, t) => th.request({ op: "init", flavour, recipe, hosted: core.hosted[t]! }));
+      core.buildMine();
+      let err: unknown;
+      await gather(inits, (r) => { if ("lost" in r) err ??= r.lost; });
+      if (err !== undefined) throw err;
+    } catch (e) { for (const th of made) th.close(); throw e; }
+    return new WebClientPool(core, made);
+  }
+
+  get size(): number { return this.threads.length + 1; }
+
+  /** As ClientPool.step, awaited: the uplinks in the order of `downlinks`. */
+  async step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>, move = false): Promise<Map<ClientId, Uint8Array>> {
+    const s = new StepRound(this.core, round, downlinks);
+    const replies: Promise<Reply>[] = [];
+    this.threads.forEach((th, t) => {
+      const b = s.batches[t]!;
+      if (b.length > 0) replies.push(th.request({ op: "step", round, downlinks: b }, move ? movable(b.map((x) => x[1])) : []));
+    });
+    s.runMine();
+    await gather(replies, (r) => s.take(r));
+    return s.result();
+  }
+
+  /** As ClientPool.federatedLoss, awaited (w is copied to each worker). */
+  async federatedLoss(w: Float64Array): Promise<number> {
+    this.core.checkLossRecipe();
+    const replies = this.threads.map((th) => th.request({ op: "loss", w }));
+    const l = new LossRound(this.core);
+    l.runMine(w);
+    await gather(replies, (r) => l.take(r));
+    return l.result();
+  }
+
+  /** Terminate the workers. */
+  close(): void { for (const th of this.threads) th.close(); this.threads.length = 0; }
+}
