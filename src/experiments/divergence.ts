@@ -22,11 +22,14 @@ export class DivergedSignal extends Error {
 }
 
 export interface RecordedCurve {
+  /** evaluated iterations (0 = the initial point) */
   iterations: number[];
   excessLoss: number[];
+  /** cumulative payload bits after each evaluated iteration */
   bitsUp: number[];
   bitsDown: number[];
   bitsTotal: number[];
+  /** the same counted with every header (8 × bytes on the wire) */
   wireBitsTotal: number[];
 }
 

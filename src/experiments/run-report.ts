@@ -4,22 +4,14 @@
 import { version } from "../version.js";
 import { chartFootnote, formatBits, formatTable, htmlReport, lineChartSvg, type Table } from "../report/index.js";
 import { writeHtmlReport, writeResults, writeSvg } from "../report/node.js";
-import type { Divergence } from "./divergence.js";
+import type { Divergence, RecordedCurve } from "./divergence.js";
 import type { RunConfig } from "./run-config.js";
 import { targetHit } from "./target.js";
 
-export interface Trajectory {
+/** One algorithm's curve (the evaluated points of RecordedCurve) with its label and cost. */
+export interface Trajectory extends RecordedCurve {
   label: string;
   algorithm: string;
-  /** evaluated iterations (0 = the initial point) */
-  iterations: number[];
-  excessLoss: number[];
-  /** cumulative bits after each evaluated iteration */
-  bitsUp: number[];
-  bitsDown: number[];
-  bitsTotal: number[];
-  /** the same counted with every header (8 × bytes on the wire) */
-  wireBitsTotal: number[];
   seconds: number;
   /** set when the algorithm diverged: the arrays end at its last finite evaluated point */
   diverged?: Divergence;
