@@ -76,6 +76,13 @@ describe("fedquant command lines in README.md and docs/*.md", () => {
     expect(bad).toEqual([]);
   });
 
+  it("`npm run X` names a script of package.json", () => {
+    const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const runs = files.flatMap(codeOf).flatMap((s) => [...s.text.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => ({ ...s, script: m[1]! })));
+    expect(runs.length).toBeGreaterThanOrEqual(5);
+    expect(runs.filter((r) => !(r.script in scripts)).map((r) => `${r.file}:${r.line}: npm run ${r.script}`)).toEqual([]);
+  });
+
   it("name config files that exist", () => {
     const bad = shown.flatMap((s) => s.args.filter((a) => /^examples\/[^*<…]+\.json$/.test(a) && !existsSync(join(root, a))).map((a) => `${s.file}:${s.line}: ${a}`));
     expect(bad).toEqual([]);
