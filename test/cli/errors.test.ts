@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/program.js";
-import { kernel, ready } from "../../src/kernel/index.js";
+import { kernel, ready, relaxedSimdSupported } from "../../src/kernel/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fedquant-errors-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +53,7 @@ describe("--kernel", () => {
   it("an unknown flavour is E_CONFIG listing the accepted ones, with a suggestion, and nothing runs", async () => {
     const r = await cli("compressors", "--dim", "64", "--kernel", "simdd");
     expect(r.code).toBe(2);
-    expect(r.err).toBe('fedquant: E_CONFIG: --kernel must be one of auto, simd, scalar, relaxed; got "simdd"; did you mean "simd"?');
+    expect(r.err).toBe('fedquant: E_CONFIG: --kernel must be one of auto, simd, scalar, relaxed, fastest; got "simdd"; did you mean "simd"?');
     expect(r.out).toBe("");
   });
 
@@ -65,6 +65,16 @@ describe("--kernel", () => {
       expect(kernel().flavour).toBe("scalar");
     } finally {
       await ready({ flavour: "simd" }); // the rest of the process runs on the default build
+    }
+  });
+
+  it("fastest is accepted as ready() accepts it: relaxed SIMD where this engine validates it, else SIMD", async () => {
+    try {
+      const r = await cli("compressors", "--dim", "64", "--json", "--kernel", "fastest");
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).kernel).toBe(relaxedSimdSupported() ? "relaxed" : "simd");
+    } finally {
+      await ready({ flavour: "simd" });
     }
   });
 });
