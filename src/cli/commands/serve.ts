@@ -98,7 +98,7 @@ export function registerServe(program: Command): void {
         tokens, host: cfg.host, port: cfg.port, deadlineMs: cfg.deadlineMs, maxFrameBytes: cfg.maxFrameBytes,
         minClients: cfg.minClients, quorum: cfg.quorum, startTimeoutMs: cfg.startTimeoutMs, log,
         handshakeMs: cfg.handshakeMs, maxPending: cfg.maxPending, maxPendingPerAddress: cfg.maxPendingPerAddress, heartbeatMs: cfg.heartbeatMs,
-        maxMissedRounds: cfg.maxMissedRounds, maxWrongTokens: cfg.maxWrongTokens, allowOrigins: cfg.allowOrigins, tls, roundGapMs: cfg.roundGapMs,
+        maxMissedRounds: cfg.maxMissedRounds, maxWrongTokens: cfg.maxWrongTokens, allowOrigins: cfg.allowOrigins, tls, roundGapMs: cfg.roundGapMs, roundEveryMs: cfg.roundEveryMs,
         resume: resumed?.coordinator,
         onRound: (r) => {
           // between rounds (after receive, before the next broadcast): what a restart needs
@@ -131,6 +131,10 @@ export function registerServe(program: Command): void {
         console.log(`finished ${done.reports.length} rounds: loss ${initialLoss?.toPrecision(6)} → ${last.outcome.loss?.toPrecision(6)}; ` +
           `payload bits up ${done.bitsUp}, down ${done.bitsDown} (used); not used: ${done.bitsUpRejected} up (late, refused or lost), ` +
           `${done.bitsDownUnused} down (to clients absent from their round); on the wire ${done.wireBytesUp} B up, ${done.wireBytesDown} B down`);
+        if (cfg.roundEveryMs !== undefined) {
+          const late = done.reports.filter((r) => r.late).length;
+          console.log(`cadence ${cfg.roundEveryMs} ms: ${done.reports.length - late} round(s) on time, ${late} late (closed after their period)`);
+        }
         if (paths) {
           writeFileSync(paths.reports, JSON.stringify({ session: driver.checked.spec, initialLoss, ...done }, null, 1));
           console.log(`reports written to ${paths.reports}`);
