@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
 import { ready } from "../../kernel/index.js";
-import { mnistDigits } from "../../data/mnist-node.js";
+import { mnistDigits, mnistSelection } from "../../data/mnist-node.js";
 import { createAlgorithmRoundDriver } from "../../federation/transport/algorithm-driver.js";
 import { checkServeConfig } from "../../federation/transport/serve-config.js";
 import { buildServeCheckpoint, type ServeCheckpoint } from "../../federation/transport/serve-checkpoint.js";
@@ -15,6 +15,7 @@ import { readServeCheckpoint } from "../../federation/transport/serve-checkpoint
 import { ServeStore } from "../../federation/transport/serve-store-node.js";
 import { serveFederation } from "../../federation/transport/server-node.js";
 import type { LogEvent } from "../../federation/transport/driver.js";
+import type { DigitsLoader } from "../../federation/transport/problem.js";
 import { progressBar } from "../progress.js";
 import { checkOutDir } from "../validate/out-dir.js";
 
@@ -42,7 +43,10 @@ function readPem(path: string, what: string): string {
 }
 
 /** The same digits in Node as the demo's asset holds in browsers. */
-export const nodeDigits = (count: number, seed: number) => mnistDigits({ count, seed });
+/** The `mnist` package's digits; `select` lets a joining client copy only its own rows (mnistSelection). */
+export const nodeDigits: DigitsLoader = Object.assign((count: number, seed: number) => mnistDigits({ count, seed }), {
+  select: (count: number, seed: number) => mnistSelection({ count, seed }),
+});
 
 export function registerServe(program: Command): void {
   program.command("serve")
