@@ -24,12 +24,14 @@ export interface ChaosOptions {
   maxEvents: number;
   /** gap between events: uniform in [min, max] ms */
   eventGapMs: [number, number];
+  /** the kind of client event n is eventKinds[n mod length] (default: drawn, kill or pause with probability ½ each) */
+  eventKinds?: ("kill" | "pause")[];
   timeoutMs: number;
   log?: (line: string) => void;
 }
 
 export interface ChaosRun {
-  reports: { round: number; participants: number[]; absent: number[]; bitsUp: number; bitsDown: number; bitsDownUnused: number; bitsUpRejected: number; outcome: { loss?: number } }[];
+  reports: { round: number; invited: number[]; participants: number[]; absent: number[]; bitsUp: number; bitsDown: number; bitsDownUnused: number; bitsUpRejected: number; outcome: { loss?: number } }[];
   server: unknown;
   clients: unknown[];
   events: string[];
@@ -146,7 +148,8 @@ export async function runSession(o: ChaosOptions, name: string, chaos: boolean):
       const i = Math.min(o.clients - 1, Math.floor(u() * o.clients));
       if (busy.has(i) || paused.has(i)) continue;
       n++;
-      if (u() < 0.5) {
+      const drawn = u() < 0.5 ? "kill" : "pause";
+      if ((o.eventKinds ? o.eventKinds[(n - 1) % o.eventKinds.length] : drawn) === "kill") {
         const wait = Math.round(200 + u() * 1500);
         note(`client ${i} SIGKILLed at round ${done}; restarted after ${wait} ms from its --state`);
         busy.add(i);

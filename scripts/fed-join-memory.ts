@@ -1,6 +1,7 @@
 // Memory and time one joining client spends building its data (issue #10, problem 10): the
 // former way (every client's shard: buildProblem, then shards[i]) against the current one
-// (algorithmParticipantFactory → buildClientProblem: its own shard only). Each measurement runs
+// (algorithmParticipantFactory → buildClientProblem: its own shard only; for MNIST, once from all
+// `count` digits and once with the selective loader: labels first, then its own rows). Each measurement runs
 // in a fresh child process, so its peak resident memory (maxRSS) is that build's alone; CPU time
 // is user + system of the build. Bounded: each child is killed after 5 minutes.
 // usage: npx tsx scripts/fed-join-memory.ts [clients=100] [rowsPerClient=100000]
@@ -11,15 +12,17 @@ import { algorithmParticipantFactory } from "../src/federation/transport/algorit
 import { buildProblem } from "../src/federation/transport/problem.js";
 import { checkSession } from "../src/federation/transport/session.js";
 import { minibatchOracle } from "../src/federation/simulator-oracle.js";
-import { mnistDigits } from "../src/data/mnist-node.js";
+import { mnistDigits, mnistSelection } from "../src/data/mnist-node.js";
 
 const digits = (count: number, seed: number) => mnistDigits({ count, seed });
+// the CLI's loader (serve.ts nodeDigits): the same digits, plus labels-then-rows
+const selective = Object.assign((count: number, seed: number) => mnistDigits({ count, seed }), { select: (count: number, seed: number) => mnistSelection({ count, seed }) });
 const session = (problem: unknown) => ({
   algorithm: "artemis", config: { gamma: 0.5, up: { name: "qsgd", params: { s: 1 } } },
   problem, seed: 7, rounds: 10, batchSize: 16,
 });
 
-async function child(way: "all" | "own", problem: unknown, client: number): Promise<void> {
+async function child(way: "all" | "own" | "rows", problem: unknown, client: number): Promise<void> {
   await ready();
   const s = session(problem);
   const rss0 = process.memoryUsage().rss;
@@ -33,7 +36,7 @@ async function child(way: "all" | "own", problem: unknown, client: number): Prom
     minibatchOracle(p.objective, shard, seed, batchSize);
     algorithm.createClient({ id: client, w0: new Float64Array(p.dim), seed });
   } else {
-    await algorithmParticipantFactory({ loadDigits: digits })(s, client);
+    await algorithmParticipantFactory({ loadDigits: way === "rows" ? selective : digits })(s, client);
   }
   const cpu = process.cpuUsage(c0);
   const wall = performance.now() - t0;
@@ -42,7 +45,7 @@ async function child(way: "all" | "own", problem: unknown, client: number): Prom
 }
 
 if (process.argv[2] === "--child") {
-  await child(process.argv[3] as "all" | "own", JSON.parse(process.argv[4]!), Number(process.argv[5]));
+  await child(process.argv[3] as "all" | "own" | "rows", JSON.parse(process.argv[4]!), Number(process.argv[5]));
 } else {
   const clients = Number(process.argv[2] ?? 100);
   const perClient = Number(process.argv[3] ?? 100_000);
@@ -61,7 +64,14 @@ if (process.argv[2] === "--child") {
     const all = run("all", c), own = run("own", c);
     console.log(`${c.name}, one joining client:`);
     console.log(`  every shard (before): peak RSS ${MB(all.peak)} MB (${MB(all.peak - all.rss0)} MB above the process's start), CPU ${all.cpuMs.toFixed(0)} ms, wall ${all.wallMs.toFixed(0)} ms`);
-    console.log(`  own shard (now):      peak RSS ${MB(own.peak)} MB (${MB(own.peak - own.rss0)} MB above the process's start), CPU ${own.cpuMs.toFixed(0)} ms, wall ${own.wallMs.toFixed(0)} ms`);
-    console.log(`  ratio before/now: memory above start ${((all.peak - all.rss0) / Math.max(1, own.peak - own.rss0)).toFixed(1)}×, CPU ${(all.cpuMs / own.cpuMs).toFixed(1)}×`);
+    const line = (what: string, m: typeof own) => `  ${what} peak RSS ${MB(m.peak)} MB (${MB(m.peak - m.rss0)} MB above the process's start), CPU ${m.cpuMs.toFixed(0)} ms, wall ${m.wallMs.toFixed(0)} ms`;
+    const ratio = (m: typeof own) => `memory above start ${((all.peak - all.rss0) / Math.max(1, m.peak - m.rss0)).toFixed(1)}×, CPU ${(all.cpuMs / m.cpuMs).toFixed(1)}×`;
+    console.log(line("own shard (now):     ", own));
+    console.log(`  ratio before/now: ${ratio(own)}`);
+    if ((c.problem as { kind: string }).kind === "mnist") {
+      const rows = run("rows", c);
+      console.log(line("own shard, labels then own rows (the CLI's loader):", rows));
+      console.log(`  ratio before/labels-then-rows: ${ratio(rows)}`);
+    }
   }
 }

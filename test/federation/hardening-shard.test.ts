@@ -6,8 +6,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ready } from "../../src/kernel/index.js";
 import { FedquantError } from "../../src/errors.js";
-import { mnistDigits } from "../../src/data/mnist-node.js";
-import { buildClientProblem, buildProblem, clientShardBytes, checkProblemSpec } from "../../src/federation/transport/problem.js";
+import { mnistDigits, mnistSelection } from "../../src/data/mnist-node.js";
+import { buildClientProblem, buildProblem, clientShardBytes, checkProblemSpec, type DigitsLoader } from "../../src/federation/transport/problem.js";
 import { algorithmParticipantFactory } from "../../src/federation/transport/algorithm-driver.js";
 import { joinFederationNode } from "../../src/federation/transport/client-node.js";
 import { decodeFrame, encodeFrame, NO_ROUND } from "../../src/federation/transport/frames.js";
@@ -35,6 +35,58 @@ describe("a client builds its own shard only", () => {
       expect(mine.shard.n).toBe(full.shards[i]!.n);
       expect(mine.shard).toEqual(full.shards[i]);
     }
+  });
+
+  it.skipIf(!hasMnist)("mnistSelection: its labels and rows are mnistDigits' (same seeded order), without the other rows", () => {
+    const all = mnistDigits({ count: 500, seed: 9 });
+    const sel = mnistSelection({ count: 500, seed: 9 });
+    expect(sel.labels).toEqual(all.y);
+    const ix = [499, 0, 17, 250];
+    const some = sel.rows(ix);
+    expect(some.n).toBe(4);
+    ix.forEach((k, j) => {
+      expect(some.X.subarray(j * 784, (j + 1) * 784)).toEqual(all.X.subarray(k * 784, (k + 1) * 784));
+      expect(some.y[j]).toBe(all.y[k]);
+    });
+    expect(() => sel.rows([500])).toThrow(expect.objectContaining({ code: "E_DIM" }));
+  });
+
+  it.skipIf(!hasMnist)("MNIST with a selective loader: labels first, then only this client's rows; the shard is still shards[i], bit for bit", async () => {
+    const spec = { kind: "mnist", clients: 4, count: 300, labelsPerClient: 3, seed: 5 };
+    const full = await buildProblem(spec, digits);
+    let wholeCalls = 0;
+    const asked: number[] = [];
+    const loader: DigitsLoader = Object.assign((c: number, s: number) => { wholeCalls++; return digits(c, s); }, {
+      select: (c: number, s: number) => {
+        const sel = mnistSelection({ count: c, seed: s });
+        return { labels: sel.labels, rows: (ix: readonly number[]) => { asked.push(ix.length); return sel.rows(ix); } };
+      },
+    });
+    for (let i = 0; i < 4; i++) {
+      const mine = await buildClientProblem(spec, i, { loadDigits: loader });
+      expect(mine.shard).toEqual(full.shards[i]);
+      expect(asked.at(-1)).toBe(full.shards[i]!.n);
+    }
+    expect(wholeCalls).toBe(0);
+  });
+
+  it.skipIf(!hasMnist)("MNIST with a selective loader: maxShardBytes bounds the client's own rows, checked before they are copied", async () => {
+    const spec = { kind: "mnist", clients: 4, count: 300, labelsPerClient: 3, seed: 5 };
+    const full = await buildProblem(spec, digits);
+    const n0 = full.shards[0]!.n;
+    // labels 300 × 8 bytes, then n0 rows × (785 loaded + 786 with the bias) × 8 bytes
+    const exact = 300 * 8 + n0 * (785 + 786) * 8;
+    let rowsCalls = 0;
+    const loader: DigitsLoader = Object.assign((c: number, s: number) => digits(c, s), {
+      select: (c: number, s: number) => { const sel = mnistSelection({ count: c, seed: s }); return { labels: sel.labels, rows: (ix: readonly number[]) => { rowsCalls++; return sel.rows(ix); } }; },
+    });
+    await expect(buildClientProblem(spec, 0, { loadDigits: loader, maxShardBytes: exact - 1 }))
+      .rejects.toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringContaining(`${n0} digits, ${exact} bytes`) }));
+    expect(rowsCalls).toBe(0);
+    expect((await buildClientProblem(spec, 0, { loadDigits: loader, maxShardBytes: exact })).shard.n).toBe(n0);
+    // the whole-digits path would have needed all 300 digits twice over
+    expect(clientShardBytes(checkProblemSpec(spec))).toBe(300 * (785 + 786) * 8);
+    expect(exact).toBeLessThan(clientShardBytes(checkProblemSpec(spec)));
   });
 
   it("the allocation a spec implies is counted from the spec: 1000 clients × 100k rows cost one client 100k rows", () => {

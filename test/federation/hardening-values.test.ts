@@ -145,4 +145,11 @@ describe("config exposure", () => {
     expect(() => checkServeConfig({ session, tokens: ["same-token-16-chars", "same-token-16-chars"] })).toThrow(/its own token/);
     expect(checkServeConfig({ session, tokens: ["token-of-client-0", "token-of-client-1"] }).tokens).toHaveLength(2);
   });
+
+  it("reads roundEveryMs (a round cadence, integer ms ≥ 1) from a serve config and refuses 0 with E_CONFIG", () => {
+    const session = { algorithm: "sgd", config: { gamma: 0.1 }, problem: { kind: "logistic", clients: 2, seed: 1 }, seed: 1, rounds: 2 };
+    expect(checkServeConfig({ session, roundEveryMs: 1000 }).roundEveryMs).toBe(1000);
+    expect(checkServeConfig({ session }).roundEveryMs).toBeUndefined();
+    expect(() => checkServeConfig({ session, roundEveryMs: 0 })).toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringMatching(/roundEveryMs/) }));
+  });
 });

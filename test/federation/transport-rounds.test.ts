@@ -1,6 +1,6 @@
 // The round protocol over in-memory links: every invited client holds the server's model,
 // bits add up on both sides, late clients sit out and rewind, late joiners are caught up.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ready } from "../../src/kernel/index.js";
 import { Coordinator, type RoundReport } from "../../src/federation/transport/coordinator.js";
 import { linkPair } from "../../src/federation/transport/link.js";
@@ -17,6 +17,7 @@ interface SetupOptions {
   deadlineMs?: number;
   onRound?: (r: RoundReport) => void;
   gate?: (client: number, round: number) => Promise<void> | undefined;
+  roundEveryMs?: number;
 }
 
 function setup(cfg: ToyConfig, opts: SetupOptions = {}) {
@@ -25,7 +26,7 @@ function setup(cfg: ToyConfig, opts: SetupOptions = {}) {
   const logs: LogEvent[] = [];
   const coord = new Coordinator(server, {
     tokens: tokens(cfg.clients), deadlineMs: opts.deadlineMs ?? 30_000, maxFrameBytes: 1 << 20,
-    minClients: opts.minClients, log: (e) => logs.push(e),
+    minClients: opts.minClients, roundEveryMs: opts.roundEveryMs, log: (e) => logs.push(e),
     onRound: (r) => { reports.push(r); opts.onRound?.(r); },
   });
   const factory = toyFactory(new Map(), opts.gate);
@@ -133,6 +134,8 @@ describe("round protocol over in-memory links", () => {
     ["a fractional deadline (it travels as a u32 in every ROUND frame)", { deadlineMs: 1500.5 }, /deadlineMs/],
     ["a deadline past setTimeout's 2^31 − 1 ms (it would fire at once)", { deadlineMs: 2 ** 31 }, /deadlineMs/],
     ["a negative pace between rounds", { roundGapMs: -1 }, /roundGapMs/],
+    ["a zero round period", { roundEveryMs: 0 }, /roundEveryMs/],
+    ["both a gap after each round and a round period", { roundGapMs: 10, roundEveryMs: 1000 }, /exclude each other/],
     ["no bound on frame sizes", { maxFrameBytes: undefined }, /maxFrameBytes/],
   ])("refuses %s with E_CONFIG before any client joins", (_what, bad, message) => {
     const opts = { tokens: tokens(1), deadlineMs: 1000, maxFrameBytes: 1 << 20, ...bad } as ConstructorParameters<typeof Coordinator>[1];
@@ -140,3 +143,48 @@ describe("round protocol over in-memory links", () => {
   });
 });
 
+
+describe("roundEveryMs: a fixed cadence (on a fake clock)", () => {
+  afterEach(() => { vi.useRealTimers(); });
+
+  it("opens round k+1 one period after round k opened, or at once (late) if round k overran", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"] });
+    const cfg = { clients: 2, dim: 8, rounds: 4, seed: 9 };
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    // client 0 answers round 1 only when the test releases it: round 1 overruns its period
+    const { server, coord, reports, join } = setup(cfg, { roundEveryMs: 1000, deadlineMs: 10_000, gate: (c, r) => (c === 0 && r === 1 ? held : undefined) });
+    const opened: number[] = [];
+    const open = server.open.bind(server);
+    server.open = (round, candidates) => { opened.push(performance.now()); return open(round, candidates); };
+    const t0 = performance.now();
+    const ps = [0, 1].map(join);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(opened).toHaveLength(1); // round 0 opened at t0, both answered at once
+    expect(reports).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(opened).toHaveLength(1); // the period is counted from round 0's opening
+    await vi.advanceTimersByTimeAsync(1);
+    expect(opened).toHaveLength(2); // round 1 opens at t0 + 1000
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(reports).toHaveLength(1); // round 1 still waits for client 0
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(opened).toHaveLength(3); // round 1 closed at t0 + 2500, past its slot: round 2 at once
+    await vi.advanceTimersByTimeAsync(1000);
+    await coord.finished;
+    await Promise.all(ps.map((x) => x.end));
+    expect(opened.map((t) => t - t0)).toEqual([0, 1000, 2500, 3500]);
+    expect(reports.map((r) => r.late)).toEqual([false, true, false, false]);
+    expect(reports.map((r) => r.participants)).toEqual(Array(4).fill([0, 1]));
+  });
+
+  it("leaves reports without a late field when no cadence is set", async () => {
+    const cfg = { clients: 1, dim: 4, rounds: 2, seed: 3 };
+    const { coord, reports, join } = setup(cfg);
+    const p = join(0);
+    await coord.finished;
+    await p.end;
+    expect(reports.map((r) => "late" in r)).toEqual([false, false]);
+  });
+});

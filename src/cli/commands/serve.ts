@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { FedquantError } from "../../errors.js";
 import { ready } from "../../kernel/index.js";
-import { mnistDigits } from "../../data/mnist-node.js";
+import { mnistDigits, mnistSelection } from "../../data/mnist-node.js";
 import { createAlgorithmRoundDriver } from "../../federation/transport/algorithm-driver.js";
 import { checkServeConfig } from "../../federation/transport/serve-config.js";
 import { buildServeCheckpoint, type ServeCheckpoint } from "../../federation/transport/serve-checkpoint.js";
@@ -15,6 +15,7 @@ import { readServeCheckpoint } from "../../federation/transport/serve-checkpoint
 import { ServeStore } from "../../federation/transport/serve-store-node.js";
 import { serveFederation } from "../../federation/transport/server-node.js";
 import type { LogEvent } from "../../federation/transport/driver.js";
+import type { DigitsLoader } from "../../federation/transport/problem.js";
 import { progressBar } from "../progress.js";
 import { checkOutDir } from "../validate/out-dir.js";
 
@@ -42,7 +43,10 @@ function readPem(path: string, what: string): string {
 }
 
 /** The same digits in Node as the demo's asset holds in browsers. */
-export const nodeDigits = (count: number, seed: number) => mnistDigits({ count, seed });
+/** The `mnist` package's digits; `select` lets a joining client copy only its own rows (mnistSelection). */
+export const nodeDigits: DigitsLoader = Object.assign((count: number, seed: number) => mnistDigits({ count, seed }), {
+  select: (count: number, seed: number) => mnistSelection({ count, seed }),
+});
 
 export function registerServe(program: Command): void {
   program.command("serve")
@@ -98,7 +102,7 @@ export function registerServe(program: Command): void {
         tokens, host: cfg.host, port: cfg.port, deadlineMs: cfg.deadlineMs, maxFrameBytes: cfg.maxFrameBytes,
         minClients: cfg.minClients, quorum: cfg.quorum, startTimeoutMs: cfg.startTimeoutMs, log,
         handshakeMs: cfg.handshakeMs, maxPending: cfg.maxPending, maxPendingPerAddress: cfg.maxPendingPerAddress, heartbeatMs: cfg.heartbeatMs,
-        maxMissedRounds: cfg.maxMissedRounds, maxWrongTokens: cfg.maxWrongTokens, allowOrigins: cfg.allowOrigins, tls, roundGapMs: cfg.roundGapMs,
+        maxMissedRounds: cfg.maxMissedRounds, maxWrongTokens: cfg.maxWrongTokens, allowOrigins: cfg.allowOrigins, tls, roundGapMs: cfg.roundGapMs, roundEveryMs: cfg.roundEveryMs,
         resume: resumed?.coordinator,
         onRound: (r) => {
           // between rounds (after receive, before the next broadcast): what a restart needs
@@ -131,6 +135,10 @@ export function registerServe(program: Command): void {
         console.log(`finished ${done.reports.length} rounds: loss ${initialLoss?.toPrecision(6)} → ${last.outcome.loss?.toPrecision(6)}; ` +
           `payload bits up ${done.bitsUp}, down ${done.bitsDown} (used); not used: ${done.bitsUpRejected} up (late, refused or lost), ` +
           `${done.bitsDownUnused} down (to clients absent from their round); on the wire ${done.wireBytesUp} B up, ${done.wireBytesDown} B down`);
+        if (cfg.roundEveryMs !== undefined) {
+          const late = done.reports.filter((r) => r.late).length;
+          console.log(`cadence ${cfg.roundEveryMs} ms: ${done.reports.length - late} round(s) on time, ${late} late (closed after their period)`);
+        }
         if (paths) {
           writeFileSync(paths.reports, JSON.stringify({ session: driver.checked.spec, initialLoss, ...done }, null, 1));
           console.log(`reports written to ${paths.reports}`);

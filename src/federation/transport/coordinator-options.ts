@@ -36,6 +36,12 @@ export interface CoordinatorOptions {
   statusEveryMs?: number;
   /** Pause between one round's close and the next round's open (default 0; demos slow down to watch). */
   roundGapMs?: number;
+  /**
+   * Open a round every this many ms, counted from the previous round's opening (default: off;
+   * exclusive with roundGapMs). A round that takes longer opens the next at once and its report
+   * says `late: true` — a fixed cadence, not a gap after each round.
+   */
+  roundEveryMs?: number;
   log?: Logger;
   onRound?: (report: RoundReport) => void;
   /**
@@ -66,6 +72,8 @@ export function checkCoordinatorOptions(opts: CoordinatorOptions, rounds: number
   if (opts.maxFrameBytes === undefined) throw new FedquantError("E_CONFIG", "maxFrameBytes is required (the bound on untrusted frames)");
   ms("deadlineMs", opts.deadlineMs, 1);
   ms("roundGapMs", opts.roundGapMs, 0);
+  ms("roundEveryMs", opts.roundEveryMs, 1);
+  if (opts.roundEveryMs !== undefined && opts.roundGapMs) throw new FedquantError("E_CONFIG", `roundGapMs (${opts.roundGapMs}) and roundEveryMs (${opts.roundEveryMs}) exclude each other: a gap after each round, or a round every period`);
   ms("startTimeoutMs", opts.startTimeoutMs, 0);
   ms("handshakeMs", opts.handshakeMs, 1);
   pos("maxFrameBytes", opts.maxFrameBytes, 64);

@@ -35,6 +35,8 @@ export interface RoundReport {
   wireBytesDown: number;
   wireBytesUp: number;
   outcome: RoundOutcome;
+  /** With roundEveryMs: this round closed after its period had run out (the next opened at once, late). */
+  late?: boolean;
 }
 
 export interface SessionResult {

@@ -51,6 +51,8 @@ export class Coordinator {
   private startTimer?: ReturnType<typeof setTimeout>;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private gapTimer?: ReturnType<typeof setTimeout>;
+  /** When the current round opened (performance.now(), monotonic): roundEveryMs counts from it. */
+  private openedAt = 0;
   private statusTimer?: ReturnType<typeof setInterval>;
   private readonly reports: RoundReport[] = [];
   private resolveDone!: (r: SessionResult) => void;
@@ -231,6 +233,7 @@ export class Coordinator {
       return;
     }
     this.phase = "open";
+    this.openedAt = performance.now();
     clearTimeout(this.retryTimer);
     this.attempt++;
     let plan: RoundPlan;
@@ -328,6 +331,8 @@ export class Coordinator {
       wireBytesDown: bits.wireBytesDown, wireBytesUp: bits.wireBytesUp,
       outcome,
     };
+    const every = this.opts.roundEveryMs;
+    if (every !== undefined) report.late = performance.now() - this.openedAt > every;
     // sent a round and no answer while still connected: a stalled client costs every round a deadline
     const maxMissed = this.opts.maxMissedRounds ?? 3;
     const evict: Slot[] = [];
@@ -348,7 +353,9 @@ export class Coordinator {
     if (this.round >= this.driver.rounds) return this.finish();
     // a microtask, not a call: rounds without any invited client must not grow the stack
     const next = (): void => { if (this.phase === "between") this.openRound(); };
-    if (this.opts.roundGapMs) this.gapTimer = setTimeout(next, this.opts.roundGapMs);
+    // a fixed cadence: the next round opens one period after this one opened, at once if that passed
+    const wait = every === undefined ? this.opts.roundGapMs ?? 0 : this.openedAt + every - performance.now();
+    if (wait > 0) this.gapTimer = setTimeout(next, wait);
     else queueMicrotask(next);
   }
 

@@ -60,8 +60,20 @@ export interface Problem {
   readonly w0?: Float64Array;
 }
 
-/** The first `count` digits in the seeded order of data/mnist-node.ts's mnistDigits. */
-export type DigitsLoader = (count: number, seed: number) => Dataset | Promise<Dataset>;
+/**
+ * The first `count` digits in the seeded order of data/mnist-node.ts's mnistDigits. A loader may
+ * also offer `select`: the labels of those digits alone and a loader of given rows of them
+ * (mnistSelection), so a joining client splits by label first and copies only its own rows.
+ */
+export type DigitsLoader = ((count: number, seed: number) => Dataset | Promise<Dataset>) & {
+  select?: (count: number, seed: number) => DigitsSelection | Promise<DigitsSelection>;
+};
+export interface DigitsSelection {
+  /** labels[k]: the label of digit k */
+  labels: Float64Array;
+  /** digits indices[0], indices[1], … (784 pixels each), in that order */
+  rows(indices: readonly number[]): Dataset | Promise<Dataset>;
+}
 
 /** Stream tag for the label split, clear of data/streams.ts's generator tags (0x10 … 0x60). */
 const SPLIT_TAG = 0x100;
@@ -147,10 +159,14 @@ export const DEFAULT_MAX_SHARD_BYTES = 128 * 2 ** 20;
  * loader returns (784 pixels + label) plus its own rows with the bias column — at most all of
  * them (one label can be all a client holds, and label sizes are the data's, not the spec's).
  */
-export function clientShardBytes(s: ProblemSpec): number {
+export function clientShardBytes(s: ProblemSpec, selective = false): number {
   if (s.kind === "logistic") return s.perClient! * 3 * 8;
-  return s.count! * (785 + 786) * 8;
+  // with a selective loader: the labels now; the rows are checked once the split has named them
+  return selective ? s.count! * 8 : s.count! * (785 + 786) * 8;
 }
+
+/** What a client's own MNIST rows cost: copied from the loader (784 + label), then with the bias column (mnist only). */
+const rowsBytes = (s: ProblemSpec, n: number): number => n * (s.kind === "mnist" ? 785 + 786 : 785) * 8;
 
 /**
  * Client `client`'s shard alone, bit for bit the `shards[client]` of buildProblem: the logistic
@@ -165,7 +181,8 @@ export async function buildClientProblem(spec: unknown, client: number, opts: { 
     throw new FedquantError("E_PROTOCOL", `the server calls this client ${client}, but its problem has ${s.clients} clients`);
   }
   const max = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
-  const need = clientShardBytes(s);
+  const select = s.kind === "logistic" ? undefined : opts.loadDigits?.select;
+  const need = clientShardBytes(s, select !== undefined);
   if (need > max) {
     throw new FedquantError("E_CONFIG", `the server's problem needs ${need} bytes for this client's data, above this client's limit of ${max} bytes (maxShardBytes)`);
   }
@@ -175,19 +192,37 @@ export async function buildClientProblem(spec: unknown, client: number, opts: { 
   }
   if (!opts.loadDigits) throw new FedquantError("E_CONFIG", "an MNIST problem needs a digits loader (mnistDigits in Node, the demo's asset in browsers)");
   if (s.kind === "mnist-model" && !opts.buildModel) throw new FedquantError("E_CONFIG", `problem.model "${s.model}" needs a model builder (the browser demo has "cnn", through fedquant/tfjs)`);
-  const digits = await opts.loadDigits(s.count!, s.seed);
-  if (digits.n !== s.count || digits.p !== 784) throw new FedquantError("E_DATA", `the digits loader returned ${digits.n} × ${digits.p} digits, expected ${s.count} × 784`);
-  // the same split as buildProblem's (it reads labels only, so the bias column does not matter)
-  const rows = splitByLabelRows(digits, s.clients, s.labelsPerClient!, RandomStream.of(s.seed, "data", SPLIT_TAG, 0))[client]!;
+  const split = RandomStream.of(s.seed, "data", SPLIT_TAG, 0);
+  let rows: number[], own: () => Dataset | Promise<Dataset>;
+  if (select) {
+    // labels first (8 bytes a digit), then only this client's rows, their cost known exactly before they are copied
+    const sel = await select(s.count!, s.seed);
+    if (sel.labels.length !== s.count) throw new FedquantError("E_DATA", `the digits loader returned ${sel.labels.length} labels, expected ${s.count}`);
+    rows = splitByLabelRows({ n: s.count!, y: sel.labels }, s.clients, s.labelsPerClient!, split)[client]!;
+    if (need + rowsBytes(s, rows.length) > max) {
+      throw new FedquantError("E_CONFIG", `the server's problem gives this client ${rows.length} digits, ${need + rowsBytes(s, rows.length)} bytes with their labels, above this client's limit of ${max} bytes (maxShardBytes)`);
+    }
+    own = async () => {
+      const d = await sel.rows(rows);
+      if (d.n !== rows.length || d.p !== 784) throw new FedquantError("E_DATA", `the digits loader returned ${d.n} × ${d.p} digits, expected ${rows.length} × 784`);
+      return d;
+    };
+  } else {
+    const digits = await opts.loadDigits(s.count!, s.seed);
+    if (digits.n !== s.count || digits.p !== 784) throw new FedquantError("E_DATA", `the digits loader returned ${digits.n} × ${digits.p} digits, expected ${s.count} × 784`);
+    // the same split as buildProblem's (it reads labels only, so the bias column does not matter)
+    rows = splitByLabelRows(digits, s.clients, s.labelsPerClient!, split)[client]!;
+    own = () => materialize(digits, [rows])[0]!;
+  }
   if (rows.length === 0) throw new FedquantError("E_CONFIG", `MNIST client ${client} got no digits: use fewer clients or more digits`);
   if (s.kind === "mnist-model") {
     // raw pixels, as buildProblem's mnist-model shards
-    const shard = materialize(digits, [rows])[0]!;
+    const shard = await own();
     const { objective, w0 } = await opts.buildModel!(s.model, s.seed);
     if (w0.length !== objective.dim) throw new FedquantError("E_DIM", `model "${s.model}": w0 has ${w0.length} weights, its objective ${objective.dim}`);
     return { spec: s, objective, client, shard, dim: objective.dim, w0 };
   }
-  const shard = prependBias(materialize(digits, [rows])[0]!);
+  const shard = prependBias(await own());
   const objective = softmax({ p: shard.p, classes: 10, ridge: s.ridge });
   return { spec: s, objective, client, shard, dim: objective.dim };
 }

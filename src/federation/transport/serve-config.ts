@@ -40,13 +40,15 @@ export interface ServeConfig {
   absent?: "skip" | "repeat";
   /** pause between one round's close and the next round's open, ms (default 0) */
   roundGapMs?: number;
+  /** open a round every this many ms (a fixed cadence; an overrunning round opens the next at once, its report says late) */
+  roundEveryMs?: number;
 }
 
 /** Tokens are bearer secrets: at least this many characters (the generated ones have 24 hex digits, 96 bits). */
 export const MIN_TOKEN_CHARS = 16;
 
 const KEYS = new Set(["session", "host", "port", "deadlineMs", "maxFrameBytes", "minClients", "quorum", "startTimeoutMs", "tokens", "checkpointEvery",
-  "handshakeMs", "maxPending", "maxPendingPerAddress", "heartbeatMs", "maxMissedRounds", "maxWrongTokens", "allowOrigins", "maxNormRatio", "absent", "roundGapMs", "$comment"]);
+  "handshakeMs", "maxPending", "maxPendingPerAddress", "heartbeatMs", "maxMissedRounds", "maxWrongTokens", "allowOrigins", "maxNormRatio", "absent", "roundGapMs", "roundEveryMs", "$comment"]);
 
 function num(o: Record<string, unknown>, key: string, min: number, max: number, dflt?: number): number | undefined {
   const v = o[key];
@@ -104,6 +106,7 @@ export function checkServeConfig(x: unknown): ServeConfig {
     maxWrongTokens: num(o, "maxWrongTokens", 1, 1_000_000),
     maxNormRatio: num(o, "maxNormRatio", 0, 1e12),
     roundGapMs: num(o, "roundGapMs", 0, 3_600_000),
+    roundEveryMs: num(o, "roundEveryMs", 1, 3_600_000),
     allowOrigins: origins(o.allowOrigins),
   };
 }
