@@ -4,6 +4,7 @@
 // being the calling thread — and uplinks are gathered in the order of the downlinks, so the server
 // sees exactly what the one-thread loop would give it. Downlink and uplink buffers are moved
 // (transferred), not copied, where the caller no longer needs them.
+import { describeValue } from "../../describe.js";
 import type { ClientId, ClientState } from "../../algorithms/index.js";
 import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
@@ -15,7 +16,7 @@ import { acquireThread, fromWire, releaseThread, type PoolThread } from "./threa
 
 /** Checks a thread count (an integer ≥ 1). */
 export function checkThreads(t: unknown, what = "threads"): number {
-  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 1024) throw new FedquantError("E_CONFIG", `${what} must be an integer in [1, 1024], got ${String(t)}`);
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 1024) throw new FedquantError("E_CONFIG", `${what} must be an integer in [1, 1024], got ${describeValue(t)}`);
   return t;
 }
 
