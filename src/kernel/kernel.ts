@@ -4,7 +4,7 @@
 import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { RandomStream } from "../random/index.js";
-import { instantiateKernel, type Flavour, type KernelExports, type LoadOptions } from "./load.js";
+import { instantiateKernel, pickFlavour, type Flavour, type FlavourChoice, type KernelExports, type LoadOptions } from "./load.js";
 
 const PAGE = 65536;
 /** Kernels may read 8 bytes past an input (bit readers) and write whole 16-byte blocks. */
@@ -390,10 +390,11 @@ function checkWidth(width: number): void {
 let current: Kernel | null = null;
 let pending: Promise<Kernel> | null = null;
 
-// a wrong-typed option is named before any fetch (ready(3), ready({ source: "x.wasm" }))
+// a wrong-typed option is named before any fetch (ready(3), ready({ source: "x.wasm" })); a
+// wrong flavour is pickFlavour's E_CONFIG (it lists the accepted names)
 function checkLoadOptions(opts: unknown): asserts opts is LoadOptions {
   if (!isPlainObject(opts)) throw new FedquantError("E_CONFIG", `ready / loadKernel options must be an object { flavour?, source? }, got ${describeValue(opts)}`);
-  if (opts.flavour !== undefined && typeof opts.flavour !== "string") throw new FedquantError("E_CONFIG", `kernel flavour must be a string ("auto", "fastest", "simd", "scalar" or "relaxed"), got ${describeValue(opts.flavour)}`);
+  if (opts.flavour !== undefined) pickFlavour(opts.flavour as FlavourChoice);
   if (opts.source !== undefined && !isPlainObject(opts.source)) throw new FedquantError("E_CONFIG", `kernel source must be an object { simd?, scalar?, relaxed? } of URLs, paths or bytes, got ${describeValue(opts.source)}`);
 }
 
