@@ -162,7 +162,15 @@ describe("samplers", () => {
       expectTypeError(key, expected, accepted, (v) => federatedSampler(model, { ...ok, [key]: v } as never), required);
     }
   });
+  it("a model that is not a BayesModel, given to each sampler and to bayesModel", () => {
+    expectTypeError("model", /BayesModel/, [], (v) => federatedSampler(v as never, { algorithm: "qlsd++", stepSize: 0.01 }));
+    expectTypeError("model", /BayesModel/, [], (v) => sgld(v as never, { stepSize: 0.01, batchSize: 2 }));
+    expectTypeError("model", /BayesModel/, [], (v) => mala(v as never, { stepSize: 0.01 }));
+    expectTypeError("options", /object/, ["object"], (v) => anyArg(bayesModel)(v));
+  });
   it("sgld's and mala's parameters", () => {
+    expectTypeError("parameters", /object/, ["object"], (v) => anyArg(sgld)(model, v));
+    expectTypeError("parameters", /object/, ["object"], (v) => anyArg(mala)(model, v));
     expectTypeError("stepSize", NUM, ["number"], (v) => sgld(model, { stepSize: v as never, batchSize: 2 }));
     expectTypeError("batchSize", NUM, ["number"], (v) => sgld(model, { stepSize: 0.01, batchSize: v as never }));
     expectTypeError("stepSize", NUM, ["number"], (v) => mala(model, { stepSize: v as never }));

@@ -4,7 +4,7 @@ import { describeValue, isPlainObject } from "../describe.js";
 import { createCompressor } from "../compressors/registry.js";
 import type { Compressor } from "../compressors/compressor.js";
 import { FedquantError } from "../errors.js";
-import type { BayesModel } from "./model.js";
+import { checkModel, type BayesModel } from "./model.js";
 
 /**
  * lsd    full local gradients, uncompressed by default (Euler–Maruyama of the Langevin diffusion)
@@ -60,6 +60,7 @@ function cfg(message: string): never { throw new FedquantError("E_CONFIG", messa
 
 export function resolveParams(model: BayesModel, p: SamplerParams): ResolvedParams {
   if (!isPlainObject(p)) cfg(`sampler parameters must be an object, got ${describeValue(p)}`);
+  checkModel("sampler", model);
   const algorithm = p.algorithm;
   if (!SAMPLER_ALGORITHMS.includes(algorithm)) cfg(`unknown sampler algorithm "${String(algorithm)}": algorithm must be one of ${SAMPLER_ALGORITHMS.map((a) => `"${a}"`).join(", ")}, got ${describeValue(algorithm)}`);
   const b = model.clients.length, d = model.dim;
