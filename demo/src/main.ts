@@ -16,7 +16,7 @@ import { formatBits, formatCount, formatLoss, formatMs } from "./format.js";
 import { startJoin } from "./join-run.js";
 import { NO_DEADLINE_MS, startLocalRun, type LocalRun } from "./local-run.js";
 import type { WorkerStatus } from "./messages.js";
-import { runLabel, type RunData } from "./results.js";
+import { accuracyChartShown, runLabel, type RunData } from "./results.js";
 import { TEST_DIGITS } from "./settings.js";
 import { renderSummary, setupDownloads } from "./summary-view.js";
 
@@ -121,6 +121,11 @@ function renderWorker(i: number, w: WorkerStatus): void {
   if (w.message) { const m = document.createElement("div"); m.className = "error"; m.textContent = w.message; card.append(m); }
 }
 
+/** The accuracy chart stays while any run on the page has held-out digits (results.ts accuracyChartShown). */
+function showAccuracyChart(kinds: readonly string[]): void {
+  document.body.dataset.accuracy = accuracyChartShown(kinds) ? "shown" : "hidden";
+}
+
 const tableRuns = (): RunData[] => demo.runs.map((r) => r.data);
 const refreshSummary = (): void => renderSummary(tableRuns(), target);
 
@@ -138,6 +143,7 @@ async function start(): Promise<void> {
   try { read = readSettings(); } catch (e) { setState("failed", (e as Error).message); demo.error = (e as Error).message; return; }
   target = read.target;
   document.body.dataset.problem = read.session.problem.kind;
+  showAccuracyChart([...demo.runs.map((r) => r.session.problem.kind), read.session.problem.kind]);
   const deadlineNote = read.deadlineMs === undefined ? [] : [`deadline ${read.deadlineMs} ms: a client slower than that sits the round out, so the result depends on this machine's speed`];
   el("notes").textContent = [...read.notes, ...deadlineNote].join("; ");
   const n = read.session.problem.clients;
@@ -247,7 +253,7 @@ setupForm();
 setupDownloads(tableRuns, () => target);
 el("start").addEventListener("click", () => void start());
 el("stop").addEventListener("click", () => { current?.stop(); });
-el("clear").addEventListener("click", () => { if (demo.state !== "running") { charts.clear(); demo.runs = []; refreshSummary(); } });
+el("clear").addEventListener("click", () => { if (demo.state !== "running") { charts.clear(); demo.runs = []; showAccuracyChart([]); refreshSummary(); } });
 el("join-btn").addEventListener("click", join);
 const q = new URLSearchParams(location.search);
 if (q.has("join")) { input("join-url").value = q.get("join")!; input("join-token").value = q.get("token") ?? ""; join(); }

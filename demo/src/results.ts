@@ -156,20 +156,40 @@ export function summarize(runs: readonly RunData[], target?: number): { rows: Su
 
 // ---- downloads ------------------------------------------------------------------------------
 
-/** One CSV line per round of every run; the columns of the report's CSVs (src/report) where they overlap. */
+/**
+ * One CSV line per round of every run; the columns of the report's CSVs (src/report) where they
+ * overlap, then each client's information bits of the round (bits_up_client_i, bits_down_client_i,
+ * as the JSON's clientBitsUp / clientBitsDown) for i below the largest client count of the runs
+ * (empty where a run has fewer clients or did not record them).
+ */
 export function resultsCsv(runs: readonly RunData[]): string {
-  const head = ["run", "label", "round", "loss", "test_accuracy", "bits_up", "bits_down", "cum_bits_up", "cum_bits_down", "participants", "ms"];
+  const clients = Math.max(0, ...runs.map((r) => r.session.problem.clients), ...runs.flatMap((r) => r.rows.map((x) => Math.max(x.clientBitsUp?.length ?? 0, x.clientBitsDown?.length ?? 0))));
+  const ids = Array.from({ length: clients }, (_, c) => c);
+  const head = ["run", "label", "round", "loss", "test_accuracy", "bits_up", "bits_down", "cum_bits_up", "cum_bits_down", "participants", "ms",
+    ...ids.map((c) => `bits_up_client_${c}`), ...ids.map((c) => `bits_down_client_${c}`)];
   const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const perClient = (v: readonly number[] | undefined): (number | string)[] => ids.map((c) => v?.[c] ?? "");
   const lines = [head.join(",")];
   runs.forEach((r, i) => {
     let up = 0, down = 0;
-    lines.push([i, q(r.label), 0, r.initialLoss ?? "", r.initialAccuracy ?? "", 0, 0, 0, 0, "", 0].join(","));
+    // round 0 is w_0: nothing sent yet, so 0 bits for each of the run's clients
+    const zeros = Array.from({ length: r.session.problem.clients }, () => 0);
+    lines.push([i, q(r.label), 0, r.initialLoss ?? "", r.initialAccuracy ?? "", 0, 0, 0, 0, "", 0, ...perClient(zeros), ...perClient(zeros)].join(","));
     for (const x of r.rows) {
       up += x.bitsUp; down += x.bitsDown;
-      lines.push([i, q(r.label), x.round + 1, x.loss ?? "", x.accuracy ?? "", x.bitsUp, x.bitsDown, up, down, q(x.participants.join(" ")), Math.round(x.ms)].join(","));
+      lines.push([i, q(r.label), x.round + 1, x.loss ?? "", x.accuracy ?? "", x.bitsUp, x.bitsDown, up, down, q(x.participants.join(" ")), Math.round(x.ms),
+        ...perClient(x.clientBitsUp), ...perClient(x.clientBitsDown)].join(","));
     }
   });
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Show the test-accuracy chart? Hidden only when every run on the page (and the one starting) is
+ * the logistic toy, which has no held-out digits; a logistic run after MNIST runs keeps their curves visible.
+ */
+export function accuracyChartShown(problemKinds: readonly string[]): boolean {
+  return problemKinds.length === 0 || problemKinds.some((k) => k !== "logistic");
 }
 
 export function resultsJson(runs: readonly RunData[], target?: number): string {

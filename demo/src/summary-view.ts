@@ -3,6 +3,9 @@
 import { formatBits, formatLoss, formatMs } from "./format.js";
 import { resultsCsv, resultsJson, serveConfig, summarize, type RunData } from "./results.js";
 
+/** what `fedquant serve` needs for a CNN session (src/cli/cnn-model.ts TFJS_PACKAGES) */
+const TFJS_INSTALL = "npm install @tensorflow/tfjs-core @tensorflow/tfjs-layers @tensorflow/tfjs-backend-cpu";
+
 function download(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement("a");
@@ -39,10 +42,9 @@ export function renderSummary(runs: readonly RunData[], target: number | undefin
     `runs: final loss, payload bits (up + down) until the loss stays ≤ target ${ts.length ? ts.map((t) => formatLoss(t)).join(" / ") : "(none yet)"}` +
     `${target === undefined ? " (auto: the loosest final loss of the finished runs)" : ""}, ratio to SGD's bits on the same problem, wall time`;
   for (const id of ["dl-json", "dl-csv", "dl-serve"]) (document.getElementById(id) as HTMLButtonElement).disabled = runs.length === 0;
-  // `fedquant serve` (Node) has no TF.js model builder: a CNN session would fail there with E_CONFIG
+  // `fedquant serve` builds the CNN through fedquant/tfjs (src/cli/cnn-model.ts) when TF.js is installed
   const serve = document.getElementById("dl-serve") as HTMLButtonElement;
-  if (runs.at(-1)?.session.problem.kind === "mnist-model") { serve.disabled = true; serve.title = "fedquant serve cannot build the TF.js CNN in Node; the JSON/CSV hold this run's session"; }
-  else serve.title = "";
+  serve.title = runs.at(-1)?.session.problem.kind === "mnist-model" ? `a CNN session: fedquant serve needs ${TFJS_INSTALL}` : "";
 }
 
 export function setupDownloads(runs: () => readonly RunData[], target: () => number | undefined): void {

@@ -2,6 +2,7 @@
 // α_down = 1/(2(ω_down + 1)), s-quantization with s = 1 both ways as in E3). Every rejection is
 // an E_CONFIG that says which key, what was expected and what was found.
 import { createCompressor, type Compressor } from "../compressors/index.js";
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import type { AlgorithmConfig, CompressorChoice, CompressorRef, Participation, ResolvedConfig } from "./types.js";
 
@@ -19,6 +20,11 @@ export interface ConfigRules {
 }
 
 const UNIVERSAL = ["gamma", "participation", "aggregate"] as const;
+const KEY_TYPES: Record<string, string> = {
+  gamma: "a number", up: "a compressor name (a string) or {name, params} (an object)", down: "a compressor name (a string) or {name, params} (an object)",
+  alpha: "a number", alphaDown: "a number", beta: "a number", eta: "a number", participation: "a number or an object",
+  aggregate: "a string", serverMemory: "a string", memoryInit: "a string", broadcast: "a string",
+};
 export const IDENTITY: CompressorRef = { name: "identity", params: {} };
 export const QSGD1: CompressorRef = { name: "qsgd", params: { s: 1 } };
 /** The scaled sign (1 bit per coordinate), the error-feedback algorithms' default. */
@@ -28,11 +34,8 @@ function bad(algo: string, msg: string): never {
   throw new FedquantError("E_CONFIG", `${algo}: ${msg}`);
 }
 
-function show(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
-  try { return JSON.stringify(v); } catch { return typeof v; }
-}
+// the type first ("got string \"0.1\""), so a wrong-typed value reads as such
+const show = describeValue;
 
 function unitInterval(algo: string, key: string, v: unknown, openLeft: boolean): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v > 1 || v < 0 || (openLeft && v === 0)) {
@@ -45,12 +48,12 @@ function unitInterval(algo: string, key: string, v: unknown, openLeft: boolean):
 export function compressorRef(algo: string, key: string, choice: CompressorChoice): CompressorRef {
   let name: string, params: Record<string, unknown>;
   if (typeof choice === "string") { name = choice; params = {}; }
-  else if (choice !== null && typeof choice === "object" && typeof (choice as { name?: unknown }).name === "string") {
+  else if (isPlainObject(choice) && typeof (choice as { name?: unknown }).name === "string") {
     name = (choice as { name: string }).name;
     const p = (choice as { params?: unknown }).params;
-    if (p !== undefined && (p === null || typeof p !== "object")) bad(algo, `${key}.params must be an object, got ${show(p)}`);
+    if (p !== undefined && !isPlainObject(p)) bad(algo, `${key}.params must be an object, got ${show(p)}`);
     params = { ...(p as Record<string, unknown> | undefined) };
-  } else bad(algo, `${key} must be a compressor name, {name, params} or a Compressor, got ${show(choice)}`);
+  } else bad(algo, `${key} must be a compressor name (a string), {name, params} or a Compressor (an object), got ${show(choice)}`);
   let c: Compressor;
   try { c = createCompressor(name, params); } catch (e) {
     if (e instanceof FedquantError) bad(algo, `${key}: ${e.message.replace(/^E_CONFIG: /, "")}`);
@@ -66,8 +69,8 @@ export function instantiate(ref: CompressorRef): Compressor {
 function participation(algo: string, v: unknown): Participation {
   if (v === undefined) return { kind: "bernoulli", p: 1 };
   if (typeof v === "number") return { kind: "bernoulli", p: unitInterval(algo, "participation", v, true) };
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
+  if (isPlainObject(v)) {
+    const o = v;
     if (o.kind === "bernoulli") {
       const p = unitInterval(algo, "participation.p", o.p, true);
       if (o.redrawEmpty === undefined || o.redrawEmpty === false) return { kind: "bernoulli", p };
@@ -79,7 +82,7 @@ function participation(algo: string, v: unknown): Participation {
       return { kind: "fixed", m: o.m };
     }
   }
-  return bad(algo, `participation must be a probability p in (0, 1], {kind: "bernoulli", p, redrawEmpty?} or {kind: "fixed", m}, got ${show(v)}`);
+  return bad(algo, `participation must be a probability p in (0, 1] (a number), or an object {kind: "bernoulli", p, redrawEmpty?} or {kind: "fixed", m}, got ${show(v)}`);
 }
 
 /**
@@ -87,7 +90,7 @@ function participation(algo: string, v: unknown): Participation {
  * when not given: their defaults depend on ω(D), known once a party is built with w0.
  */
 export function resolveConfig(algo: string, cfg: AlgorithmConfig, rules: ConfigRules): ResolvedConfig {
-  if (cfg === null || typeof cfg !== "object") bad(algo, `config must be an object with at least gamma, got ${show(cfg)}`);
+  if (!isPlainObject(cfg)) bad(algo, `config must be an object with at least gamma, got ${show(cfg)}`);
   const allowed = new Set<string>([...UNIVERSAL, ...rules.keys]);
   for (const key of Object.keys(cfg)) {
     if ((cfg as unknown as Record<string, unknown>)[key] === undefined) continue;
@@ -96,6 +99,8 @@ export function resolveConfig(algo: string, cfg: AlgorithmConfig, rules: ConfigR
       bad(algo, `does not take "${key}"${hint ? ` (${hint})` : ""}; it takes ${[...allowed].join(", ")}`);
     }
   }
+  // a null is not "the default": name the type each key takes
+  for (const [key, v] of Object.entries(cfg)) if (v === null) bad(algo, `${key} must be ${KEY_TYPES[key] ?? "set or left out"}, got null`);
   const g = cfg.gamma;
   if (typeof g !== "number" || !Number.isFinite(g) || g <= 0) bad(algo, `gamma (the step size) must be a finite number > 0, got ${show(g)}`);
   const aggregate = cfg.aggregate ?? "mean";

@@ -1,6 +1,7 @@
 // Algorithms by name: createAlgorithm("artemis", { gamma, up, down, alpha, participation }).
 // Wire ids are stable (envelope header); never reuse one. Any registered compressor can be
 // named in any algorithm's up / down ("any algorithm with any compressor", spec/optimization.md).
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { artemis } from "./artemis.js";
 import { artemisEf } from "./artemis-ef.js";
@@ -42,9 +43,10 @@ export function algorithmNames(): string[] { return [...registry.keys()]; }
 export function algorithmSummary(name: string): string { return registry.get(name)?.spec.summary ?? ""; }
 
 export function createAlgorithm(name: string, config: AlgorithmConfig): Algorithm {
+  if (typeof name !== "string") throw new FedquantError("E_CONFIG", `unknown algorithm "${String(name)}": the algorithm name must be a string, got ${describeValue(name)}; known: ${algorithmNames().join(", ")}`);
   const e = registry.get(name);
-  if (!e) throw new FedquantError("E_CONFIG", `unknown algorithm "${String(name)}"; known: ${algorithmNames().join(", ")}`);
-  if (config === null || typeof config !== "object") throw new FedquantError("E_CONFIG", `${name}: config must be an object with at least gamma, got ${String(config)}`);
+  if (!e) throw new FedquantError("E_CONFIG", `unknown algorithm "${name}"; known: ${algorithmNames().join(", ")}`);
+  if (!isPlainObject(config)) throw new FedquantError("E_CONFIG", `${name}: config must be an object with at least gamma, got ${describeValue(config)}`);
   const merged = { ...e.preset, ...config } as AlgorithmConfig;
   return new AlgorithmImpl(name, e.spec, resolveConfig(name, merged, e.spec.rules));
 }
@@ -64,10 +66,10 @@ export function algorithmFromState(state: ServerState | ClientState): Algorithm 
 function clientList(clients: number | readonly ClientId[]): ClientId[] {
   let ids: ClientId[];
   if (typeof clients === "number") {
-    if (!Number.isInteger(clients) || clients < 1 || clients > 0xfffffe) throw new FedquantError("E_CONFIG", `clients must be a count in [1, 16777214] or a list of ids, got ${clients}`);
+    if (!Number.isInteger(clients) || clients < 1 || clients > 0xfffffe) throw new FedquantError("E_CONFIG", `clients must be a count in [1, 16777214] or a list of ids, got ${describeValue(clients)}`);
     ids = Array.from({ length: clients }, (_, i) => i);
   } else if (Array.isArray(clients)) ids = [...clients];
-  else throw new FedquantError("E_CONFIG", "clients must be a count or a list of client ids");
+  else throw new FedquantError("E_CONFIG", `clients must be a count (a number) or a list of client ids (an array), got ${describeValue(clients)}`);
   if (ids.length === 0) throw new FedquantError("E_CONFIG", "a server needs at least one client");
   for (const id of ids) checkClientId(id);
   ids.sort((a, b) => a - b);
@@ -76,7 +78,7 @@ function clientList(clients: number | readonly ClientId[]): ClientId[] {
 }
 
 function checkClientId(id: unknown): asserts id is ClientId {
-  if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 0xfffffe) throw new FedquantError("E_CONFIG", `a client id must be an integer in [0, 16777214], got ${String(id)}`);
+  if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 0xfffffe) throw new FedquantError("E_CONFIG", `a client id must be an integer in [0, 16777214], got ${describeValue(id)}`);
 }
 
 function checkHeader(state: ServerState | ClientState, format: string, name: string): void {
@@ -101,14 +103,14 @@ class AlgorithmImpl implements Algorithm {
   }
 
   createServer(o: ServerOptions): AlgorithmServer {
-    if (o === null || typeof o !== "object") throw new FedquantError("E_CONFIG", "createServer needs { w0, clients, seed }");
+    if (!isPlainObject(o)) throw new FedquantError("E_CONFIG", `createServer options must be an object { w0, clients, seed }, got ${describeValue(o)}`);
     const w0 = initialModel(o.w0);
     const ctx = new PartyContext(this.core, w0.length, toSeed(o.seed));
     return new this.spec.Server(ctx, { w0, clients: clientList(o.clients), hooks: o.hooks ?? {} });
   }
 
   createClient(o: ClientOptions): AlgorithmClient {
-    if (o === null || typeof o !== "object") throw new FedquantError("E_CONFIG", "createClient needs { id, w0, seed }");
+    if (!isPlainObject(o)) throw new FedquantError("E_CONFIG", `createClient options must be an object { id, w0, seed }, got ${describeValue(o)}`);
     checkClientId(o.id);
     const w0 = initialModel(o.w0);
     const ctx = new PartyContext(this.core, w0.length, toSeed(o.seed));

@@ -3,6 +3,7 @@
 // Several vectors of one (round, party) share a stream id and are told apart by where their
 // block counter starts: slot s starts at s·2^40 (a vector never needs 2^40 blocks), and a
 // private downlink to client c lives in c's stream from 2^52 on, out of reach of c's uplinks.
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { RandomStream, SERVER, splitSeed } from "../random/index.js";
 import type { ClientId, Seed } from "./types.js";
@@ -47,10 +48,10 @@ export function toSeed(seed: Seed): bigint {
   let s: bigint;
   if (typeof seed === "bigint") s = seed;
   else if (typeof seed === "number") {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new FedquantError("E_CONFIG", `seed must be a non-negative safe integer, a bigint or a decimal string, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new FedquantError("E_CONFIG", `seed must be a non-negative safe integer, a bigint or a decimal string, got ${describeValue(seed)}`);
     s = BigInt(seed);
   } else if (typeof seed === "string" && /^[0-9]{1,20}$/.test(seed)) s = BigInt(seed);
-  else throw new FedquantError("E_CONFIG", `seed must be a non-negative safe integer, a bigint or a decimal string, got ${String(seed)}`);
+  else throw new FedquantError("E_CONFIG", `seed must be a non-negative safe integer, a bigint or a decimal string, got ${describeValue(seed)}`);
   try { splitSeed(s); } catch {
     throw new FedquantError("E_CONFIG", `seed must be in [0, 2^64), got ${s}`);
   }

@@ -1,12 +1,13 @@
 // Float64 vector helpers of the algorithms (model state is f64; only what is sent becomes f32),
 // and exact base64 of float64 bytes for JSON checkpoints (pure TS: runs in browsers too).
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import type { ClientId } from "./types.js";
 
 /** A finite Float64Array copy of an initial model. */
 export function initialModel(w0: ArrayLike<number>, what = "w0"): Float64Array {
   if (w0 === null || typeof w0 !== "object" || typeof (w0 as ArrayLike<number>).length !== "number") {
-    throw new FedquantError("E_INPUT", `${what} must be an array of numbers`);
+    throw new FedquantError("E_INPUT", `${what} must be an array of numbers, got ${describeValue(w0)}`);
   }
   if (w0.length < 1) throw new FedquantError("E_DIM", `${what} is empty: the model needs at least one coordinate`);
   const w = Float64Array.from(w0);

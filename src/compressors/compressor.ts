@@ -1,6 +1,7 @@
 // The compressor contract (spec/compressors.md): encode a vector into real wire bytes,
 // decode untrusted bytes back, with exact bit accounting. Subclasses implement only the
 // payload; the frame, parameter checks and shared-randomness bookkeeping live here.
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import { RandomStream } from "../random/index.js";
@@ -69,7 +70,7 @@ export abstract class BaseCompressor implements Compressor {
   protected checkDim(_dim: number): void {}
 
   encode(x: Float32Array, rng: RandomStream): Uint8Array {
-    if (!(x instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.encode needs a Float32Array, got ${describe(x)}`);
+    if (!(x instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.encode needs a Float32Array, got ${describeValue(x)}`);
     if (x.length < 1 || x.length > MAX_DIM) throw new FedquantError("E_DIM", `${this.name}.encode: dimension ${x.length} outside 1..${MAX_DIM}`);
     if (!(rng instanceof RandomStream)) throw new FedquantError("E_CONFIG", `${this.name}.encode needs a RandomStream`);
     this.checkDim(x.length);
@@ -96,7 +97,7 @@ export abstract class BaseCompressor implements Compressor {
    * already hold part of it: the fused decoders stream windows of values straight into it.
    */
   decodeInto(msg: Uint8Array, out: Float32Array, rng?: RandomStream): Float32Array {
-    if (!(out instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.decodeInto needs a Float32Array, got ${describe(out)}`);
+    if (!(out instanceof Float32Array)) throw new FedquantError("E_INPUT", `${this.name}.decodeInto needs a Float32Array, got ${describeValue(out)}`);
     return this.decodeTo(msg, out.length, rng, out);
   }
 
@@ -165,14 +166,10 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function describe(x: unknown): string {
-  return x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
-}
-
 /** Validation helpers for compressor parameters. */
 export function intParam(name: string, comp: string, v: unknown, min: number, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new FedquantError("E_CONFIG", `${comp}: ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    throw new FedquantError("E_CONFIG", `${comp}: ${name} must be an integer in [${min}, ${max}], got ${describeValue(v)}`);
   }
   return v;
 }

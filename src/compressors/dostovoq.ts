@@ -4,6 +4,7 @@
 // can be plugged in); the receiver decodes and multiplies by ‖g‖/√D.
 // Wire: header parameters = quantizer id (u8) + the quantizer's parameters; payload = ‖g‖ as
 // float32, then (if ‖g‖ > 0) the quantizer's frame (stovoq-buckets.ts). Bits: 32 + 32·floats + nb·codeBits.
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
@@ -32,7 +33,7 @@ export class Dostovoq extends BaseCompressor {
     if (q === "stovoq") this.quantizer = new StovoqQuantizer(p as StovoqParams, "dostovoq");
     else if (q === "hsq") this.quantizer = new HsqQuantizer(p as HsqParams, "dostovoq");
     else if (typeof q === "object" && q !== null && typeof (q as BucketQuantizer).encode === "function") this.quantizer = q as BucketQuantizer;
-    else throw new FedquantError("E_CONFIG", `dostovoq: quantizer must be "stovoq", "hsq" or a BucketQuantizer, got ${String(q)}`);
+    else throw new FedquantError("E_CONFIG", `dostovoq: quantizer must be "stovoq" or "hsq" (a string) or a BucketQuantizer, got ${describeValue(q)}`);
     if (this.quantizer.id < 0 || this.quantizer.id > 255) throw new FedquantError("E_CONFIG", `dostovoq: quantizer id must be a u8, got ${this.quantizer.id}`);
     this.params = { quantizer: this.quantizer.kind, ...this.quantizer.params };
     this.unbiased = this.quantizer.unbiased;

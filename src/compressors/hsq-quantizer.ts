@@ -10,6 +10,7 @@
 // Randomness per message: the codebook blocks, then (span) two uniforms per bucket. With
 // sharedCodebook = k ≥ 1 (Dai et al.'s setting: one fixed codebook for all workers and rounds) the
 // codebook is RandomStream.of(k, "codebook") instead, and the message's stream starts at the uniforms.
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { CB_UNIT, CB_ZERO_BIAS } from "../kernel/kernel.js";
 import { kernel } from "../kernel/index.js";
@@ -47,7 +48,7 @@ export class HsqQuantizer implements BucketQuantizer {
 
   constructor(p: HsqParams = {}, label = "hsq") {
     const variant = p.variant ?? "greedy";
-    if (!VARIANTS.includes(variant)) throw new FedquantError("E_CONFIG", `${label}: variant must be "greedy" or "span", got ${String(variant)}`);
+    if (!VARIANTS.includes(variant)) throw new FedquantError("E_CONFIG", `${label}: variant must be "greedy" or "span", got ${describeValue(variant)}`);
     const d = intParam("d", label, p.d ?? 16, 1, 256);
     const codebookBits = intParam("codebookBits", label, p.codebookBits ?? 10, 1, 20);
     const scalarBits = intParam("scalarBits", label, p.scalarBits ?? 6, variant === "span" ? 2 : 1, 16);

@@ -5,6 +5,7 @@
 // norm "linf" scales by max|v_i| instead of ‖v‖₂ (a variant: the Artemis/MCM papers'
 // Definition 1 and their authors' convex experiments scale by ‖v‖₂): still unbiased, with ω = min(B/(4s²), √B/s) since each coordinate's variance
 // (M/s)² θ(1−θ) is at most both (M/s)²/4 and (M/s)|v_i|.
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { kernel, qsgdDecodeBytes, qsgdEncodeAt, type QsgdShape } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
@@ -34,9 +35,9 @@ export class Qsgd extends BaseCompressor {
     const s = intParam("s", "qsgd", p.s ?? 1, 1, 2 ** 24);
     const bucket = intParam("bucket", "qsgd", p.bucket ?? 0, 0, 2 ** 28);
     const coding = p.coding ?? "fixed";
-    if (coding !== "fixed" && coding !== "elias") throw new FedquantError("E_CONFIG", `qsgd: coding must be "fixed" or "elias", got ${String(coding)}`);
+    if (coding !== "fixed" && coding !== "elias") throw new FedquantError("E_CONFIG", `qsgd: coding must be "fixed" or "elias", got ${describeValue(coding)}`);
     const norm = p.norm ?? "l2";
-    if (norm !== "l2" && norm !== "linf") throw new FedquantError("E_CONFIG", `qsgd: norm must be "l2" or "linf", got ${String(norm)}`);
+    if (norm !== "l2" && norm !== "linf") throw new FedquantError("E_CONFIG", `qsgd: norm must be "l2" or "linf", got ${describeValue(norm)}`);
     this.params = { s, bucket, coding, norm };
     this.levelBits = Math.ceil(Math.log2(s + 1)) + 1;
   }

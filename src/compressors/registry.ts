@@ -1,4 +1,5 @@
 // Compressors by name: createCompressor("qsgd", { s: 4 }). Wire ids are stable; never reuse one.
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import type { Compressor } from "./compressor.js";
 import { CrossPolytope } from "./crosspolytope.js";
@@ -27,10 +28,16 @@ export function registerCompressor(name: string, id: number, factory: Compressor
 }
 
 export function createCompressor(name: string, params: CompressorParams = {}): Compressor {
+  const known = [...registry.keys()].join(", ");
+  if (typeof name !== "string") throw new FedquantError("E_CONFIG", `unknown compressor "${String(name)}": the compressor name must be a string, got ${describeValue(name)}; known: ${known}`);
   const e = registry.get(name);
-  if (!e) throw new FedquantError("E_CONFIG", `unknown compressor "${name}"; known: ${[...registry.keys()].join(", ")}`);
-  if (params === null || typeof params !== "object") throw new FedquantError("E_CONFIG", `${name}: parameters must be an object`);
+  if (!e) throw new FedquantError("E_CONFIG", `unknown compressor "${name}"; known: ${known}`);
+  if (!isPlainObject(params)) throw new FedquantError("E_CONFIG", `${name}: parameters must be an object, got ${describeValue(params)}`);
   const c = e.factory(params);
+  // a null is not "the default": say which type the parameter takes (its default's)
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null && k in c.params) throw new FedquantError("E_CONFIG", `${name}: ${k} must be a ${typeof c.params[k]}, got null`);
+  }
   // a misspelt parameter must not silently fall back to its default
   const unknown = Object.keys(params).filter((k) => !(k in c.params));
   if (unknown.length > 0) {

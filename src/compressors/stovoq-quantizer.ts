@@ -10,6 +10,7 @@
 // grid step Δ = max_b ρ_b/(P − 1) (rounded up in f32) is sent once per message; with
 // radiusGrid "minmax" (issue #11) the grid is lo, lo + Δ, …, lo + (P−1)Δ with lo = min_b ρ_b and
 // Δ = (max_b ρ_b − lo)/(P − 1), both sent (one more float32 per message; parameter byte 9 = 1).
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import type { RandomStream } from "../random/index.js";
@@ -52,16 +53,16 @@ export class StovoqQuantizer implements BucketQuantizer {
 
   constructor(p: StovoqParams = {}, label = "stovoq") {
     const variant = p.variant ?? "quantized";
-    if (!VARIANTS.includes(variant)) throw new FedquantError("E_CONFIG", `${label}: variant must be one of ${VARIANTS.join(", ")}, got ${String(variant)}`);
+    if (!VARIANTS.includes(variant)) throw new FedquantError("E_CONFIG", `${label}: variant must be one of ${VARIANTS.join(", ")}, got ${describeValue(variant)}`);
     const d = intParam("d", label, p.d ?? 16, variant === "grvq" ? 1 : 2, 256);
     const codebookBits = intParam("codebookBits", label, p.codebookBits ?? 13, 1, 20);
     const radiusBits = intParam("radiusBits", label, p.radiusBits ?? 3, 1, 12);
     const alpha = p.alpha ?? 1;
     if (typeof alpha !== "number" || !(alpha > 0) || !Number.isFinite(Math.fround(alpha)) || Math.fround(alpha) === 0) {
-      throw new FedquantError("E_CONFIG", `${label}: alpha must be a positive finite float32, got ${String(alpha)}`);
+      throw new FedquantError("E_CONFIG", `${label}: alpha must be a positive finite float32 number, got ${describeValue(alpha)}`);
     }
     const radiusGrid = p.radiusGrid ?? "zero";
-    if (radiusGrid !== "zero" && radiusGrid !== "minmax") throw new FedquantError("E_CONFIG", `${label}: radiusGrid must be "zero" or "minmax", got ${String(radiusGrid)}`);
+    if (radiusGrid !== "zero" && radiusGrid !== "minmax") throw new FedquantError("E_CONFIG", `${label}: radiusGrid must be "zero" or "minmax", got ${describeValue(radiusGrid)}`);
     this.params = { d, codebookBits, radiusBits, alpha: Math.fround(alpha), variant, radiusGrid };
     this.lo = radiusGrid === "minmax" && variant === "quantized";
     this.d = d; this.B = codebookBits; this.M = 2 ** codebookBits; this.alpha = Math.fround(alpha);

@@ -5,6 +5,7 @@
 //   perm = 0..n−1; for j = 0..b−1: t = j + U(n − j); swap perm[j], perm[t]; row j = perm[j]
 // where U(m) takes the stream's 32-bit words in order (4 per Philox block, all used) and rejects
 // w ≥ ⌊2^32/m⌋·m, returning w mod m. The swaps are undone afterwards: O(b) per draw, not O(n).
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import type { GradientOracle } from "../algorithms/index.js";
 import { kernel } from "../kernel/index.js";
@@ -15,7 +16,7 @@ export type BatchSize = number | "full";
 
 export function checkBatchSize(b: unknown): BatchSize {
   if (b === undefined || b === "full") return "full";
-  if (typeof b !== "number" || !Number.isInteger(b) || b < 1) throw new FedquantError("E_CONFIG", `batchSize must be an integer ≥ 1 or "full", got ${String(b)}`);
+  if (typeof b !== "number" || !Number.isInteger(b) || b < 1) throw new FedquantError("E_CONFIG", `batchSize must be an integer ≥ 1 or "full", got ${describeValue(b)}`);
   return b;
 }
 

@@ -2,6 +2,7 @@
 // server driving the algorithms' state machines through real encoded envelopes, with every random
 // choice on seeded Philox streams — the same config and seed give the same trajectory bit for
 // bit. Bits are counted from the envelopes that travel (docs/algorithms.md "Bits").
+import { describeValue, isPlainObject } from "../describe.js";
 import { createAlgorithm, envelopeBits, toSeed } from "../algorithms/index.js";
 import type { Algorithm, AlgorithmClient, AlgorithmConfig, AlgorithmServer, ClientHooks, ClientId, GradientOracle, ParticipationSpec, ResolvedConfig, Seed, ServerHooks } from "../algorithms/index.js";
 import { FedquantError } from "../errors.js";
@@ -93,7 +94,7 @@ function resolveAlgorithm(o: SimulationOptions): Algorithm {
     return createAlgorithm(o.algorithm, cfg);
   }
   if (o.algorithm === null || typeof o.algorithm !== "object" || typeof o.algorithm.createServer !== "function") {
-    throw new FedquantError("E_CONFIG", "simulate: algorithm must be a registered name or an Algorithm from createAlgorithm");
+    throw new FedquantError("E_CONFIG", `simulate: algorithm must be a registered name (a string) or an Algorithm from createAlgorithm, got ${describeValue(o.algorithm)}`);
   }
   if (o.gamma !== undefined || o.config !== undefined || o.participation !== undefined) {
     throw new FedquantError("E_CONFIG", "simulate: gamma, config and participation belong to createAlgorithm when an Algorithm is passed");
@@ -113,14 +114,14 @@ interface Setup {
 }
 
 function setup(o: SimulationOptions): Setup {
-  if (o === null || typeof o !== "object") throw new FedquantError("E_CONFIG", "simulate needs an options object");
+  if (!isPlainObject(o)) throw new FedquantError("E_CONFIG", `simulate: options must be an object, got ${describeValue(o)}`);
   const algo = resolveAlgorithm(o);
   const { objective, workers } = o;
-  if (!objective || typeof objective.grad !== "function") throw new FedquantError("E_CONFIG", "simulate: objective must be an Objective (src/models)");
-  if (!Array.isArray(workers) || workers.length === 0) throw new FedquantError("E_CONFIG", "simulate: workers must be a non-empty array of datasets");
-  if (!Number.isInteger(o.iterations) || o.iterations < 0) throw new FedquantError("E_CONFIG", `simulate: iterations must be an integer ≥ 0, got ${o.iterations}`);
-  const evalEvery = o.evalEvery ?? defaultEvalEvery(o.iterations);
-  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new FedquantError("E_CONFIG", `simulate: evalEvery must be an integer ≥ 1, got ${evalEvery}`);
+  if (!isPlainObject(objective) || typeof objective.grad !== "function") throw new FedquantError("E_CONFIG", `simulate: objective must be an Objective (src/models), got ${describeValue(objective)}`);
+  if (!Array.isArray(workers) || workers.length === 0) throw new FedquantError("E_CONFIG", `simulate: workers must be a non-empty array of datasets, got ${describeValue(workers)}`);
+  if (!Number.isInteger(o.iterations) || o.iterations < 0) throw new FedquantError("E_CONFIG", `simulate: iterations must be an integer ≥ 0, got ${describeValue(o.iterations)}`);
+  const evalEvery = o.evalEvery === undefined ? defaultEvalEvery(o.iterations) : o.evalEvery;
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new FedquantError("E_CONFIG", `simulate: evalEvery must be an integer ≥ 1, got ${describeValue(evalEvery)}`);
   const batch = checkBatchSize(o.batchSize);
   const seed = toSeed(o.seed);
   const w0 = o.w0 ?? new Float64Array(objective.dim);
@@ -133,7 +134,7 @@ function setup(o: SimulationOptions): Setup {
   }
   if (fStar !== undefined && !Number.isFinite(fStar)) throw new FedquantError("E_CONFIG", `simulate: fStar must be finite, got ${fStar}`);
 
-  const threads = checkThreads(o.threads ?? 1, "simulate: threads");
+  const threads = checkThreads(o.threads === undefined ? 1 : o.threads, "simulate: threads");
   const server = algo.createServer({ w0, clients: workers.length, seed, hooks: o.serverHooks });
   return { o, algo, seed, w0, batch, fStar, evalEvery, threads, server };
 }

@@ -1,9 +1,10 @@
 // The one owner of wasm pointers: a scratch arena over linear memory and typed wrappers of
 // every kernel export. Inputs are copied in through fresh typed-array views (views are made
 // per call, so memory.grow never leaves a stale one), outputs are copied out.
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
-import type { RandomStream } from "../random/index.js";
-import { instantiateKernel, type Flavour, type KernelExports, type LoadOptions } from "./load.js";
+import { RandomStream } from "../random/index.js";
+import { instantiateKernel, pickFlavour, type Flavour, type FlavourChoice, type KernelExports, type LoadOptions } from "./load.js";
 
 const PAGE = 65536;
 /** Kernels may read 8 bytes past an input (bit readers) and write whole 16-byte blocks. */
@@ -106,6 +107,8 @@ export class Kernel {
   // through a window of WINDOW values (a multiple of 4: window w starts at block c + w/4, so the
   // values are those of one long fill) — linear memory O(window), not O(n)
   private fill(which: "fillUniform" | "fillNormal", rng: RandomStream, out: Float32Array): Float32Array {
+    if (!(rng instanceof RandomStream)) throw new FedquantError("E_CONFIG", `${which}: rng must be a RandomStream, got ${describeValue(rng)}`);
+    if (!(out instanceof Float32Array)) throw new FedquantError("E_INPUT", `${which}: out must be a Float32Array, got ${describeValue(out)}`);
     const n = out.length;
     const c = rng.take(Math.ceil(n / 4));
     return this.scope(() => {
@@ -387,14 +390,24 @@ function checkWidth(width: number): void {
 let current: Kernel | null = null;
 let pending: Promise<Kernel> | null = null;
 
+// a wrong-typed option is named before any fetch (ready(3), ready({ source: "x.wasm" })); a
+// wrong flavour is pickFlavour's E_CONFIG (it lists the accepted names)
+function checkLoadOptions(opts: unknown): asserts opts is LoadOptions {
+  if (!isPlainObject(opts)) throw new FedquantError("E_CONFIG", `ready / loadKernel options must be an object { flavour?, source? }, got ${describeValue(opts)}`);
+  if (opts.flavour !== undefined) pickFlavour(opts.flavour as FlavourChoice);
+  if (opts.source !== undefined && !isPlainObject(opts.source)) throw new FedquantError("E_CONFIG", `kernel source must be an object { simd?, scalar?, relaxed? } of URLs, paths or bytes, got ${describeValue(opts.source)}`);
+}
+
 /** Load a kernel instance (independent memory), e.g. to test both flavours side by side. */
 export async function loadKernel(opts: LoadOptions = {}): Promise<Kernel> {
+  checkLoadOptions(opts);
   const { exports, flavour } = await instantiateKernel(opts);
   return new Kernel(exports, flavour);
 }
 
 /** Load the default kernel once; `await ready()` before using compressors. */
 export function ready(opts: LoadOptions = {}): Promise<Kernel> {
+  try { checkLoadOptions(opts); } catch (e) { return Promise.reject(e); }
   if (opts.flavour !== undefined || opts.source) {
     return loadKernel(opts).then((k) => (current = k));
   }

@@ -1,6 +1,7 @@
 // Finds, fetches and instantiates the kernel wasm (SIMD when the engine validates it, else
 // scalar; the relaxed-SIMD build only on request, where the engine validates it). Not @assemblyscript/loader: it is deprecated upstream since AS 0.20, and with
 // `--runtime stub` and pointer-only exports we need nothing from it but instantiate().
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 
 /** "relaxed" = the SIMD build whose Voronoi search uses f32x4.relaxed_madd (opt-in, never "auto"). */
@@ -124,7 +125,7 @@ export function relaxedSimdSupported(): boolean {
 /** The build a choice resolves to on this engine; an unknown choice is E_CONFIG. */
 export function pickFlavour(want: FlavourChoice): Flavour {
   if (typeof want !== "string" || !CHOICES.includes(want)) {
-    throw new FedquantError("E_CONFIG", `kernel flavour must be one of ${CHOICES.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(want)}`);
+    throw new FedquantError("E_CONFIG", `kernel flavour must be one of ${CHOICES.map((c) => `"${c}"`).join(", ")}, got ${describeValue(want)}`);
   }
   if (want === "fastest" && relaxedSimdSupported()) return "relaxed";
   if (want === "auto" || want === "fastest") return simdSupported() ? "simd" : "scalar";

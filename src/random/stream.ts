@@ -1,6 +1,7 @@
 // RandomStream: a position in one Philox stream (spec/random.md "Streams"). The key is the
 // 64-bit seed, the counter's high half is the 64-bit stream id, the low half the block index.
 // Every draw advances the block index, so a stream never repeats a number.
+import { describeValue } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { philoxWords, u32PairToUniform53, u32ToUniform, wordsToNormals } from "./philox.js";
 
@@ -24,8 +25,11 @@ export type PurposeName = keyof typeof Purpose;
  * worker 0xFFFFFF is "the server"; round is an unsigned 32-bit step counter.
  */
 export function streamId(purpose: PurposeName, round: number, worker: number): [number, number] {
-  if (!Number.isInteger(round) || round < 0 || round > 0xffffffff) throw new FedquantError("E_CONFIG", `stream round must be a uint32, got ${round}`);
-  if (!Number.isInteger(worker) || worker < 0 || worker > 0xffffff) throw new FedquantError("E_CONFIG", `stream worker must be an integer in [0, 2^24), got ${worker}`);
+  if (!Number.isInteger(round) || round < 0 || round > 0xffffffff) throw new FedquantError("E_CONFIG", `stream round must be a uint32 (an integer), got ${describeValue(round)}`);
+  if (!Number.isInteger(worker) || worker < 0 || worker > 0xffffff) throw new FedquantError("E_CONFIG", `stream worker must be an integer in [0, 2^24), got ${describeValue(worker)}`);
+  if (typeof purpose !== "string" || !Object.hasOwn(Purpose, purpose)) {
+    throw new FedquantError("E_CONFIG", `stream purpose must be one of ${Object.keys(Purpose).map((k) => `"${k}"`).join(", ")} (a string), got ${describeValue(purpose)}`);
+  }
   return [round >>> 0, ((Purpose[purpose] << 24) | worker) >>> 0];
 }
 export const SERVER = 0xffffff;
@@ -97,7 +101,7 @@ export class RandomStream {
 
   /** Uniform integer in [0, n), n ≤ 2^32, by rejection (unbiased). Consumes ≥ 1 block. */
   int(n: number): number {
-    if (!(Number.isInteger(n) && n >= 1 && n <= 4294967296)) throw new FedquantError("E_CONFIG", `int(n) needs an integer 1 ≤ n ≤ 2^32, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 4294967296)) throw new FedquantError("E_CONFIG", `RandomStream.int: n must be an integer 1 ≤ n ≤ 2^32, got ${describeValue(n)}`);
     const limit = Math.floor(4294967296 / n) * n;
     for (;;) {
       const w = this.words(1);
@@ -107,8 +111,11 @@ export class RandomStream {
 
   /** k distinct indices of [0, n), uniformly, in increasing order (Floyd's algorithm). */
   sampleWithoutReplacement(n: number, k: number): Uint32Array {
-    if (!(Number.isInteger(n) && n >= 0 && n <= 4294967296 && Number.isInteger(k) && k >= 0 && k <= n)) {
-      throw new FedquantError("E_CONFIG", `sampleWithoutReplacement needs integers 0 ≤ k ≤ n ≤ 2^32, got k=${k}, n=${n}`);
+    if (!(Number.isInteger(n) && n >= 0 && n <= 4294967296)) {
+      throw new FedquantError("E_CONFIG", `RandomStream.sampleWithoutReplacement: n must be an integer in [0, 2^32], got ${describeValue(n)}`);
+    }
+    if (!(Number.isInteger(k) && k >= 0 && k <= n)) {
+      throw new FedquantError("E_CONFIG", `RandomStream.sampleWithoutReplacement: k must be an integer in [0, n = ${n}], got ${describeValue(k)}`);
     }
     const chosen = new Set<number>();
     for (let j = n - k; j < n; j++) {
@@ -134,7 +141,7 @@ export class RandomStream {
 /** 64-bit seed → (low word, high word). */
 export function splitSeed(seed: number | bigint): [number, number] {
   if (typeof seed !== "bigint" && !(typeof seed === "number" && Number.isSafeInteger(seed))) {
-    throw new FedquantError("E_CONFIG", `seed must be a safe integer or a bigint, got ${String(seed)}`);
+    throw new FedquantError("E_CONFIG", `seed must be a safe integer or a bigint, got ${describeValue(seed)}`);
   }
   const s = typeof seed === "bigint" ? seed : BigInt(seed);
   if (s < 0n || s >= 1n << 64n) throw new FedquantError("E_CONFIG", `seed must be in [0, 2^64), got ${seed}`);
@@ -146,6 +153,6 @@ export function splitSeed(seed: number | bigint): [number, number] {
 // allocation or a silent multi-GB fill: 2^28 numbers is 1 GiB of f32, far beyond any use here.
 export const MAX_DRAW = 2 ** 28;
 function checkCount(what: string, n: number): void {
-  if (!(Number.isSafeInteger(n) && n >= 0)) throw new FedquantError("E_CONFIG", `RandomStream.${what}: the count must be a non-negative integer, got ${n}`);
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new FedquantError("E_CONFIG", `RandomStream.${what}: the count must be a non-negative integer, got ${describeValue(n)}`);
   if (n > MAX_DRAW) throw new FedquantError("E_CONFIG", `RandomStream.${what}: the count must be at most 2^28 = ${MAX_DRAW}, got ${n}`);
 }

@@ -4,10 +4,11 @@
 // min(1, exp(U(θ) − U(θ') + (‖θ' − θ + γ∇U(θ)‖² − ‖θ − θ' + γ∇U(θ')‖²) / (4γ))).
 // The step adapts toward acceptance 0.574 (Roberts & Rosenthal 1998) during the first `adapt`
 // steps only, so the chain after them is an exact Metropolis–Hastings chain for π.
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { NO_BITS, type Chain, type SamplingAlgorithm } from "./chain.js";
 import { checkInit } from "./federated.js";
-import { potential, potentialGrad, type BayesModel } from "./model.js";
+import { potential, potentialGrad, checkModel, type BayesModel } from "./model.js";
 import { noiseStream } from "./streams.js";
 
 export interface MalaParams {
@@ -26,10 +27,12 @@ export interface MalaChain extends Chain {
 }
 
 export function mala(model: BayesModel, p: MalaParams): SamplingAlgorithm<MalaChain> {
+  checkModel("mala", model);
+  if (!isPlainObject(p)) throw new FedquantError("E_CONFIG", `mala: parameters must be an object, got ${describeValue(p)}`);
   const gamma0 = p.stepSize, adapt = p.adapt ?? 0, target = p.targetAcceptance ?? 0.574;
-  if (!(typeof gamma0 === "number" && gamma0 > 0 && Number.isFinite(gamma0))) throw new FedquantError("E_CONFIG", `mala: stepSize must be a finite number > 0, got ${String(gamma0)}`);
-  if (!(Number.isInteger(adapt) && adapt >= 0)) throw new FedquantError("E_CONFIG", `mala: adapt must be an integer ≥ 0, got ${String(p.adapt)}`);
-  if (!(target > 0 && target < 1)) throw new FedquantError("E_CONFIG", `mala: targetAcceptance must be in (0, 1), got ${String(target)}`);
+  if (!(typeof gamma0 === "number" && gamma0 > 0 && Number.isFinite(gamma0))) throw new FedquantError("E_CONFIG", `mala: stepSize must be a finite number > 0, got ${describeValue(gamma0)}`);
+  if (!(Number.isInteger(adapt) && adapt >= 0)) throw new FedquantError("E_CONFIG", `mala: adapt must be an integer ≥ 0, got ${describeValue(p.adapt)}`);
+  if (!(target > 0 && target < 1)) throw new FedquantError("E_CONFIG", `mala: targetAcceptance must be in (0, 1), got ${describeValue(target)}`);
   const d = model.dim;
   return {
     name: "mala",

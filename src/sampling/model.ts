@@ -2,6 +2,7 @@
 // π(θ | D) ∝ exp(−U(θ)), U = Σ_{i=1..b} U_i, U_i(θ) = Σ_j ℓ_ij(θ) + (1/b)(−log π_0(θ)).
 // Each client owns its data; what it exposes to a sampler is a ClientPotential (its ∇U_i, exact
 // or as the unbiased minibatch estimate (N_i/|S|) Σ_{j∈S} ∇ℓ_ij + (1/b)∇(−log π_0)).
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import type { Dataset, Objective } from "../models/types.js";
 import type { Prior } from "./prior.js";
@@ -24,7 +25,15 @@ export interface BayesModelOptions {
   clients: readonly Dataset[];
 }
 
+/** A sampler's first argument must be what bayesModel returns (a wrong one is named, not a TypeError). */
+export function checkModel(what: string, model: unknown): asserts model is BayesModel {
+  if (!isPlainObject(model) || !Array.isArray(model.clients) || typeof model.dim !== "number") {
+    throw new FedquantError("E_CONFIG", `${what}: model must be a BayesModel object (from bayesModel({ likelihood, prior, clients })), got ${describeValue(model)}`);
+  }
+}
+
 export function bayesModel(options: BayesModelOptions): BayesModel {
+  if (!isPlainObject(options)) throw new FedquantError("E_CONFIG", `bayesModel: options must be an object { likelihood, prior, clients }, got ${describeValue(options)}`);
   const { likelihood, prior, clients } = options;
   if (!likelihood || typeof likelihood.gradSum !== "function") throw new FedquantError("E_CONFIG", "bayesModel: likelihood must be an Objective with gradSum");
   if (!prior || typeof prior.addGrad !== "function") throw new FedquantError("E_CONFIG", "bayesModel: prior must be a Prior (flatPrior(), gaussianPrior(v))");

@@ -1,9 +1,10 @@
 // Hyper-parameters of the QLSD family (spec/langevin.md; QLSD, Vono et al. 2022, Algorithms 1–2)
 // and their validation: every invalid setting is an E_CONFIG naming the field and the value.
+import { describeValue, isPlainObject } from "../describe.js";
 import { createCompressor } from "../compressors/registry.js";
 import type { Compressor } from "../compressors/compressor.js";
 import { FedquantError } from "../errors.js";
-import type { BayesModel } from "./model.js";
+import { checkModel, type BayesModel } from "./model.js";
 
 /**
  * lsd    full local gradients, uncompressed by default (Euler–Maruyama of the Langevin diffusion)
@@ -58,53 +59,54 @@ export interface ResolvedParams {
 function cfg(message: string): never { throw new FedquantError("E_CONFIG", message); }
 
 export function resolveParams(model: BayesModel, p: SamplerParams): ResolvedParams {
-  if (p === null || typeof p !== "object") cfg("sampler parameters must be an object");
+  if (!isPlainObject(p)) cfg(`sampler parameters must be an object, got ${describeValue(p)}`);
+  checkModel("sampler", model);
   const algorithm = p.algorithm;
-  if (!SAMPLER_ALGORITHMS.includes(algorithm)) cfg(`unknown sampler algorithm "${String(algorithm)}"; known: ${SAMPLER_ALGORITHMS.join(", ")}`);
+  if (!SAMPLER_ALGORITHMS.includes(algorithm)) cfg(`unknown sampler algorithm "${String(algorithm)}": algorithm must be one of ${SAMPLER_ALGORITHMS.map((a) => `"${a}"`).join(", ")}, got ${describeValue(algorithm)}`);
   const b = model.clients.length, d = model.dim;
   const gamma = p.stepSize;
-  if (typeof gamma !== "number" || !(gamma > 0 && Number.isFinite(gamma))) cfg(`${algorithm}: stepSize must be a finite number > 0, got ${String(gamma)}`);
+  if (typeof gamma !== "number" || !(gamma > 0 && Number.isFinite(gamma))) cfg(`${algorithm}: stepSize must be a finite number > 0, got ${describeValue(gamma)}`);
 
   let batch = 0;
   if (p.batchSize !== undefined) {
-    if (algorithm === "lsd") cfg(`lsd uses full local gradients; got batchSize ${p.batchSize} (use sgld or qlsd# for minibatches)`);
+    if (algorithm === "lsd") cfg(`lsd uses full local gradients; got batchSize ${describeValue(p.batchSize)} (use sgld or qlsd# for minibatches)`);
     const minN = Math.min(...model.clients.map((c) => c.n));
     if (!(Number.isInteger(p.batchSize) && p.batchSize >= 1 && p.batchSize <= minN)) {
-      cfg(`${algorithm}: batchSize must be an integer in 1..${minN} (the smallest client's N_i), got ${String(p.batchSize)}`);
+      cfg(`${algorithm}: batchSize must be an integer in 1..${minN} (the smallest client's N_i), got ${describeValue(p.batchSize)}`);
     }
     batch = p.batchSize;
   } else if (algorithm === "sgld") cfg("sgld needs a batchSize (rows per client per step)");
 
-  const compressor = p.compressor ?? createCompressor("identity");
-  if (typeof compressor.encode !== "function") cfg(`${algorithm}: compressor must be a Compressor (createCompressor(name, params))`);
+  const compressor = p.compressor === undefined ? createCompressor("identity") : p.compressor;
+  if (!isPlainObject(compressor) || typeof compressor.encode !== "function") cfg(`${algorithm}: compressor must be a Compressor (createCompressor(name, params)), got ${describeValue(compressor)}`);
   if (!compressor.unbiased) cfg(`${algorithm}: the compressor "${compressor.name}" is biased; QLSD needs an unbiased compressor (spec/langevin.md)`);
   if (algorithm === "sgld" && compressor.name !== "identity") cfg(`sgld is uncompressed; got compressor "${compressor.name}" (use qlsd# to compress minibatch gradients)`);
 
   const controlVariate: ControlVariate = algorithm === "qlsd*" ? "mode" : algorithm === "qlsd++" ? "svrg" : "none";
   let refresh = 0;
   if (controlVariate === "svrg") {
-    refresh = p.refresh ?? 100;
-    if (!(Number.isInteger(refresh) && refresh >= 1)) cfg(`qlsd++: refresh (ℓ) must be an integer ≥ 1, got ${String(p.refresh)}`);
+    refresh = p.refresh === undefined ? 100 : p.refresh;
+    if (!(Number.isInteger(refresh) && refresh >= 1)) cfg(`qlsd++: refresh (ℓ) must be an integer ≥ 1, got ${describeValue(p.refresh)}`);
   } else if (p.refresh !== undefined) cfg(`${algorithm}: refresh (ℓ) applies to qlsd++ only`);
 
   let alpha = 0;
   const omega = compressor.omega(d);
   if (algorithm === "qlsd++") {
-    const memory = p.memory ?? true;
-    if (typeof memory !== "boolean") cfg(`qlsd++: memory must be true or false, got ${String(p.memory)}`);
+    const memory = p.memory === undefined ? true : p.memory;
+    if (typeof memory !== "boolean") cfg(`qlsd++: memory must be true or false, got ${describeValue(p.memory)}`);
     if (memory) {
       const bound = 1 / (1 + omega);
-      alpha = p.alpha ?? bound;
+      alpha = p.alpha === undefined ? bound : p.alpha;
       if (!(typeof alpha === "number" && alpha > 0 && alpha <= bound * (1 + 1e-12))) {
-        cfg(`qlsd++: alpha must be in (0, 1/(1+ω)] = (0, ${bound}] for ${compressor.name} with ω = ${omega} at d = ${d}, got ${String(p.alpha)}`);
+        cfg(`qlsd++: alpha must be in (0, 1/(1+ω)] = (0, ${bound}] for ${compressor.name} with ω = ${omega} at d = ${d}, got ${describeValue(p.alpha)}`);
       }
     } else if (p.alpha !== undefined) cfg("qlsd++: alpha is set but memory is false");
   } else if (p.memory !== undefined || p.alpha !== undefined) {
     cfg(`${algorithm}: memory/alpha apply to qlsd++ only`);
   }
 
-  const m = p.participation ?? b;
-  if (!(Number.isInteger(m) && m >= 1 && m <= b)) cfg(`${algorithm}: participation (m) must be an integer in 1..${b}, got ${String(p.participation)}`);
+  const m = p.participation === undefined ? b : p.participation;
+  if (!(Number.isInteger(m) && m >= 1 && m <= b)) cfg(`${algorithm}: participation (m) must be an integer in 1..${b}, got ${describeValue(p.participation)}`);
 
   let thetaStar: Float64Array | undefined;
   if (algorithm === "qlsd*") {

@@ -5,20 +5,23 @@
 // d = Σ_i ĝ_i − √(2/γ) Z broadcast as float32 and applied as θ ← θ − γ·f32(d)), so QLSD# with the
 // identity compressor must reproduce it bit for bit — what that proves is that the message path
 // (envelopes, encode/decode, stream bookkeeping, summation order, the noise hook) adds nothing.
+import { describeValue, isPlainObject } from "../describe.js";
 import { FedquantError } from "../errors.js";
 import { kernel } from "../kernel/index.js";
 import { NO_BITS, type Chain, type SamplingAlgorithm } from "./chain.js";
 import { checkInit } from "./federated.js";
-import { clientPotential, type BayesModel } from "./model.js";
+import { clientPotential, checkModel, type BayesModel } from "./model.js";
 import { minibatchStream, noiseStream } from "./streams.js";
 
 export interface SgldParams { stepSize: number; batchSize: number }
 
 export function sgld(model: BayesModel, p: SgldParams): SamplingAlgorithm {
+  checkModel("sgld", model);
+  if (!isPlainObject(p)) throw new FedquantError("E_CONFIG", `sgld: parameters must be an object, got ${describeValue(p)}`);
   const gamma = p.stepSize, batch = p.batchSize;
-  if (!(typeof gamma === "number" && gamma > 0 && Number.isFinite(gamma))) throw new FedquantError("E_CONFIG", `sgld: stepSize must be a finite number > 0, got ${String(gamma)}`);
+  if (!(typeof gamma === "number" && gamma > 0 && Number.isFinite(gamma))) throw new FedquantError("E_CONFIG", `sgld: stepSize must be a finite number > 0, got ${describeValue(gamma)}`);
   const minN = Math.min(...model.clients.map((c) => c.n));
-  if (!(Number.isInteger(batch) && batch >= 1 && batch <= minN)) throw new FedquantError("E_CONFIG", `sgld: batchSize must be an integer in 1..${minN}, got ${String(batch)}`);
+  if (!(Number.isInteger(batch) && batch >= 1 && batch <= minN)) throw new FedquantError("E_CONFIG", `sgld: batchSize must be an integer in 1..${minN}, got ${describeValue(batch)}`);
   const d = model.dim;
   const potentials = model.clients.map((_, i) => clientPotential(model, i));
   return {

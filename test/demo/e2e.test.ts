@@ -169,6 +169,12 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
     const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#dl-csv")]);
     const lines = readFileSync((await csv.path())!, "utf8").trim().split("\n");
     expect(lines).toHaveLength(1 + 1 + 20);
+    // each client's bits of each round, as the run recorded them (the JSON's clientBitsUp / clientBitsDown)
+    expect(lines[0]!.split(",").slice(11)).toEqual([0, 1, 2, 3].map((c) => `bits_up_client_${c}`).concat([0, 1, 2, 3].map((c) => `bits_down_client_${c}`)));
+    run.data.rows.forEach((r, k) => {
+      // the last 8 fields (the label before them is quoted and holds commas)
+      expect(lines[2 + k]!.split(",").slice(-8).map(Number)).toEqual([...r.clientBitsUp, ...r.clientBitsDown]);
+    });
     const [serve] = await Promise.all([page.waitForEvent("download"), page.click("#dl-serve")]);
     const cfg = checkServeConfig(JSON.parse(readFileSync((await serve.path())!, "utf8")));
     // the same session once both are checked (the check writes the seed as a decimal string)
@@ -176,6 +182,7 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
 
     mkdirSync("test-artifacts", { recursive: true });
     await page.screenshot({ path: "test-artifacts/demo.png", fullPage: false });
+    expect(await page.isVisible("#chart-acc")).toBe(true);
     if (process.env.FEDQUANT_UPDATE_SCREENSHOT === "1") {
       // the README's picture: the same problem with uncompressed SGD next to it, to compare bits
       await page.selectOption("#algorithm", "sgd");
@@ -234,6 +241,23 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
     }
   });
 
+  it("keeps the test-accuracy chart and its MNIST curve after a logistic run on the same page", { timeout: 2 * RUN_MS + 60_000 }, async () => {
+    const page = await open("problem=mnist&clients=2&labels=3&count=400&seed=1&algorithm=artemis&rounds=3&pace=0");
+    const runsDone = (n: number) => page.waitForFunction((k) => (window as unknown as { fedquantDemo: DemoState }).fedquantDemo.runs.length === k
+      && ["done", "failed"].includes((window as unknown as { fedquantDemo: DemoState }).fedquantDemo.state), n, { timeout: RUN_MS });
+    await page.click("#start");
+    await runsDone(1);
+    expect(await page.isVisible("#chart-acc")).toBe(true);
+    await page.selectOption("#problem", "logistic");
+    await page.click("#start");
+    await runsDone(2);
+    const s = await demoState(page);
+    expect(s.error, s.error).toBeUndefined();
+    expect(s.runs[0]!.data.rows.at(-1)!.accuracy).toBeGreaterThan(0);
+    expect(await page.isVisible("#chart-acc")).toBe(true);
+    await page.close();
+  });
+
   it("shows Stop as stopped, not as a failure", { timeout: RUN_MS + 60_000 }, async () => {
     const page = await open("problem=logistic&clients=3&algorithm=artemis&rounds=200&pace=300");
     await page.click("#start");
@@ -277,6 +301,8 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     expect(widths.client).toBeLessThanOrEqual(420);
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    // the logistic toy alone has no held-out digits: no accuracy chart
+    expect(await page.isVisible("#chart-acc")).toBe(false);
     mkdirSync("test-artifacts", { recursive: true });
     await page.screenshot({ path: "test-artifacts/demo-420.png", fullPage: true });
     await page.close();

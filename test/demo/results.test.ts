@@ -2,7 +2,7 @@
 // against values worked out by hand from the definitions.
 import { describe, expect, it } from "vitest";
 import type { SessionSpec } from "../../src/federation/transport/session.js";
-import { crossedBefore, resultsCsv, runLabel, settledBelow, summarize, type RunData, type RoundRow } from "../../demo/src/results.js";
+import { accuracyChartShown, crossedBefore, resultsCsv, runLabel, settledBelow, summarize, type RunData, type RoundRow } from "../../demo/src/results.js";
 import { formatMs, logTickLabel } from "../../demo/src/format.js";
 
 const problem = { kind: "mnist" as const, clients: 2, count: 500, labelsPerClient: 3, seed: 1, ridge: 1e-4 };
@@ -69,8 +69,36 @@ describe("run summary", () => {
   it("writes one CSV line per round plus round 0, with cumulative bits", () => {
     const csv = resultsCsv([{ ...art, label: "a, \"b\"", initialLoss: 3.5 }]).trim().split("\n");
     expect(csv).toHaveLength(1 + 1 + 4);
-    expect(csv[1]).toBe('0,"a, ""b""",0,3.5,,0,0,0,0,,0');
-    expect(csv[4]).toBe('0,"a, ""b""",3,0.9,,10,10,30,30,0 1,300');
+    // 2 clients: round 0 sends nothing (0 bits each); these rows recorded no per-client bits (empty)
+    expect(csv[1]).toBe('0,"a, ""b""",0,3.5,,0,0,0,0,,0,0,0,0,0');
+    expect(csv[4]).toBe('0,"a, ""b""",3,0.9,,10,10,30,30,0 1,300,,,,');
+  });
+
+  it("has each client's bits per round, the same numbers as the JSON's clientBitsUp / clientBitsDown", () => {
+    // client 0 sends 7 bits, client 1 sends 3 (10 up in all) and each receives 5 (10 down); round 1 only client 1 takes part
+    const withClients: RunData = { ...art, rows: [
+      { round: 0, loss: 2, bitsUp: 10, bitsDown: 10, participants: [0, 1], clientBitsUp: [7, 3], clientBitsDown: [5, 5], ms: 100 },
+      { round: 1, loss: 1, bitsUp: 4, bitsDown: 5, participants: [1], clientBitsUp: [0, 4], clientBitsDown: [0, 5], ms: 200 },
+    ] };
+    const csv = resultsCsv([withClients]).trim().split("\n");
+    expect(csv[0]!.split(",").slice(11)).toEqual(["bits_up_client_0", "bits_up_client_1", "bits_down_client_0", "bits_down_client_1"]);
+    expect(csv[2]!.split(",").slice(11)).toEqual(["7", "3", "5", "5"]);
+    expect(csv[3]!.split(",").slice(11)).toEqual(["0", "4", "0", "5"]);
+    // the per-client columns add up to the round's totals
+    for (const line of csv.slice(1)) {
+      const f = line.split(",").map(Number);
+      expect(f[11]! + f[12]!).toBe(f[5]);
+      expect(f[13]! + f[14]!).toBe(f[6]);
+    }
+  });
+
+  it("pads the per-client columns of a run with fewer clients than another", () => {
+    const three: RunData = { ...art, session: { ...art.session, problem: { ...problem, clients: 3 } },
+      rows: [{ round: 0, loss: 2, bitsUp: 9, bitsDown: 3, participants: [0, 1, 2], clientBitsUp: [3, 3, 3], clientBitsDown: [1, 1, 1], ms: 100 }] };
+    const two: RunData = { ...art, rows: [{ round: 0, loss: 2, bitsUp: 4, bitsDown: 2, participants: [0, 1], clientBitsUp: [2, 2], clientBitsDown: [1, 1], ms: 100 }] };
+    const csv = resultsCsv([three, two]).trim().split("\n");
+    expect(csv[0]!.split(",").slice(11)).toHaveLength(6);
+    expect(csv[4]!.split(",").slice(11)).toEqual(["2", "2", "", "1", "1", ""]);
   });
 });
 
@@ -109,5 +137,19 @@ describe("axis labels", () => {
     expect(formatMs(850)).toBe("850 ms");
     expect(formatMs(12_345)).toBe("12.3 s");
     expect(formatMs(245_000)).toBe("4 min 05 s");
+  });
+});
+
+describe("the test-accuracy chart", () => {
+  it("stays shown after a logistic run when an earlier run on the page was MNIST", () => {
+    expect(accuracyChartShown(["mnist", "logistic"])).toBe(true);
+    expect(accuracyChartShown(["mnist-model", "logistic", "logistic"])).toBe(true);
+  });
+  it("is hidden only when every run is the logistic toy (no held-out digits)", () => {
+    expect(accuracyChartShown(["logistic"])).toBe(false);
+    expect(accuracyChartShown(["logistic", "logistic"])).toBe(false);
+  });
+  it("is shown on an empty page (as before any run)", () => {
+    expect(accuracyChartShown([])).toBe(true);
   });
 });

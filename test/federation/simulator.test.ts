@@ -74,7 +74,7 @@ describe("simulate: results", () => {
   it.each([
     ["no step size", { gamma: undefined }, /gamma \(the step size\) is required/],
     ["a step size beside an Algorithm", { algorithm: createAlgorithm("sgd", { gamma: 1 }) }, /gamma, config and participation belong to createAlgorithm/],
-    ["a bad batch size", { batchSize: 0 }, /batchSize must be an integer ≥ 1 or "full", got 0/],
+    ["a bad batch size", { batchSize: 0 }, /batchSize must be an integer ≥ 1 or "full", got number 0/],
     ["negative iterations", { iterations: -1 }, /iterations must be an integer ≥ 0/],
     ["no workers", { workers: [] }, /workers must be a non-empty array/],
     ["participation given twice", { participation: 0.5, config: { participation: 0.5 } }, /participation is given twice/],

@@ -3,6 +3,7 @@
 // round, and reconnects (with catch-up) if the connection drops. With --state DIR it saves its
 // whole state atomically after every step, and a restarted process continues from it
 // (docs/network.md "Durable clients").
+import { nodeModelBuilder } from "../cnn-model.js";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -58,7 +59,7 @@ export function registerJoin(program: Command): void {
       if (state && !quiet) console.error(`resuming client ${state.client} from ${statePath} (last applied round ${state.lastRound})`);
       const m = joinFederationNode(url, {
         token: opts.token, retries, retryForMs: retryFor * 1000, state, ca,
-        factory: algorithmParticipantFactory({ loadDigits: nodeDigits }),
+        factory: algorithmParticipantFactory({ loadDigits: nodeDigits, buildModel: nodeModelBuilder }),
         // atomically, before the uplink leaves: the saved state never lags what the server may use
         onState: statePath ? (s) => writeAtomic(statePath, utf8.encode(JSON.stringify(s))) : undefined,
         log: (e) => { if (!quiet || e.level === "warn") console.error(`${e.event}: ${e.message}`); },

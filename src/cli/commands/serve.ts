@@ -1,6 +1,7 @@
 // `fedquant serve <config.json>`: run a federation's server over WebSocket (docs/network.md).
 // Prints how each client joins, logs joins / drops / deadlines, shows round progress, and
 // writes the per-round reports as JSON when asked.
+import { nodeModelBuilder } from "../cnn-model.js";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -75,7 +76,7 @@ export function registerServe(program: Command): void {
       const resumed: ServeCheckpoint | undefined = opts.resume ? readServeCheckpoint(paths!.checkpoint, cfg.session, cfg.tokens) : undefined;
       if (paths) checkOutDir(paths.dir ?? dirname(resolve(paths.reports)));
       await ready();
-      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits, restore: resumed?.server, maxNormRatio: cfg.maxNormRatio, absent: cfg.absent });
+      const driver = await createAlgorithmRoundDriver(cfg.session, { loadDigits: nodeDigits, buildModel: nodeModelBuilder, restore: resumed?.server, maxNormRatio: cfg.maxNormRatio, absent: cfg.absent });
       const n = cfg.session.problem.clients;
       const tokens = resumed?.tokens ?? cfg.tokens ?? Array.from({ length: n }, () => randomBytes(12).toString("hex"));
       const quiet = opts.quiet ?? false;

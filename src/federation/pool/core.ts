@@ -4,6 +4,7 @@
 // thread's own share, and the gathering of replies in client order with the error the
 // one-thread loop would have met first — so the server sees exactly what one thread gives it.
 import type { ClientId } from "../../algorithms/index.js";
+import { describeValue } from "../../describe.js";
 import { FedquantError } from "../../errors.js";
 import type { Dataset } from "../../models/index.js";
 import { fromWire, type Reply, type WireError } from "./protocol.js";
@@ -11,7 +12,7 @@ import { buildParties, type HostedClient, type Party, type Recipe } from "./reci
 
 /** Checks a thread count (an integer ≥ 1). */
 export function checkThreads(t: unknown, what = "threads"): number {
-  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 1024) throw new FedquantError("E_CONFIG", `${what} must be an integer in [1, 1024], got ${String(t)}`);
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 1024) throw new FedquantError("E_CONFIG", `${what} must be an integer in [1, 1024], got ${describeValue(t)}`);
   return t;
 }
 
