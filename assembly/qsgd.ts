@@ -161,17 +161,32 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
 }
 
 // One non-zero level l after `run` zeros: gamma(run + 1) — N zeros, a one, the low N bits
-// (bits.ts) —, the sign, gamma(|l|). The zeros are flushed first: N zeros + N+1 bits could pass
-// the 64-bit accumulator.
+// (bits.ts) —, the sign, gamma(|l|). Short codes (nr + na ≤ 14, so 2nr + 2na + 3 ≤ 31 bits: every
+// level of s < 2^8 after a run below 2^7, and of s ≤ 4 after a run below 2^12) go in as one
+// word and one branch-free flush, since cnt < 32 leaves 32 bits of the accumulator free:
+// the flush's branch (cnt ≥ 32?) is data-dependent and mispredicted about every other level.
+// Longer ones flush the zeros first: N zeros + N+1 bits could pass the 64-bit accumulator.
 @inline function eliasPut(l: i32): void {
   const r = run + 1, nr = 31 - clz<u32>(r);
   const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
-  cnt += nr; flush32();
-  acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
-  cnt += nr + 2; flush32();
-  cnt += na; flush32();
-  acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
-  cnt += na + 1; flush32();
+  const head = (((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1));
+  const tail = ((a ^ (1 << na)) << 1) | 1;
+  if (nr + na <= 14) {
+    acc |= <u64>((head << nr) | (tail << (2 * nr + 2 + na))) << cnt;
+    cnt += 2 * nr + 2 * na + 3;
+    // cnt ≤ 62: at most one word to flush; the store is harmless when it is not one (the
+    // payload has room past wp, qsgdEncodeAt reserves a step's worst case ahead)
+    store<u32>(wp, <u32>acc);
+    const f = cnt >> 5;
+    wp += <usize>(f << 2); acc >>= <u64>(f << 5); cnt &= 31;
+  } else {
+    cnt += nr; flush32();
+    acc |= <u64>head << cnt;
+    cnt += nr + 2; flush32();
+    cnt += na; flush32();
+    acc |= <u64>tail << cnt;
+    cnt += na + 1; flush32();
+  }
   run = 0;
 }
 
