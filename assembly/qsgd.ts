@@ -16,12 +16,14 @@
 // are written per non-zero level, found 16 levels at a time through a bit mask.
 import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { dot, sumSquares2 } from "./vec";
-import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
+import { fieldPlanes, fieldTableAt, lookup16, packBytes16, packFields16, unpackFields16 } from "./qsgd-fields";
 
 /** Coordinates rounded per window: a multiple of 32 (8 Philox blocks per SIMD step). */
 const CHUNK: u32 = 1024;
 const lv: usize = memory.data(CHUNK * 4 + 64, 16);
 const blk: usize = memory.data(16, 16);
+/** The 32 random words of one 8-block Philox step (roundPackWindow). */
+const words: usize = memory.data(128, 16);
 let errAt: u32 = 0;
 /** 2^100, exact in f32 and f64. */
 const TWO100: f64 = 1.2676506002282294e30;
@@ -77,6 +79,43 @@ export function qsgdErrorAt(): u32 { return errAt; }
       store<i32>(out + (<usize>(i + j) << 2), (xi ^ neg) - neg);
     }
   }
+}
+
+// The fixed fields (width w ∈ {2, 4}, so s ≤ 7) of the first ⌊m/32⌋·32 coordinates at x straight
+// from the rounding, packed at dst (byte-aligned); returns how many coordinates it did. Same
+// levels as roundWindow's small path, and field = |l| << 1 | sign with the sign of a non-zero
+// level only (as packFields16 makes from the levels): no i32 level array written and read back.
+@inline function roundPackWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, dst: usize, w: u32,
+                                 k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32): u32 {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(scale), vp = f32x4.splat(pre), z = i32x4.splat(0);
+    const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
+    if (m >= 32) philoxKeys(k0, k1);
+    for (; i + 32 <= m; i += 32) {
+      const c = ctr + <u64>(i >> 2);
+      philox8BlocksSimd(words, <u32>c, <u32>(c >>> 32), id0, id1);
+      const xp = x + (<usize>i << 2);
+      let f0 = z, f1 = z, f2 = z, f3 = z;
+      for (let h: u32 = 0; h < 2; h++) {
+        for (let q: u32 = 0; q < 4; q++) {
+          const j = (h << 6) + (q << 4);
+          const xv = v128.load(xp + j);
+          const u = u32ToUniformSimd(v128.load(words + j));
+          const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
+          const l = f32x4.floor(a);
+          const up = f32x4.lt(u, f32x4.sub(a, l));
+          const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+          const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+          const f = v128.or(i32x4.shl(xi, 1), v128.and(i32x4.shr_u(xv, 31), i32x4.ne(xi, z)));
+          if (q == 0) f0 = f; else if (q == 1) f1 = f; else if (q == 2) f2 = f; else f3 = f;
+        }
+        packBytes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(f0, f1), i16x8.narrow_i32x4_u(f2, f3)), w,
+          dst + <usize>(((i + (h << 4)) * w) >> 3));
+      }
+    }
+  }
+  return i;
 }
 
 function maxAbs(p: usize, n: u32): f32 {
@@ -229,6 +268,25 @@ export function qsgdEncodeStep(budget: u32): i32 {
       done += len;
     } else {
       const c = eC, m = min<u32>(CHUNK, len - c);
+      if (ASC_FEATURE_SIMD && !eElias && (width == 2 || width == 4) && (cnt & 7) == 0 && m >= 32) {
+        // fields straight from the rounding, 32 coordinates per step; the rest of the window
+        // (< 32) through roundWindow and the scalar packer below
+        while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+        const t = roundPackWindow(p + (<usize>c << 2), m, ePre, eScale, s, wp, width, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1);
+        wp += <usize>((t * width) >> 3);
+        if (t < m) roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
+        for (let q: u32 = 0; q < m - t; q++) {
+          const l = load<i32>(lv + (<usize>q << 2));
+          acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
+          cnt += width; flush32();
+        }
+        eC += m;
+        done += m;
+        if (eC < len) continue;
+        eCtr += <u64>((len + 3) >> 2);
+        eJ++; eC = 0;
+        continue;
+      }
       if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
       else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
       if (eElias) {
