@@ -22,8 +22,6 @@ import { fieldPlanes, fieldTableAt, lookup16, packBytes16, packFields16, unpackF
 const CHUNK: u32 = 1024;
 const lv: usize = memory.data(CHUNK * 4 + 64, 16);
 const blk: usize = memory.data(16, 16);
-/** The 32 random words of one 8-block Philox step (roundPackWindow). */
-const words: usize = memory.data(128, 16);
 let errAt: u32 = 0;
 /** 2^100, exact in f32 and f64. */
 const TWO100: f64 = 1.2676506002282294e30;
@@ -94,14 +92,15 @@ export function qsgdErrorAt(): u32 { return errAt; }
     if (m >= 32) philoxKeys(k0, k1);
     for (; i + 32 <= m; i += 32) {
       const c = ctr + <u64>(i >> 2);
-      philox8BlocksSimd(words, <u32>c, <u32>(c >>> 32), id0, id1);
+      // the 32 random words in lv's first 128 bytes (free here: no levels are stored)
+      philox8BlocksSimd(lv, <u32>c, <u32>(c >>> 32), id0, id1);
       const xp = x + (<usize>i << 2);
       let f0 = z, f1 = z, f2 = z, f3 = z;
       for (let h: u32 = 0; h < 2; h++) {
         for (let q: u32 = 0; q < 4; q++) {
           const j = (h << 6) + (q << 4);
           const xv = v128.load(xp + j);
-          const u = u32ToUniformSimd(v128.load(words + j));
+          const u = u32ToUniformSimd(v128.load(lv + j));
           const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
           const l = f32x4.floor(a);
           const up = f32x4.lt(u, f32x4.sub(a, l));
@@ -441,6 +440,30 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
   let pos = dPos, at = dAt;
   for (let k: u32 = 0; pos < end; k++) {
     if (k >= budget) { dPos = pos; dAt = at; return 1; }
+    {
+      // fast path: the whole code (gamma(run + 1), sign, gamma(|l|)) inside one 64-bit read
+      // (≥ 57 valid bits after the shift), so one load and two ctz per level instead of three
+      // dependent loads; anything else — a longer code, the end of the bits or of the window,
+      // an error — goes through the step-by-step decoder below, which names it
+      const w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
+      const nb1 = <u32>ctz<u64>(w), len1 = 2 * nb1 + 1;
+      const w2 = w >> <u64>min<u32>(len1 + 1, 63);
+      const nb2 = <u32>ctz<u64>(w2), total = len1 + 2 * nb2 + 2;
+      if (total <= 57 && pos + <u64>total <= end) {
+        const run = (<u32>1 << nb1) | <u32>((w >> (nb1 + 1)) & ((<u64>1 << nb1) - 1));
+        const lvl = (<u32>1 << nb2) | <u32>((w2 >> (nb2 + 1)) & ((<u64>1 << nb2) - 1));
+        const i1 = at + <u64>(run - 1);
+        if (i1 < dLimit && i1 < <u64>n && lvl <= s) {
+          const i = <u32>i1;
+          const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
+          const neg = <u32>(w >> len1) & 1;
+          store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
+          at = i1 + 1;
+          pos += <u64>total;
+          continue;
+        }
+      }
+    }
     const pos0 = pos, at0 = at;
     // gamma(run + 1)
     let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);

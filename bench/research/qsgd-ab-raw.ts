@@ -1,3 +1,6 @@
+// A/B of two wasm builds in one process (issue #9): the raw fused QSGD encode on a window already in
+// linear memory, base (argv[2], e.g. an older build) vs new (argv[3], default build/), CPU-time
+// medians of interleaved rounds. `npx tsx bench/research/qsgd-ab-raw.ts base.wasm [new.wasm]`.
 import { readFileSync } from "node:fs";
 import { Kernel, loadKernel } from "../../src/kernel/index.js";
 import { RandomStream } from "../../src/random/index.js";
@@ -5,7 +8,7 @@ import { cpuMicros, median } from "../harness.js";
 const D = 2 ** 22, b = 512, rounds = 15;
 const x = RandomStream.of(1, "test").normals(Kernel.messageWindow);
 const A = await loadKernel({ flavour: "simd", source: { simd: new Uint8Array(readFileSync(process.argv[2] ?? "/tmp/w1base/base.simd.wasm")) } });
-const B = await loadKernel({ flavour: "simd" });
+const B = await loadKernel({ flavour: "simd", source: { simd: new Uint8Array(readFileSync(process.argv[3] ?? "build/fedquant.simd.wasm")) } });
 const W = Kernel.messageWindow;
 const setup = (k: Kernel) => { const px = k.allocRaw(W * 4), dst = k.allocRaw(W * 4 + 4096); k.f32(px, W).set(x); return { raw: k.raw as unknown as Record<string, (...a: number[]) => number>, px, dst }; };
 const a = setup(A), bb = setup(B);
