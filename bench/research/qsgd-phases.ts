@@ -35,7 +35,7 @@ for (const s of [1, 4]) for (const coding of ["fixed", "elias"] as const) {
     }
   });
   const c = createCompressor("qsgd", { s, bucket: b, coding }) as BaseCompressor;
-  let msg = new Uint8Array(0);
+  let msg: Uint8Array = new Uint8Array(0);
   const buf = new Float32Array(D);
   out[`s${s} ${coding} encode`] = gbs(() => { msg = c.encode(x, RandomStream.of(2, "compress")); });
   out[`s${s} ${coding} decodeInto`] = gbs(() => { c.decodeInto(msg, buf); });
