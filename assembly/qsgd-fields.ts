@@ -14,9 +14,13 @@
  * byte-aligned in the bit stream. Levels are within ±s, so fields fit w bits.
  */
 @inline export function packFields16(lv: usize, w: u32, dst: usize): void {
-  const f = i8x16.narrow_i16x8_u(
+  packBytes16(i8x16.narrow_i16x8_u(
     i16x8.narrow_i32x4_u(fields4(v128.load(lv)), fields4(v128.load(lv, 16))),
-    i16x8.narrow_i32x4_u(fields4(v128.load(lv, 32)), fields4(v128.load(lv, 48))));
+    i16x8.narrow_i32x4_u(fields4(v128.load(lv, 32)), fields4(v128.load(lv, 48)))), w, dst);
+}
+
+/** Pack 16 fields f (one per byte, each < 2^w) into 16·w/8 bytes at dst, w ∈ {2, 4}. */
+@inline export function packBytes16(f: v128, w: u32, dst: usize): void {
   if (w == 2) {
     // each 32-bit lane holds bytes f0..f3 (< 4): t = f0 | f1<<2 in the low byte, then f2<<4 | f3<<6
     let t = v128.or(f, i32x4.shr_u(f, 6));

@@ -16,7 +16,7 @@
 // are written per non-zero level, found 16 levels at a time through a bit mask.
 import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { dot, sumSquares2 } from "./vec";
-import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
+import { fieldPlanes, fieldTableAt, lookup16, packBytes16, packFields16, unpackFields16 } from "./qsgd-fields";
 
 /** Coordinates rounded per window: a multiple of 32 (8 Philox blocks per SIMD step). */
 const CHUNK: u32 = 1024;
@@ -77,6 +77,44 @@ export function qsgdErrorAt(): u32 { return errAt; }
       store<i32>(out + (<usize>(i + j) << 2), (xi ^ neg) - neg);
     }
   }
+}
+
+// The fixed fields (width w ∈ {2, 4}, so s ≤ 7) of the first ⌊m/32⌋·32 coordinates at x straight
+// from the rounding, packed at dst (byte-aligned); returns how many coordinates it did. Same
+// levels as roundWindow's small path, and field = |l| << 1 | sign with the sign of a non-zero
+// level only (as packFields16 makes from the levels): no i32 level array written and read back.
+@inline function roundPackWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, dst: usize, w: u32,
+                                 k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32): u32 {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(scale), vp = f32x4.splat(pre), z = i32x4.splat(0);
+    const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
+    if (m >= 32) philoxKeys(k0, k1);
+    for (; i + 32 <= m; i += 32) {
+      const c = ctr + <u64>(i >> 2);
+      // the 32 random words in lv's first 128 bytes (free here: no levels are stored)
+      philox8BlocksSimd(lv, <u32>c, <u32>(c >>> 32), id0, id1);
+      const xp = x + (<usize>i << 2);
+      let f0 = z, f1 = z, f2 = z, f3 = z;
+      for (let h: u32 = 0; h < 2; h++) {
+        for (let q: u32 = 0; q < 4; q++) {
+          const j = (h << 6) + (q << 4);
+          const xv = v128.load(xp + j);
+          const u = u32ToUniformSimd(v128.load(lv + j));
+          const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
+          const l = f32x4.floor(a);
+          const up = f32x4.lt(u, f32x4.sub(a, l));
+          const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+          const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+          const f = v128.or(i32x4.shl(xi, 1), v128.and(i32x4.shr_u(xv, 31), i32x4.ne(xi, z)));
+          if (q == 0) f0 = f; else if (q == 1) f1 = f; else if (q == 2) f2 = f; else f3 = f;
+        }
+        packBytes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(f0, f1), i16x8.narrow_i32x4_u(f2, f3)), w,
+          dst + <usize>(((i + (h << 4)) * w) >> 3));
+      }
+    }
+  }
+  return i;
 }
 
 function maxAbs(p: usize, n: u32): f32 {
@@ -161,17 +199,32 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
 }
 
 // One non-zero level l after `run` zeros: gamma(run + 1) — N zeros, a one, the low N bits
-// (bits.ts) —, the sign, gamma(|l|). The zeros are flushed first: N zeros + N+1 bits could pass
-// the 64-bit accumulator.
+// (bits.ts) —, the sign, gamma(|l|). Short codes (nr + na ≤ 14, so 2nr + 2na + 3 ≤ 31 bits: every
+// level of s < 2^8 after a run below 2^7, and of s ≤ 4 after a run below 2^12) go in as one
+// word and one branch-free flush, since cnt < 32 leaves 32 bits of the accumulator free:
+// the flush's branch (cnt ≥ 32?) is data-dependent and mispredicted about every other level.
+// Longer ones flush the zeros first: N zeros + N+1 bits could pass the 64-bit accumulator.
 @inline function eliasPut(l: i32): void {
   const r = run + 1, nr = 31 - clz<u32>(r);
   const a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
-  cnt += nr; flush32();
-  acc |= <u64>((((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1))) << cnt;
-  cnt += nr + 2; flush32();
-  cnt += na; flush32();
-  acc |= <u64>(((a ^ (1 << na)) << 1) | 1) << cnt;
-  cnt += na + 1; flush32();
+  const head = (((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1));
+  const tail = ((a ^ (1 << na)) << 1) | 1;
+  if (nr + na <= 14) {
+    acc |= <u64>((head << nr) | (tail << (2 * nr + 2 + na))) << cnt;
+    cnt += 2 * nr + 2 * na + 3;
+    // cnt ≤ 62: at most one word to flush; the store is harmless when it is not one (the
+    // payload has room past wp, qsgdEncodeAt reserves a step's worst case ahead)
+    store<u32>(wp, <u32>acc);
+    const f = cnt >> 5;
+    wp += <usize>(f << 2); acc >>= <u64>(f << 5); cnt &= 31;
+  } else {
+    cnt += nr; flush32();
+    acc |= <u64>head << cnt;
+    cnt += nr + 2; flush32();
+    cnt += na; flush32();
+    acc |= <u64>tail << cnt;
+    cnt += na + 1; flush32();
+  }
   run = 0;
 }
 
@@ -214,6 +267,25 @@ export function qsgdEncodeStep(budget: u32): i32 {
       done += len;
     } else {
       const c = eC, m = min<u32>(CHUNK, len - c);
+      if (ASC_FEATURE_SIMD && !eElias && (width == 2 || width == 4) && (cnt & 7) == 0 && m >= 32) {
+        // fields straight from the rounding, 32 coordinates per step; the rest of the window
+        // (< 32) through roundWindow and the scalar packer below
+        while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+        const t = roundPackWindow(p + (<usize>c << 2), m, ePre, eScale, s, wp, width, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1);
+        wp += <usize>((t * width) >> 3);
+        if (t < m) roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
+        for (let q: u32 = 0; q < m - t; q++) {
+          const l = load<i32>(lv + (<usize>q << 2));
+          acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
+          cnt += width; flush32();
+        }
+        eC += m;
+        done += m;
+        if (eC < len) continue;
+        eCtr += <u64>((len + 3) >> 2);
+        eJ++; eC = 0;
+        continue;
+      }
       if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
       else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
       if (eElias) {
@@ -368,6 +440,30 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
   let pos = dPos, at = dAt;
   for (let k: u32 = 0; pos < end; k++) {
     if (k >= budget) { dPos = pos; dAt = at; return 1; }
+    {
+      // fast path: the whole code (gamma(run + 1), sign, gamma(|l|)) inside one 64-bit read
+      // (≥ 57 valid bits after the shift), so one load and two ctz per level instead of three
+      // dependent loads; anything else — a longer code, the end of the bits or of the window,
+      // an error — goes through the step-by-step decoder below, which names it
+      const w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
+      const nb1 = <u32>ctz<u64>(w), len1 = 2 * nb1 + 1;
+      const w2 = w >> <u64>min<u32>(len1 + 1, 63);
+      const nb2 = <u32>ctz<u64>(w2), total = len1 + 2 * nb2 + 2;
+      if (total <= 57 && pos + <u64>total <= end) {
+        const run = (<u32>1 << nb1) | <u32>((w >> (nb1 + 1)) & ((<u64>1 << nb1) - 1));
+        const lvl = (<u32>1 << nb2) | <u32>((w2 >> (nb2 + 1)) & ((<u64>1 << nb2) - 1));
+        const i1 = at + <u64>(run - 1);
+        if (i1 < dLimit && i1 < <u64>n && lvl <= s) {
+          const i = <u32>i1;
+          const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
+          const neg = <u32>(w >> len1) & 1;
+          store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
+          at = i1 + 1;
+          pos += <u64>total;
+          continue;
+        }
+      }
+    }
     const pos0 = pos, at0 = at;
     // gamma(run + 1)
     let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);

@@ -1,5 +1,5 @@
 // Outside references run in the same bench session: numpy (when python3 with numpy exists) and
-// the C AVX2 Philox rounding (when gcc exists). Each is skipped with a one-line message otherwise.
+// the C AVX2 Philox rounding and the C AVX2 + FMA Voronoi search (when gcc exists). Each is skipped with a one-line message otherwise.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 export interface NumpyRef { normalF32: number; roundingBytes: number; searchFlops: number; numpy: string }
 export interface CRef { roundingBytes: number }
+export interface CVoronoiRef { searchFlops: number }
 
 const here = (f: string) => fileURLToPath(new URL(`./refs/${f}`, import.meta.url));
 const cache = new Map<string, unknown>();
@@ -38,5 +39,20 @@ export function cRef(quick: boolean): CRef | null {
     console.log(`C reference row skipped: gcc with AVX2 not available (${(e as Error).message.split("\n")[0]})`);
   }
   cache.set("c", r);
+  return r;
+}
+
+/** The C AVX2 + FMA Voronoi search rate (d = 16, M = 8192); null (after one line) without gcc or AVX2 + FMA. */
+export function cVoronoiRef(quick: boolean): CVoronoiRef | null {
+  if (cache.has("cvoronoi")) return cache.get("cvoronoi") as CVoronoiRef | null;
+  let r: CVoronoiRef | null = null;
+  try {
+    const exe = join(mkdtempSync(join(tmpdir(), "fedquant-bench-")), "voronoi_ref");
+    execFileSync("gcc", ["-O3", "-mavx2", "-mfma", "-o", exe, here("voronoi_ref.c"), "-lm"], { stdio: ["ignore", "pipe", "pipe"] });
+    r = JSON.parse(execFileSync(exe, quick ? ["quick"] : [], { encoding: "utf8", timeout: 600_000 })) as CVoronoiRef;
+  } catch (e) {
+    console.log(`C AVX2 Voronoi row skipped: gcc with AVX2 + FMA not available (${(e as Error).message.split("\n")[0]})`);
+  }
+  cache.set("cvoronoi", r);
   return r;
 }

@@ -10,7 +10,7 @@ import { relaxedSimdSupported } from "../../src/kernel/load.js";
 import { twinVoronoi } from "../../src/kernel/twin-voronoi.js";
 import { RandomStream } from "../../src/random/index.js";
 import { cpuMicros, externalRow, measureGroup, type BenchOptions, type Row, type Suite } from "../harness.js";
-import { numpyRef } from "../refs.js";
+import { cVoronoiRef, numpyRef } from "../refs.js";
 
 const D_SEARCH = 16, M_SEARCH = 8192;
 
@@ -98,6 +98,10 @@ export const voronoiSuite: Suite = {
     rows.push(...search);
     const np = numpyRef(opts.quick);
     if (np) rows.push(externalRow(search[0]!, `numpy, chunks of 256 buckets (${nb})`, np.searchFlops, { wasmSimdVsThis: +(search[3]!.throughput / np.searchFlops).toPrecision(3) }));
+    // C AVX2 + FMA (256-bit lanes, fused): the bar of the "relaxed ≥ 0.6× C AVX2" goal, measured now
+    const cv = cVoronoiRef(opts.quick);
+    const cRow = cv ? externalRow(search[0]!, `C AVX2 + FMA, gcc -O3 -mavx2 -mfma (${nb})`, cv.searchFlops, { wasmSimdVsThis: +(search[3]!.throughput / cv.searchFlops).toPrecision(3) }) : undefined;
+    if (cRow) rows.push(cRow);
 
     const rngT = RandomStream.of(3, "test");
     rows.push(...await measureGroup("voronoi", `codebook M=${M_SEARCH} d=${D_SEARCH}`, "codewords/s", [
@@ -109,18 +113,19 @@ export const voronoiSuite: Suite = {
     // DoStoVoQ end to end (first call, steady state, peak memory): bench/suites/e2e.ts
     // relaxed SIMD: in-process when validated, else in a child Node with the V8 flag
     const baseFlops = search[0]!.throughput, simdFlops = search[3]!.throughput;
+    const vsC = (f: number): Record<string, number> => (cRow ? { vsCAvx2: +(f / cRow.throughput).toFixed(3) } : {});
     if (relaxedSimdSupported()) {
       const relaxed = await loadKernel({ flavour: "relaxed" });
       const [r] = await measureGroup("voronoi", `search d=${D_SEARCH} M=${M_SEARCH}`, "FLOP/s", [
         { variant: `wasm relaxed SIMD (${nb} buckets)`, fn: rawSearch(relaxed, nb), itemsPerCall: flops(nb) }], opts);
-      rows.splice(4, 0, { ...r!, ratio: r!.throughput / baseFlops, extra: { vsSimd: +(r!.throughput / simdFlops).toFixed(3) } });
+      rows.splice(4, 0, { ...r!, ratio: r!.throughput / baseFlops, extra: { vsSimd: +(r!.throughput / simdFlops).toFixed(3), ...vsC(r!.throughput) } });
     } else {
       const c = relaxedInChild(opts.quick);
       if (typeof c === "string") console.log(c);
       else {
         rows.splice(4, 0,
           { suite: "voronoi", group: `search d=${D_SEARCH} M=${M_SEARCH}`, variant: `wasm relaxed SIMD, child (${nb})`, throughput: c.relaxedFlops, unit: "FLOP/s", ratio: c.relaxedFlops / baseFlops,
-            extra: { vsSimdInChild: +(c.relaxedFlops / c.simdFlops).toFixed(3), simdInChild: +(c.simdFlops / 1e9).toFixed(2) } });
+            extra: { vsSimdInChild: +(c.relaxedFlops / c.simdFlops).toFixed(3), simdInChild: +(c.simdFlops / 1e9).toFixed(2), ...vsC(c.relaxedFlops) } });
       }
     }
     return rows;
