@@ -13,9 +13,9 @@ export const APP_JS = `import { ready, createCompressor, RandomStream } from "fe
 async function main() {
   try {
     const k = await ready(globalThis.FEDQUANT_SOURCE ? { source: globalThis.FEDQUANT_SOURCE } : {});
-    const x = RandomStream.of(1, "app").normals(1000);
+    const x = RandomStream.of(1, "test").normals(1000);
     const q = createCompressor("qsgd", { s: 4 });
-    const y = q.decode(q.encode(x, RandomStream.of(2, "app")), 1000);
+    const y = q.decode(q.encode(x, RandomStream.of(2, "compress")), 1000);
     let err = 0, norm = 0;
     for (let i = 0; i < 1000; i++) { err += (y[i] - x[i]) ** 2; norm += x[i] ** 2; }
     window.__result = { ok: true, n: y.length, flavour: k.flavour, relErr: err / norm };

@@ -37,8 +37,8 @@ describe("the packed tarball", () => {
 
   it("works from Node: the main entry quantizes, the Node entry has the file writers the browser entry lacks", () => {
     const r = node(`import * as f from "fedquant"; import * as n from "fedquant/node";
-      await f.ready(); const x = f.RandomStream.of(1, "t").normals(64);
-      const y = f.createCompressor("qsgd", { s: 2 }).decode(f.createCompressor("qsgd", { s: 2 }).encode(x, f.RandomStream.of(2, "c")), 64);
+      await f.ready(); const x = f.RandomStream.of(1, "test").normals(64);
+      const y = f.createCompressor("qsgd", { s: 2 }).decode(f.createCompressor("qsgd", { s: 2 }).encode(x, f.RandomStream.of(2, "compress")), 64);
       console.log(JSON.stringify({ n: y.length, main: typeof f.writeResults, node: [typeof n.writeResults, typeof n.writeSvg, typeof n.writeHtmlReport] }));`);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ n: 64, main: "undefined", node: ["function", "function", "function"] });
