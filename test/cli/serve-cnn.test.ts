@@ -2,11 +2,11 @@
 // builder (src/cli/cnn-model.ts) gives the server and two Node clients E5's CNN through
 // fedquant/tfjs, and the served rounds are the federated algorithm's (the simulator's run of the
 // same problem, in this process, ends at the same model).
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { killAll, serveAndJoin } from "../helpers/cli-session.js";
 import { nodeModelBuilder } from "../../src/cli/cnn-model.js";
 import { nodeDigits } from "../../src/cli/commands/serve.js";
 import { simulate } from "../../src/federation/simulator.js";
@@ -25,24 +25,12 @@ const opts = { loadDigits: nodeDigits, buildModel: nodeModelBuilder };
 
 let srv: FederationServer | undefined;
 const dir = mkdtempSync(join(tmpdir(), "fedquant-cnn-"));
-const procs: ChildProcess[] = [];
 beforeAll(async () => { await ready(); });
 afterAll(async () => {
   await srv?.close();
-  for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
+  killAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The CLI as a separate process (as test/federation/transport-cli.test.ts runs it). */
-function fedquant(args: string[]): { proc: ChildProcess; out: Promise<string>; err: () => string } {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
-  procs.push(proc);
-  let stdout = "", stderr = "";
-  proc.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
-  proc.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
-  const out = new Promise<string>((res, rej) => proc.on("exit", (code) => (code === 0 ? res(stdout) : rej(new Error(`fedquant ${args[0]} exited with ${code}: ${stderr}`)))));
-  return { proc, out, err: () => stderr };
-}
 
 describe("a served CNN session", () => {
   it("builds E5's CNN (5,386 weights) and runs 2 rounds with 2 Node clients, as the simulator does", { timeout: 240_000 }, async () => {
@@ -84,21 +72,7 @@ describe("a served CNN session", () => {
     cfg.tokens = ["cnn-token-of-client-0", "cnn-token-of-client-1"];
     writeFileSync(join(dir, "serve.json"), JSON.stringify(cfg));
     const results = join(dir, "reports.json");
-    const server = fedquant(["serve", join(dir, "serve.json"), "--port", "0", "--quiet", "--out", results]);
-    let stdout = "";
-    const url = await new Promise<string>((res, rej) => {
-      server.proc.stdout!.on("data", (d: Buffer) => {
-        stdout += d.toString();
-        const m = /at (ws:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-        if (m) res(m[1]!);
-      });
-      server.out.catch(rej);
-      server.proc.on("exit", (code) => rej(new Error(`fedquant serve exited (${code}) before printing its address: ${server.err()}`)));
-    });
-    const clients = cfg.tokens.map((t: string) => fedquant(["join", url, "--token", t, "--quiet"]));
-    const lines = await Promise.all(clients.map((c: { out: Promise<string> }) => c.out));
-    await server.out;
-    const reports = JSON.parse(readFileSync(results, "utf8")) as { reports: unknown[]; bitsUp: number; bitsDown: number };
+    const { lines, reports } = await serveAndJoin(join(dir, "serve.json"), cfg.tokens, results);
     expect(reports.reports).toHaveLength(2);
     const sent = lines.map((l) => Number(/payload bits sent (\d+)/.exec(l)![1]));
     expect(sent[0]! + sent[1]!).toBe(reports.bitsUp);

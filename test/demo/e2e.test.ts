@@ -4,10 +4,11 @@
 // counted, and that both equal the in-process simulator's run of the same session in Node. A
 // second test makes browser tabs (and a Node process) the clients of a Node server. Skipped (with a message) when
 // no Chromium is found, except under CI=true where that fails; CI installs it (.ci/run).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { serveStatic } from "../helpers/static-server.js";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
+import { type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,21 +39,6 @@ if (!hasChromium && CI) {
   });
 }
 
-const MIME: Record<string, string> = {
-  ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm",
-  ".bin": "application/octet-stream", ".json": "application/json",
-};
-
-/** A static file server for the built demo, confined to its directory. */
-function serveStatic(root: string): Promise<{ server: Server; base: string }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, path === "/" ? "index.html" : path));
-    if (!file.startsWith(root + sep) || !existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-  });
-  return new Promise((r) => server.listen(0, "127.0.0.1", () => r({ server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
-}
 
 interface DemoState {
   state: string; error?: string;

@@ -1,9 +1,9 @@
 // Bundles the consumer's tiny browser app with Vite, esbuild and webpack (their JS APIs, the
 // versions in fedquant's devDependencies), and serves a folder to a browser. The app imports
 // "fedquant" as any user would and reports through window.__result.
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
-import { extname, join, normalize, sep } from "node:path";
+import { serveStatic } from "../helpers/static-server.js";
+import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { build as viteBuild, createServer as viteServer, type ViteDevServer } from "vite";
 import webpack from "webpack";
@@ -61,18 +61,8 @@ export function bundleText(out: string): string {
   return readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(out, f), "utf8")).join("\n");
 }
 
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-
 /** A static server for a built folder on 127.0.0.1 (confined to the folder). */
-export function serveDir(root: string): Promise<{ server: Server; url: string }> {
-  const server = createHttpServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, path === "/" ? "index.html" : path));
-    if (!file.startsWith(root + sep) || !existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-  });
-  return new Promise((r) => server.listen(0, "127.0.0.1", () => r({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
-}
+export const serveDir = serveStatic;
 
 /** Vite's dev server on the consumer with no configuration at all (dependencies pre-bundled). */
 export async function viteDev(app: string): Promise<{ server: ViteDevServer; url: string }> {

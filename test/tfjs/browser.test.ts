@@ -4,10 +4,11 @@
 // must agree within the arithmetic tolerance of the backend (below). A second page removes webgl
 // to exercise the fallback to wasm. The browser's cpu run must also equal Node's cpu run.
 // Skipped (noted) without Chromium, failing under CI=true (test/helpers/chromium.ts).
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { serveStatic } from "../helpers/static-server.js";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,17 +22,7 @@ if (!CHROME && !CI) noteSkip(missingBrowserMessage("test/tfjs/browser.test.ts"))
 if (!CHROME && CI) describe("fedquant/tfjs in headless Chromium", () => { it("has a browser to run in (CI=true)", () => { throw new Error(missingBrowserMessage("test/tfjs/browser.test.ts")); }); });
 
 const REPO = resolve(import.meta.dirname, "../..");
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-
-function serve(root: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, path === "/" ? "index.html" : path));
-    if (!file.startsWith(root + sep) || !existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-  });
-  return new Promise((r) => server.listen(0, "127.0.0.1", () => r({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
-}
+const serve = serveStatic;
 
 interface Run { algorithm: string; finalW: number[]; moved: number }
 interface PageResult { ok: boolean; error?: string; chosen: string; webglAvailable: boolean; webgl?: { version: number; float32: boolean }; onChosen: Run[]; onCpu: Run[] }
