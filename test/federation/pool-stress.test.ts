@@ -1,8 +1,10 @@
-// The pool's handshake under load (the E_STATE "signalled without a reply" seen on main with a
-// loaded machine): many short runs alternating 2, 3 and 4 threads, the loss evaluated every
-// iteration (two exchanges per worker and round), workers kept warm across runs, while busy
-// threads compete for the cores so that a worker is often descheduled between posting its reply,
-// setting the flag and notifying. Every run must equal the one-thread run bit for bit.
+// The pool's handshake over many exchanges under load: many short runs alternating 2, 3 and 4
+// threads, the loss evaluated every iteration (two exchanges per worker and round), workers kept
+// warm across runs (request numbers carried from pool to pool), while busy threads compete for
+// the cores. Every run must equal the one-thread run bit for bit. The race behind the E_STATE
+// "signalled without a reply" seen on main (a notify late by a whole request) has a window of a
+// few instructions: this run did not hit it with the old handshake here (120 runs, 3 and 8 busy
+// threads); pool-handshake.test.ts forces that interleaving with a scripted worker instead.
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeIdleThreads } from "../../src/federation/pool/index.js";
@@ -32,8 +34,8 @@ function same(a: SimulationResult, b: SimulationResult): void {
 }
 
 describe("pool handshake under load", () => {
-  it("120 short runs with 2, 3 and 4 threads (evalEvery 1) all equal the one-thread run", () => {
+  it("60 short runs with 2, 3 and 4 threads (evalEvery 1) all equal the one-thread run", () => {
     const one = simulate({ ...base, threads: 1 });
-    for (let k = 0; k < 120; k++) same(one, simulate({ ...base, threads: 2 + (k % 3) }));
+    for (let k = 0; k < 60; k++) same(one, simulate({ ...base, threads: 2 + (k % 3) }));
   });
 });
