@@ -69,3 +69,20 @@ describe("pool handshake: a worker that ends without answering fails the call (E
     } finally { th.close(); }
   }, 20_000);
 });
+
+describe("pool handshake: a worker that cannot start", () => {
+  // what thread.ts's BOOT does when the worker's code fails to load: an unnumbered error, then DEAD
+  const NO_START = `const { workerData } = require("node:worker_threads");
+workerData.port.postMessage({ op: "error", error: { code: "E_WASM", message: "pool worker failed to start: no module" } });
+const f = new Int32Array(workerData.flag); Atomics.store(f, 0, -1); Atomics.notify(f, 0);`;
+  it.each([
+    ["asked before it failed", 0],
+    ["asked after it failed", 300],
+  ])("its error reaches the caller (E_WASM) when %s", (_, after) => {
+    const th = new PoolThread(NO_START);
+    try {
+      if (after > 0) sleep(after);
+      expect(() => th.call({ op: "save" })).toThrow(expect.objectContaining({ code: "E_WASM", message: expect.stringMatching(/failed to start: no module/) }));
+    } finally { th.close(); }
+  });
+});

@@ -82,7 +82,7 @@ export class PoolThread {
   post(req: Request, transfer: ArrayBuffer[] = []): void {
     if (this.busy) throw new FedquantError("E_STATE", "pool worker: a request is already in flight");
     // checked before posting, so that nothing (a transferred downlink) is detached for nothing
-    if (!this.alive) throw new FedquantError("E_STATE", "pool worker: the worker thread has exited");
+    if (!this.alive) throw this.startError() ?? new FedquantError("E_STATE", "pool worker: the worker thread has exited");
     this.seq = nextSeq(this.seq);
     this.port.postMessage({ ...req, seq: this.seq }, transfer);
     this.busy = true;
@@ -119,6 +119,15 @@ export class PoolThread {
       if (Date.now() > until) throw new FedquantError("E_STATE", `pool worker: no reply ${LAG_MS} ms after its signal`);
       Atomics.wait(this.signal, 0, this.seq, 1); // a 1 ms sleep (the flag stays at our number unless the worker ends)
     }
+  }
+
+  /** The error of a worker that could not start (BOOT's unnumbered reply), if it is queued. */
+  private startError(): FedquantError | undefined {
+    for (let got = this.wt.receiveMessageOnPort(this.port); got; got = this.wt.receiveMessageOnPort(this.port)) {
+      const r = got.message as Reply;
+      if (r.seq === undefined && r.op === "error") return fromWire(r.error);
+    }
+    return undefined;
   }
 
   call(req: Request, transfer: ArrayBuffer[] = []): Reply {
