@@ -53,8 +53,10 @@ describe("pool handshake: a worker that ends without answering fails the call (E
     ["process.exit()", "process.exit(3);"],
     // the save reply is dropped and the thread dies of an uncaught exception
     ["an uncaught exception", "setImmediate(() => { throw new Error('boom'); }); return;"],
+    // no JavaScript runs as it ends (its own exit handler neither): the warden sees it go
+    ["running out of heap", "const a = []; for (;;) a.push(new Array(1e5).fill(1));"],
   ])("%s during a request", (_, how) => {
-    const th = new PoolThread(dying(how));
+    const th = new PoolThread(dying(how), { maxOldGenerationSizeMb: 64 });
     try {
       // the real worker answers (an init-less load is an empty one) before the fatal request
       expect(th.call({ op: "load", states: [] }).op).toBe("load");

@@ -8,6 +8,7 @@
 // through process.getBuiltinModule, so nothing here is a static Node import for browser bundles.
 import { FedquantError } from "../../errors.js";
 import { DEAD, fromWire, nextSeq, type Reply, type Request } from "./protocol.js";
+import { killWorker, spawnWorker } from "./warden.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 type NodeModule = typeof import("node:module");
@@ -52,7 +53,8 @@ const LAG_MS = 2000;
 export class PoolThread {
   private readonly wt: WorkerThreads;
   // types only, through `typeof import`: nothing Node-only is imported for a browser bundle
-  private readonly worker: InstanceType<WorkerThreads["Worker"]>;
+  /** the worker, started and watched by the warden (warden.ts) */
+  private readonly worker: number;
   private readonly port: InstanceType<WorkerThreads["MessagePort"]>;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private busy = false;
@@ -62,18 +64,18 @@ export class PoolThread {
   /** false once the worker thread has ended (it set the flag to DEAD) */
   get alive(): boolean { return Atomics.load(this.signal, 0) !== DEAD; }
 
-  /** `code` (tests): a worker script of one's own, evaluated with the same workerData { port, flag }. */
-  constructor(code?: string) {
+  /**
+   * `code` (tests): a worker script of one's own, evaluated with the same workerData { port, flag };
+   * `resourceLimits` (tests): those of worker_threads.
+   */
+  constructor(code?: string, resourceLimits?: Record<string, number>) {
     this.wt = builtin<WorkerThreads>("node:worker_threads");
     const { port1, port2 } = new this.wt.MessageChannel();
     const e = entry(this.wt);
     const workerData = { port: port2, flag: this.signal.buffer, tsx: e.tsx, entry: String(e.file) };
-    this.worker = code !== undefined || e.eval
-      ? new this.wt.Worker(code ?? BOOT, { eval: true, workerData, transferList: [port2] })
-      : new this.wt.Worker(e.file, { workerData, transferList: [port2] });
-    // idle workers must not keep the process alive, nor may their stderr be lost
-    this.worker.unref();
-    this.worker.on("error", () => {});
+    const ev = code !== undefined || e.eval;
+    this.worker = spawnWorker(this.wt, { source: ev ? code ?? BOOT : String(e.file), eval: ev, workerData, resourceLimits });
+    // an idle worker's port must not keep the process alive
     this.port = port1;
     this.port.unref();
   }
@@ -135,7 +137,7 @@ export class PoolThread {
     return this.wait();
   }
 
-  close(): void { void this.worker.terminate(); this.port.close(); }
+  close(): void { killWorker(this.worker); this.port.close(); }
 }
 
 // Started workers are kept for the next pool (a run of several algorithms, a test file): a worker
