@@ -102,10 +102,15 @@ export class ClientPool {
     for (const th of this.threads) th.post({ op: "save" });
     const got = new Map<ClientId, [ClientState, ChainState | undefined]>();
     for (const [id, p] of this.core.local) got.set(id, [p.client.toJSON(), p.saveOracle()]);
+    let err: unknown;
     for (const th of this.threads) {
-      const r = th.wait();
-      if (r.op === "save") for (const [id, c, o] of r.states) got.set(id, [c, o]);
+      // every worker is waited for, so none is left with an unread reply
+      try {
+        const r = th.wait();
+        if (r.op === "save") for (const [id, c, o] of r.states) got.set(id, [c, o]);
+      } catch (e) { this.healthy = false; err ??= e; }
     }
+    if (err !== undefined) throw err;
     return { clients: this.ids.map((id) => got.get(id)![0]), oracles: this.ids.map((id) => got.get(id)![1] ?? {}) };
   }
 
@@ -121,7 +126,7 @@ export class ClientPool {
     });
     this.threads.forEach((th, t) => th.post({ op: "load", states: batches[t]! }));
     let err: unknown;
-    for (const th of this.threads) { try { th.wait(); } catch (e) { err ??= e; } }
+    for (const th of this.threads) { try { th.wait(); } catch (e) { this.healthy = false; err ??= e; } }
     if (err !== undefined) throw err;
     this.core.local = local;
   }

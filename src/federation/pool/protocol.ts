@@ -1,29 +1,42 @@
-// The messages between the main thread and a pool worker (worker.ts), and the one rule of the
-// handshake: the worker posts its reply on its port, then sets the shared flag to 1 and notifies,
-// so a main thread blocked in Atomics.wait finds the reply with receiveMessageOnPort.
+// The messages between the main thread and a pool worker (worker.ts), and the rules of the
+// handshake (Node): every request carries a sequence number that its reply echoes; the worker
+// posts its reply on its port, then stores that number in the shared flag and notifies, so a main
+// thread blocked in Atomics.wait finds the reply with receiveMessageOnPort. The flag only ever
+// moves forward (or to DEAD), so a notify that arrives late — a worker descheduled between its
+// store and its notify while the main thread already read the reply and sent the next request —
+// wakes a main thread that sees the old number and sleeps again, instead of taking it for a reply.
 import type { ClientId, ClientState } from "../../algorithms/index.js";
 import { FedquantError, type FedquantErrorCode } from "../../errors.js";
 import type { Flavour } from "../../kernel/index.js";
 import type { ChainState } from "../../sampling/browser.js";
 import type { HostedClient, Recipe } from "./recipe.js";
 
-export type Request =
+/** The flag's value once the worker thread is gone (its 'exit' handler stores it): no reply will come. */
+export const DEAD = -1;
+
+/** The sequence number after `s`: 1, 2, … 2^31 − 1, then 1 again (never 0, the flag's start, nor DEAD). */
+export function nextSeq(s: number): number { return s >= 0x7fffffff ? 1 : s + 1; }
+
+/** The request's sequence number (Node pool), echoed in its reply; Web Workers need none. */
+interface Numbered { seq?: number }
+
+export type Request = Numbered & (
   | { op: "init"; flavour: Flavour; recipe: Recipe; hosted: HostedClient[]; model?: SharedArrayBuffer }
   | { op: "step"; round: number; downlinks: [ClientId, Uint8Array][] }
   /** F_i at w, or (Node) at the model the main thread wrote into the shared `model` buffer of init */
   | { op: "loss"; w?: Float64Array }
   | { op: "save" }
-  | { op: "load"; states: [ClientId, ClientState, ChainState | undefined][] };
+  | { op: "load"; states: [ClientId, ClientState, ChainState | undefined][] });
 
 export interface WireError { code: string; message: string }
 
-export type Reply =
+export type Reply = Numbered & (
   | { op: "init" }
   | { op: "step"; uplinks: [ClientId, Uint8Array][]; failed?: { id: ClientId; error: WireError } }
   | { op: "loss"; losses: [ClientId, number][]; failed?: { id: ClientId; error: WireError } }
   | { op: "save"; states: [ClientId, ClientState, ChainState | undefined][] }
   | { op: "load" }
-  | { op: "error"; error: WireError };
+  | { op: "error"; error: WireError });
 
 /** A thrown value as data; FedquantError's "CODE: " prefix is dropped (the code travels apart). */
 export function toWire(e: unknown): WireError {

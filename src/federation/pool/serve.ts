@@ -16,7 +16,6 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
   let parties = new Map<ClientId, Party>();
   /** Node: the main thread's model, shared, read only while the main thread waits for our reply */
   let model: Float64Array | undefined;
-  const reply = (r: Reply, transfer: ArrayBuffer[] = []) => send(r, transfer);
 
   function party(id: ClientId): Party {
     const p = parties.get(id);
@@ -24,7 +23,7 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
     return p;
   }
 
-  async function handle(m: Request): Promise<void> {
+  async function handle(m: Request, reply: (r: Reply, transfer?: ArrayBuffer[]) => void): Promise<void> {
     switch (m.op) {
       case "init":
         // a reused worker keeps its kernel when the flavour is the same
@@ -61,5 +60,9 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
     }
   }
 
-  return (m) => { handle(m).catch((e) => reply({ op: "error", error: toWire(e) })); };
+  return (m) => {
+    // the reply echoes the request's number (thread.ts matches them)
+    const reply = (r: Reply, transfer: ArrayBuffer[] = []) => send(m.seq === undefined ? r : { ...r, seq: m.seq }, transfer);
+    handle(m, reply).catch((e) => reply({ op: "error", error: toWire(e) }));
+  };
 }
