@@ -4,13 +4,14 @@
 // simulateAsync(). Every iterate, loss, bit count and message digest must equal the one-thread
 // run's, and — least squares has no exp or log, so no engine rounds differently — Node's own
 // simulate() of the same run. Skipped (with a message) without Chromium, except under CI=true.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveStatic } from "../helpers/static-server.js";
 import { ready } from "../../src/kernel/index.js";
 import { simulate } from "../../src/federation/simulator.js";
 import { CI, findChromium, missingBrowserMessage, noteSkip } from "../helpers/chromium.js";
@@ -24,18 +25,6 @@ if (!CHROMIUM && CI) {
   });
 }
 
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-
-/** A static file server for the built page, confined to its directory. */
-function serveStatic(root: string): Promise<{ server: Server; base: string }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, path === "/" ? "index.html" : path));
-    if (!file.startsWith(root + sep) || !existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-  });
-  return new Promise((r) => server.listen(0, "127.0.0.1", () => r({ server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
-}
 
 /** Bitwise equality of float arrays, saying where they differ. */
 function sameFloats(a: readonly number[], b: readonly number[], what: string): void {
