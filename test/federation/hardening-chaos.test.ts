@@ -30,8 +30,10 @@ describe("chaos (small)", () => {
     await Promise.all(members.map((m) => m.result));
     await ref.close();
 
+    // rounds ≥ 300 ms apart: event n waits for a window of ~7 rounds, polled every 200–600 ms; at
+    // 50 ms a quiet machine ran the whole window between two polls and the second event never came
     const chaos = await runSession({
-      dir, clients, rounds, roundGapMs: 50, seed: 2, absent: "repeat", serverKills: 1, maxEvents: 2,
+      dir, clients, rounds, roundGapMs: 300, seed: 2, absent: "repeat", serverKills: 1, maxEvents: 2,
       eventGapMs: [200, 600], timeoutMs: 200_000,
     }, "chaos", true);
     // the chaos did happen: one server kill and two client events
