@@ -1,7 +1,7 @@
 // E5's centralised reference (issue #12 item 3: "state … the centralised test accuracy it reaches
 // on this machine in a few minutes"): TF.js trains a CNN of e5-model.ts on all training digits of
 // E5's split with its own optimizer (tf.train.adam or tf.train.sgd), minibatches drawn from a
-// Philox permutation per epoch (no Math.random), test accuracy after each epoch, CPU seconds.
+// Philox permutation per epoch (seeded, never unseeded randomness), test accuracy after each epoch, CPU seconds.
 import { cpuUsage } from "node:process";
 import type * as tfjs from "@tensorflow/tfjs";
 import type * as tfl from "@tensorflow/tfjs-layers";

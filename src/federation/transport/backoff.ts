@@ -2,7 +2,7 @@
 // before attempt k is d_k/2 + u_k·d_k/2, d_k = min(cap, base·2^k), u_k uniform in (0, 1); AWS
 // Architecture Blog, "Exponential Backoff and Jitter", 2015), so that hundreds of clients cut off
 // by one server restart do not all come back in the same instant. u_k comes from a Philox stream
-// keyed by the client's token — no Math.random: a client's delays are reproducible, and two
+// keyed by the client's token — no unseeded randomness: a client's delays are reproducible, and two
 // clients' are independent streams.
 import { RandomStream } from "../../random/index.js";
 
