@@ -198,6 +198,16 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
 }
 
+// Fields of levels lv[from..to) (i32, sign-magnitude: |l| << 1 | sign), `width` bits each, into
+// the accumulator — the scalar packer behind both the fused and the windowed fixed-width paths.
+@inline function packLevels(lv: usize, from: u32, to: u32, width: u32): void {
+  for (let q = from; q < to; q++) {
+    const l = load<i32>(lv + (<usize>q << 2));
+    acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
+    cnt += width; flush32();
+  }
+}
+
 // One non-zero level l after `run` zeros: gamma(run + 1) — N zeros, a one, the low N bits
 // (bits.ts) —, the sign, gamma(|l|). Short codes (nr + na ≤ 14, so 2nr + 2na + 3 ≤ 31 bits: every
 // level of s < 2^8 after a run below 2^7, and of s ≤ 4 after a run below 2^12) go in as one
@@ -274,11 +284,7 @@ export function qsgdEncodeStep(budget: u32): i32 {
         const t = roundPackWindow(p + (<usize>c << 2), m, ePre, eScale, s, wp, width, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1);
         wp += <usize>((t * width) >> 3);
         if (t < m) roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
-        for (let q: u32 = 0; q < m - t; q++) {
-          const l = load<i32>(lv + (<usize>q << 2));
-          acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
-          cnt += width; flush32();
-        }
+        packLevels(lv, 0, m - t, width);
         eC += m;
         done += m;
         if (eC < len) continue;
@@ -321,11 +327,7 @@ export function qsgdEncodeStep(budget: u32): i32 {
           while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
           for (; t + 16 <= m; t += 16) { packFields16(lv + (<usize>t << 2), width, wp); wp += width << 1; }
         }
-        for (; t < m; t++) {
-          const l = load<i32>(lv + (<usize>t << 2));
-          acc |= <u64>((<u32>(l < 0 ? -l : l) << 1) | (<u32>l >> 31)) << cnt;
-          cnt += width; flush32();
-        }
+        packLevels(lv, t, m, width);
       }
       eC += m;
       done += m;
