@@ -88,13 +88,19 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
     return page;
   }
 
-  it("runs 20 rounds in Web Workers: the loss falls, the bits shown are the bits counted, and both match the simulator", { timeout: RUN_MS + 60_000 }, async () => {
-    const page = await open("problem=mnist&clients=4&labels=3&count=1000&seed=1&algorithm=artemis&up=qsgd&down=qsgd&gamma=0.5&batch=32&rounds=20&pace=0");
+  /** Opens the page with `query`, starts the run and waits for it to end, which must be "done" without an error. */
+  async function runToDone(query: string, width?: number): Promise<{ page: Page; s: DemoState }> {
+    const page = await open(query, width);
     await page.click("#start");
     await page.waitForFunction(ended, null, { timeout: RUN_MS });
     const s = await demoState(page);
     expect(s.error, `page errors: ${pageErrors.join(" | ")}`).toBeUndefined();
     expect(s.state).toBe("done");
+    return { page, s };
+  }
+
+  it("runs 20 rounds in Web Workers: the loss falls, the bits shown are the bits counted, and both match the simulator", { timeout: RUN_MS + 60_000 }, async () => {
+    const { page, s } = await runToDone("problem=mnist&clients=4&labels=3&count=1000&seed=1&algorithm=artemis&up=qsgd&down=qsgd&gamma=0.5&batch=32&rounds=20&pace=0");
     const run = s.runs[0]!;
     expect(run.reports).toHaveLength(20);
     // the former flake: a 10 s default deadline let a loaded machine push workers out of round 0
@@ -276,12 +282,7 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
   });
 
   it("works at 420 px: no horizontal overflow after a run, with α filled in for a biased compressor", { timeout: RUN_MS + 60_000 }, async () => {
-    const page = await open("problem=logistic&clients=4&algorithm=artemis&up=topk&rounds=5&pace=0", 420);
-    await page.click("#start");
-    await page.waitForFunction(ended, null, { timeout: RUN_MS });
-    const s = await demoState(page);
-    expect(s.error, s.error).toBeUndefined();
-    expect(s.state).toBe("done");
+    const { page, s } = await runToDone("problem=logistic&clients=4&algorithm=artemis&up=topk&rounds=5&pace=0", 420);
     expect(s.runs[0]!.session.config.alpha).toBe(1);
     expect(await page.textContent("#notes")).toMatch(/α = 1 filled in: topk is biased/);
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
@@ -295,12 +296,7 @@ describe.skipIf(!hasChromium)("the demo in headless Chromium", () => {
   });
 
   it("trains the CNN in the workers with TF.js (a few rounds): loss and test accuracy shown, the simulator's run in Node", { timeout: RUN_MS + 120_000 }, async () => {
-    const page = await open("problem=mnist-cnn&clients=3&labels=4&count=600&seed=2&algorithm=artemis&up=qsgd&down=qsgd&gamma=0.3&batch=16&rounds=3&pace=0");
-    await page.click("#start");
-    await page.waitForFunction(ended, null, { timeout: RUN_MS });
-    const s = await demoState(page);
-    expect(s.error, `page errors: ${pageErrors.join(" | ")}`).toBeUndefined();
-    expect(s.state).toBe("done");
+    const { page, s } = await runToDone("problem=mnist-cnn&clients=3&labels=4&count=600&seed=2&algorithm=artemis&up=qsgd&down=qsgd&gamma=0.3&batch=16&rounds=3&pace=0");
     const run = s.runs[0]!;
     expect(run.session.problem).toMatchObject({ kind: "mnist-model", model: "cnn" });
     expect(run.reports).toHaveLength(3);
