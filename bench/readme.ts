@@ -46,8 +46,14 @@ const k1 = find(/^search d=16/, /^wasm SIMD/);
 const ghz = (Number(res.machine.mhz) || cpuMhz()) / 1000; // a VM may report speed 0: then /proc/cpuinfo
 if (k1 && ghz > 0) {
   goals.push(goal("K1 Voronoi search, plain SIMD", `${g(k1.throughput)}FLOP/s at ${ghz.toFixed(2)} GHz nominal = ${(k1.throughput / 1e9 / ghz).toFixed(1)} flop/cycle`, "≥ 0.9 × 12 flop/cycle", k1.throughput / 1e9 / ghz >= 0.9 * 12));
-  const k1r = find(/^search d=16/, /^wasm relaxed SIMD/), k1c = find(/^search d=16/, /^C AVX2/);
-  goals.push(goal("K1 relaxed SIMD vs C AVX2 + FMA", k1r && k1c ? `${(k1r.throughput / k1c.throughput).toFixed(2)}× (relaxed ${g(k1r.throughput)}FLOP/s, C ${g(k1c.throughput)}FLOP/s)` : "—", "≥ 0.6×",
+  const k1r = find(/^search d=16/, /^wasm relaxed SIMD/);
+  const k1c = find(/^search d=16/, /^C AVX2 \(/), k1cf = find(/^search d=16/, /^C AVX2 \+ FMA/), k1c128 = find(/^search d=16/, /^C FMA on 128-bit/);
+  const vs = (c: Row | undefined, what: string) => (k1r && c ? `${(k1r.throughput / c.throughput).toFixed(2)}× ${what} (${g(c.throughput)}FLOP/s)` : undefined);
+  // the goal's "C AVX2" is the AVX2 build without FMA (multiply then add: the issue quoted 35–46
+  // GFLOP/s for it); the FMA builds are shown beside it: 256-bit FMA is one core's peak, twice what
+  // 128-bit lanes allow, and the 128-bit FMA build is the same width as wasm SIMD
+  const measured = [vs(k1c, "C AVX2"), vs(k1cf, "C AVX2 + FMA"), vs(k1c128, "C FMA on 128-bit lanes")].filter(Boolean).join("; ");
+  goals.push(goal("K1 relaxed SIMD vs C AVX2", k1r && k1c ? `relaxed ${g(k1r.throughput)}FLOP/s: ${measured}` : "—", "≥ 0.6× C AVX2",
     k1r && k1c ? k1r.throughput >= 0.6 * k1c.throughput : null));
 }
 

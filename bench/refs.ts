@@ -1,5 +1,5 @@
 // Outside references run in the same bench session: numpy (when python3 with numpy exists) and
-// the C AVX2 Philox rounding and the C AVX2 + FMA Voronoi search (when gcc exists). Each is skipped with a one-line message otherwise.
+// the C AVX2 Philox rounding and three C builds of the Voronoi search (when gcc exists). Each is skipped with a one-line message otherwise.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,17 +42,26 @@ export function cRef(quick: boolean): CRef | null {
   return r;
 }
 
-/** The C AVX2 + FMA Voronoi search rate (d = 16, M = 8192); null (after one line) without gcc or AVX2 + FMA. */
-export function cVoronoiRef(quick: boolean): CVoronoiRef | null {
-  if (cache.has("cvoronoi")) return cache.get("cvoronoi") as CVoronoiRef | null;
+/** The builds of bench/refs/voronoi_ref.c, each a reading of the wasm search rows (see that file). */
+export const C_VORONOI_BUILDS = {
+  avx2Fma: { flags: ["-mavx2", "-mfma"], label: "C AVX2 + FMA (256-bit lanes, fused), gcc -O3 -mavx2 -mfma" },
+  avx2: { flags: ["-mavx2", "-DNO_FMA"], label: "C AVX2 (256-bit lanes, multiply then add), gcc -O3 -mavx2" },
+  lanes128Fma: { flags: ["-mavx2", "-mfma", "-DLANES128"], label: "C FMA on 128-bit lanes (the width of wasm SIMD), gcc -O3 -mfma" },
+} as const;
+export type CVoronoiBuild = keyof typeof C_VORONOI_BUILDS;
+
+/** One C build's Voronoi search rate (d = 16, M = 8192); null (after one line) without gcc or the instructions. */
+export function cVoronoiRef(quick: boolean, build: CVoronoiBuild = "avx2Fma"): CVoronoiRef | null {
+  const key = `cvoronoi-${build}`;
+  if (cache.has(key)) return cache.get(key) as CVoronoiRef | null;
   let r: CVoronoiRef | null = null;
   try {
     const exe = join(mkdtempSync(join(tmpdir(), "fedquant-bench-")), "voronoi_ref");
-    execFileSync("gcc", ["-O3", "-mavx2", "-mfma", "-o", exe, here("voronoi_ref.c"), "-lm"], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("gcc", ["-O3", ...C_VORONOI_BUILDS[build].flags, "-o", exe, here("voronoi_ref.c"), "-lm"], { stdio: ["ignore", "pipe", "pipe"] });
     r = JSON.parse(execFileSync(exe, quick ? ["quick"] : [], { encoding: "utf8", timeout: 600_000 })) as CVoronoiRef;
   } catch (e) {
-    console.log(`C AVX2 Voronoi row skipped: gcc with AVX2 + FMA not available (${(e as Error).message.split("\n")[0]})`);
+    console.log(`${C_VORONOI_BUILDS[build].label} row skipped: gcc or the instructions not available (${(e as Error).message.split("\n")[0]})`);
   }
-  cache.set("cvoronoi", r);
+  cache.set(key, r);
   return r;
 }

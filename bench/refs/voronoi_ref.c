@@ -1,45 +1,78 @@
 /* C reference for the K1 bench: the StoVoQ nearest-codeword search (spec/stovoq.md "The
  * quantizer": argmax_j <x, c_j> - |c_j|^2/2), d = 16, M = 8192, over the same blocked codebook
  * layout as assembly/codebook.ts (blocks of 16 codewords: a bias row, then d rows of 16), with
- * AVX2 + FMA (256-bit lanes, fused multiply-add): 4 buckets x 16 codewords per step, codebook
- * tiles that stay in L1 while every bucket passes. Checks its indices against a plain scalar
- * search (scores within a float tolerance: FMA rounds differently at near-ties), then prints
- * flops (2·d·M per bucket) per CPU second. Built by bench/refs.ts with gcc -O3 -mavx2 -mfma. */
+ * codebook tiles that stay in L1 while every bucket passes. Three builds of this one file
+ * (bench/refs.ts), so the wasm rows can be read against each:
+ *   default        AVX2 + FMA: 256-bit lanes, fused multiply-add, 4 buckets x 16 codewords per step
+ *   -DNO_FMA       AVX2 without FMA (multiply, then add): gcc -O3 -mavx2, the "C AVX2" of issue #9
+ *   -DLANES128     FMA on 128-bit lanes, the width of WebAssembly SIMD (relaxed_madd lowers to it),
+ *                  2 buckets x 16 codewords per step (4 would not fit the 16 vector registers)
+ * Checks its indices against a plain scalar search (scores within a float tolerance: FMA rounds
+ * differently at near-ties), then prints flops (2·d·M per bucket) per CPU second. */
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 enum { D = 16, M = 8192, STRIDE = (D + 1) * 16, TILE_BLOCKS = 24 * 1024 / (STRIDE * 4) };
 
-/* best score / index of 4 buckets over one tile of codeword blocks [b0, b1) */
-static inline void tile4(const float *x, const float *book, int b0, int b1, float *best, int *idx) {
+#ifdef LANES128
+typedef __m128 vf;
+enum { VW = 4, NB = 2 };
+#define VLOAD _mm_load_ps
+#define VBCAST _mm_set1_ps
+#define VMAX _mm_max_ps
+#define VMADD(a, b, c) _mm_fmadd_ps(a, b, c)
+static inline float hmax(vf m) {
+  m = _mm_max_ps(m, _mm_shuffle_ps(m, m, 0x4E));
+  m = _mm_max_ps(m, _mm_shuffle_ps(m, m, 0xB1));
+  return _mm_cvtss_f32(m);
+}
+#else
+typedef __m256 vf;
+enum { VW = 8, NB = 4 };
+#define VLOAD _mm256_load_ps
+#define VBCAST _mm256_set1_ps
+#define VMAX _mm256_max_ps
+#ifdef NO_FMA
+#define VMADD(a, b, c) _mm256_add_ps(_mm256_mul_ps(a, b), c)
+#else
+#define VMADD(a, b, c) _mm256_fmadd_ps(a, b, c)
+#endif
+static inline float hmax(vf m) {
+  m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
+  m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4E));
+  m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xB1));
+  return _mm256_cvtss_f32(m);
+}
+#endif
+enum { NV = 16 / VW }; /* vectors per block of 16 codewords */
+
+/* best score / index of NB buckets over one tile of codeword blocks [b0, b1) */
+static inline void tile(const float *x, const float *book, int b0, int b1, float *best, int *idx) {
   for (int b = b0; b < b1; b++) {
     const float *blk = book + (size_t)b * STRIDE;
-    __m256 lo0 = _mm256_load_ps(blk), hi0 = _mm256_load_ps(blk + 8);
-    __m256 lo1 = lo0, hi1 = hi0, lo2 = lo0, hi2 = hi0, lo3 = lo0, hi3 = hi0;
+    vf acc[NB][NV];
+    for (int v = 0; v < NV; v++) { const vf bias = VLOAD(blk + v * VW); for (int q = 0; q < NB; q++) acc[q][v] = bias; }
     for (int k = 0; k < D; k++) {
-      const __m256 cl = _mm256_load_ps(blk + 16 + 16 * k), ch = _mm256_load_ps(blk + 24 + 16 * k);
-      const __m256 x0 = _mm256_broadcast_ss(x + k), x1 = _mm256_broadcast_ss(x + D + k);
-      const __m256 x2 = _mm256_broadcast_ss(x + 2 * D + k), x3 = _mm256_broadcast_ss(x + 3 * D + k);
-      lo0 = _mm256_fmadd_ps(x0, cl, lo0); hi0 = _mm256_fmadd_ps(x0, ch, hi0);
-      lo1 = _mm256_fmadd_ps(x1, cl, lo1); hi1 = _mm256_fmadd_ps(x1, ch, hi1);
-      lo2 = _mm256_fmadd_ps(x2, cl, lo2); hi2 = _mm256_fmadd_ps(x2, ch, hi2);
-      lo3 = _mm256_fmadd_ps(x3, cl, lo3); hi3 = _mm256_fmadd_ps(x3, ch, hi3);
+      vf c[NV];
+      for (int v = 0; v < NV; v++) c[v] = VLOAD(blk + 16 + 16 * k + v * VW);
+      for (int q = 0; q < NB; q++) {
+        const vf xq = VBCAST(x[q * D + k]);
+        for (int v = 0; v < NV; v++) acc[q][v] = VMADD(xq, c[v], acc[q][v]);
+      }
     }
-    __m256 acc[8] = {lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3};
-    for (int q = 0; q < 4; q++) {
+    for (int q = 0; q < NB; q++) {
       /* a block-wide max first, so the per-lane scan runs only when the block beats the best */
-      __m256 m = _mm256_max_ps(acc[2 * q], acc[2 * q + 1]);
-      m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
-      m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4E));
-      m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xB1));
-      const float mx = _mm256_cvtss_f32(m);
+      vf m = acc[q][0];
+      for (int v = 1; v < NV; v++) m = VMAX(m, acc[q][v]);
+      const float mx = hmax(m);
       if (mx > best[q]) {
         float s[16];
-        _mm256_storeu_ps(s, acc[2 * q]); _mm256_storeu_ps(s + 8, acc[2 * q + 1]);
+        for (int v = 0; v < NV; v++) memcpy(s + v * VW, &acc[q][v], sizeof(vf));
         for (int l = 0; l < 16; l++) if (s[l] == mx) { best[q] = mx; idx[q] = 16 * b + l; break; }
       }
     }
@@ -50,8 +83,17 @@ static void search(const float *x, int nb, const float *book, int *idx, float *b
   for (int i = 0; i < nb; i++) { best[i] = -INFINITY; idx[i] = 0; }
   for (int t = 0; t < M / 16; t += TILE_BLOCKS) {
     const int t1 = t + TILE_BLOCKS < M / 16 ? t + TILE_BLOCKS : M / 16;
-    for (int i = 0; i + 4 <= nb; i += 4) tile4(x + (size_t)i * D, book, t, t1, best + i, idx + i);
+    for (int i = 0; i + NB <= nb; i += NB) tile(x + (size_t)i * D, book, t, t1, best + i, idx + i);
   }
+}
+
+/* deterministic pseudo-normal values (sum of 4 LCG uniforms, centred, unit variance): the search
+ * cost does not depend on the data; one call per value, so the draws are sequenced */
+static float uni(uint32_t *st) { *st = *st * 1664525u + 1013904223u; return (*st >> 8) * (1.0f / 16777216.0f); }
+static float gauss(uint32_t *st) {
+  float s = uni(st);
+  s += uni(st); s += uni(st); s += uni(st);
+  return (s - 2.0f) * 1.7320508f;
 }
 
 static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
@@ -65,23 +107,21 @@ static float score(const float *x, const float *book, int j) {
 }
 
 int main(int argc, char **argv) {
+  (void)argv; /* any argument means quick */
   const int nb = argc > 1 ? 512 : 4096, reps = argc > 1 ? 3 : 7;
   float *book = aligned_alloc(32, sizeof(float) * STRIDE * (M / 16));
   float *x = aligned_alloc(32, sizeof(float) * D * nb), *best = malloc(sizeof(float) * nb);
   int *idx = malloc(sizeof(int) * nb);
-  /* deterministic pseudo-normal data (sum of 4 uniforms, centred): the search cost does not depend on it */
   uint32_t st = 12345;
-#define UNI() ((st = st * 1664525u + 1013904223u) >> 8) * (1.0f / 16777216.0f)
-#define GAUSS() ((UNI() + UNI() + UNI() + UNI() - 2.0f) * 1.7320508f)
   for (int b = 0; b < M / 16; b++) {
     float *blk = book + (size_t)b * STRIDE;
     for (int l = 0; l < 16; l++) {
       float n2 = 0;
-      for (int k = 0; k < D; k++) { const float c = GAUSS(); blk[16 + 16 * k + l] = c; n2 += c * c; }
+      for (int k = 0; k < D; k++) { const float c = gauss(&st); blk[16 + 16 * k + l] = c; n2 += c * c; }
       blk[l] = -0.5f * n2;
     }
   }
-  for (int i = 0; i < D * nb; i++) x[i] = GAUSS();
+  for (int i = 0; i < D * nb; i++) x[i] = gauss(&st);
   search(x, nb, book, idx, best);
   for (int i = 0; i < nb; i++) {
     float top = -INFINITY;

@@ -26,6 +26,12 @@ export interface Compressor {
    * message's shared randomness (seed, stream, position) must be exactly rng's.
    */
   decode(msg: Uint8Array, dim: number, rng?: RandomStream): Float32Array;
+  /**
+   * decode() into the caller's array (its length is the expected dimension) and return it. A
+   * decoder that reuses one buffer skips the fresh memory decode() allocates per message (at
+   * large D the page faults of that memory cost more than the decoding itself).
+   */
+  decodeInto(msg: Uint8Array, out: Float32Array, rng?: RandomStream): Float32Array;
   /** Exact bits of a message: payload (what the papers count), header, total. */
   bits(msg: Uint8Array): MessageBits;
 }
