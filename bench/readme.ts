@@ -18,10 +18,17 @@ function goal(name: string, measured: string, target: string, ok: boolean | null
 }
 
 const goals: string[][] = [];
+// the floor of decode() into fresh memory: a fresh Float32Array(D) written once (its page faults)
+const freshFloor = find(/^QSGD/, /^reference: allocate \+ write a fresh Float32Array/);
 for (const r of rows.filter((x) => x.suite === "e2e" && /^QSGD/.test(x.group) && /fedquant/.test(x.variant))) {
   const e = r.extra ?? {};
-  goals.push(goal(`QSGD ${r.group.replace(/^QSGD /, "")} ${r.variant.replace(/: encode\+decode.*/, "")} encode + decode`,
-    `${g(r.throughput)}B/s (encode ${e.encode}, decode ${e.decode}; with decodeInto ${e.encodePlusDecodeInto})`, "≥ 1 GB/s", r.throughput >= 1e9));
+  const name = `QSGD ${r.group.replace(/^QSGD /, "")} ${r.variant.replace(/: encode\+decode.*/, "")}`;
+  const into = Number(e.encodePlusDecodeInto) * 1e9;
+  goals.push(goal(`${name} encode + decodeInto (a reused output array)`, `${g(into)}B/s (encode ${e.encode}, decodeInto ${e.decodeInto})`, "≥ 1 GB/s", into >= 1e9));
+  // with fresh output memory: encode time plus at least the time to fault in D floats of new memory
+  const bound = freshFloor ? 1 / (1 / (Number(e.encode) * 1e9) + 1 / freshFloor.throughput) : NaN;
+  goals.push(goal(`  … encode + decode (a fresh output array each call)`,
+    `${g(r.throughput)}B/s (decode ${e.decode})${freshFloor ? `; bound by encode + writing fresh memory (${g(freshFloor.throughput)}B/s alone): ≤ ${g(bound)}B/s` : ""}`, "≥ 1 GB/s", r.throughput >= 1e9));
   goals.push(goal(`  … its linear memory`, `${e.peakLinearMemoryMiB} MiB`, `≤ input + output + O(bucket) = ${e.inputPlusOutputMiB} MiB + 1`,
     Number(e.peakLinearMemoryMiB) <= Number(e.inputPlusOutputMiB) + 1));
 }
