@@ -5,13 +5,14 @@
 // are transferred, not copied, where the caller no longer needs them; nothing needs
 // SharedArrayBuffer (a page without cross-origin isolation has none), so the model for the loss
 // curve travels with the request.
-import type { ClientId } from "../../algorithms/index.js";
+import type { ClientId, ClientState } from "../../algorithms/index.js";
 import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
 import type { Dataset } from "../../models/index.js";
 import { LossRound, PoolCore, StepRound } from "./core.js";
 import { fromWire, movable, type Reply, type Request } from "./protocol.js";
-import type { Recipe } from "./recipe.js";
+import { restoreParty, type Recipe } from "./recipe.js";
+import type { ChainState } from "../../sampling/browser.js";
 
 /** The part of a Web Worker the pool uses (a DOM Worker; a test may pass anything alike). */
 export interface WorkerLike {
@@ -121,6 +122,39 @@ export class WebClientPool {
     l.runMine(w);
     await gather(replies, (r) => l.take(r));
     return l.result();
+  }
+
+  /** As ClientPool.save, awaited: every client's checkpoint and oracle state, in the order of the id list. */
+  async save(): Promise<{ clients: ClientState[]; oracles: ChainState[] }> {
+    const replies = this.threads.map((th) => th.request({ op: "save" }));
+    const got = new Map<ClientId, [ClientState, ChainState | undefined]>();
+    for (const [id, p] of this.core.local) got.set(id, [p.client.toJSON(), p.saveOracle()]);
+    let err: unknown;
+    // every worker is waited for, so none is left with a request in flight
+    await gather(replies, (r) => {
+      if ("lost" in r) err ??= r.lost;
+      else if (r.op === "save") for (const [id, c, o] of r.states) got.set(id, [c, o]);
+    });
+    if (err !== undefined) throw err;
+    const ids = this.core.ids;
+    return { clients: ids.map((id) => got.get(id)![0]), oracles: ids.map((id) => got.get(id)![1] ?? {}) };
+  }
+
+  /** As ClientPool.load, awaited: restore every client (states in the order of the id list). */
+  async load(clients: readonly ClientState[], oracles: readonly ChainState[]): Promise<void> {
+    const ids = this.core.ids;
+    if (clients.length !== ids.length || oracles.length !== ids.length) throw new FedquantError("E_STATE", `pool: ${clients.length} client states and ${oracles.length} oracle states for ${ids.length} clients`);
+    const batches: [ClientId, ClientState, ChainState | undefined][][] = this.threads.map(() => []);
+    const local = new Map(this.core.local);
+    ids.forEach((id, j) => {
+      const t = this.core.home.get(id)!;
+      if (t === 0) local.set(id, restoreParty(this.core.recipe, local.get(id)!, clients[j]!, oracles[j]));
+      else batches[t - 1]!.push([id, clients[j]!, oracles[j]]);
+    });
+    let err: unknown;
+    await gather(this.threads.map((th, t) => th.request({ op: "load", states: batches[t]! })), (r) => { if ("lost" in r) err ??= r.lost; });
+    if (err !== undefined) throw err;
+    this.core.local = local;
   }
 
   /** Terminate the workers. */
