@@ -47,6 +47,14 @@ export interface Chain {
   loadAsync?(state: ChainState): Promise<void>;
 }
 
+/** A federated sampler's chain: the awaited methods are always there (required for Web-Worker clients). */
+export interface FederatedChain extends Chain {
+  stepAsync(): Promise<void>;
+  saveAsync(): Promise<ChainState>;
+  loadAsync(state: ChainState): Promise<void>;
+  close(): void;
+}
+
 export interface InitOptions {
   /** the run's seed; chain c draws from chainSeed(seed, c) */
   seed: number | bigint;

@@ -5,7 +5,7 @@
 // clients are on Web Workers; both ways run simulate.ts's one round.
 import { FedquantError } from "../errors.js";
 import type { ClientState, ServerState } from "../algorithms/index.js";
-import type { BitTotals, Chain, ChainState, InitOptions, SamplingAlgorithm } from "./chain.js";
+import type { BitTotals, ChainState, FederatedChain, InitOptions, SamplingAlgorithm } from "./chain.js";
 import { clientPotential, type BayesModel } from "./model.js";
 import { resolveParams, type ResolvedParams, type SamplerParams } from "./options.js";
 import { createSamplerClient, createSamplerServer, langevinHooks, samplerAlgorithm } from "./parties.js";
@@ -28,7 +28,7 @@ function diverged(round: number, cause: unknown): never {
 }
 
 /** Any member of the family from its parameters (the named builders below fix `algorithm`). */
-export function federatedSampler(model: BayesModel, params: SamplerParams): SamplingAlgorithm & { readonly params: ResolvedParams } {
+export function federatedSampler(model: BayesModel, params: SamplerParams): SamplingAlgorithm<FederatedChain> & { readonly params: ResolvedParams } {
   const resolved = resolveParams(model, params);
   const potentials = model.clients.map((_, i) => clientPotential(model, i));
   const algorithm = samplerAlgorithm(resolved);
@@ -36,7 +36,7 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
     name: resolved.algorithm,
     dim: model.dim,
     params: resolved,
-    init(options): Chain {
+    init(options): FederatedChain {
       const { seed, theta0 } = checkInit(model.dim, options);
       let server = createSamplerServer(resolved, seed, theta0, algorithm);
       const remote = options.parallel?.({ model, params: resolved, algorithm, seed, theta0 });

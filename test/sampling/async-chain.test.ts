@@ -68,7 +68,7 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
       try {
         sameTrace(a, await traceChain(chain, SAMPLER_STEPS), `${T} threads`);
         expect(sink, `${T} threads: envelopes`).toEqual(one);
-        expect(await chain.saveAsync!()).toEqual(ref.save());
+        expect(await chain.saveAsync()).toEqual(ref.save());
         expect(w.made()).toBe(T - 1);
       } finally { chain.close?.(); }
       await new Promise((r) => setTimeout(r, 0));
@@ -81,11 +81,11 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
     const full = await traceChain(alg.init({ seed: SEED }), SAMPLER_STEPS);
     const first = alg.init({ seed: SEED, parallel: webSamplerWorkers(3, { makeWorker: fakeWorkers().make }) });
     await traceChain(first, SAVE_AT);
-    const saved = await first.saveAsync!();
+    const saved = await first.saveAsync();
     first.close?.();
     const rest: ChainTrace = { thetas: full.thetas.slice(SAVE_AT), bits: full.bits.slice(SAVE_AT) };
     const two = alg.init({ seed: SEED, parallel: webSamplerWorkers(2, { makeWorker: fakeWorkers().make }) });
-    await two.loadAsync!(saved);
+    await two.loadAsync(saved);
     sameTrace(rest, await traceChain(two, SAMPLER_STEPS - SAVE_AT), "resumed with 2 threads");
     two.close?.();
     const plain = alg.init({ seed: SEED });
@@ -111,7 +111,7 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
       expect(() => chain.save()).toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringMatching(/await chain\.saveAsync\(\)/) }));
       expect(() => chain.load({})).toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringMatching(/await chain\.loadAsync\(\)/) }));
       // nothing moved: the chain still steps, awaited
-      await chain.stepAsync!();
+      await chain.stepAsync();
       expect(chain.round).toBe(1);
     } finally { chain.close?.(); }
   });
@@ -122,8 +122,8 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
     ref.step();
     const chain = alg.init({ seed: SEED, parallel: webSamplerWorkers(3, { makeWorker: fakeWorkers().make }) });
     try {
-      const first = chain.stepAsync!();
-      await expect(chain.stepAsync!()).rejects.toMatchObject({ code: "E_STATE" });
+      const first = chain.stepAsync();
+      await expect(chain.stepAsync()).rejects.toMatchObject({ code: "E_STATE" });
       await first;
       sameFloats(Array.from(ref.theta), Array.from(chain.theta), "θ_1");
     } finally { chain.close?.(); }
@@ -140,7 +140,7 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
     };
     const chain = alg0().init({ seed: SEED, parallel: webSamplerWorkers(2, { makeWorker: broken }) });
     await new Promise((r) => setTimeout(r, 20)); // the failure happens before anyone awaits
-    const err = await chain.stepAsync!().then(() => undefined, (e: unknown) => e);
+    const err = await chain.stepAsync().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(FedquantError);
     expect(err).toMatchObject({ code: "E_WASM", message: expect.stringMatching(/no such module/) });
     chain.close?.();

@@ -5,7 +5,7 @@
 import { createCompressor } from "../../../src/compressors/index.js";
 import { gaussianToy } from "../../../src/data/browser.js";
 import { gaussianMean } from "../../../src/models/index.js";
-import { bayesModel, federatedSampler, findMode, flatPrior, type AsyncRoundClientsFactory, type Chain, type SamplerParams, type SamplingAlgorithm } from "../../../src/sampling/browser.js";
+import { bayesModel, federatedSampler, findMode, flatPrior, type AsyncRoundClientsFactory, type Chain, type SamplerParams } from "../../../src/sampling/browser.js";
 
 export const SAMPLER_CASES = ["qlsd++ (memory, partial participation)", "qlsd*", "qlsd# (partial participation)"] as const;
 export type SamplerCase = (typeof SAMPLER_CASES)[number];
@@ -15,7 +15,7 @@ export const SAMPLER_STEPS = 10;
 export const SAVE_AT = 4;
 export const SEED = 11;
 
-export function samplerProblem(name: SamplerCase): SamplingAlgorithm {
+export function samplerProblem(name: SamplerCase): ReturnType<typeof federatedSampler> {
   const toy = gaussianToy({ clients: 5, dim: 3, perClient: 10, seed: 4 });
   const model = bayesModel({ likelihood: gaussianMean({ p: 3 }), prior: flatPrior(), clients: toy.clients });
   const qsgd = createCompressor("qsgd", { s: 4 });

@@ -40,7 +40,7 @@ export async function samplerPage(): Promise<SamplerPageResult> {
       const chain = alg.init({ seed: SEED, parallel: digesting(webSamplerWorkers(threads, { makeWorker }), sink) });
       try {
         const t = await traceChain(chain, SAMPLER_STEPS);
-        runs.push({ name, threads, ...t, ...sink, saved: digestOf(encodeState(await chain.saveAsync!())) });
+        runs.push({ name, threads, ...t, ...sink, saved: digestOf(encodeState(await chain.saveAsync())) });
       } finally { chain.close?.(); }
     }
   }
@@ -51,11 +51,11 @@ export async function samplerPage(): Promise<SamplerPageResult> {
   workersMade = 0;
   const first = alg.init({ seed: SEED, parallel: webSamplerWorkers(3, { makeWorker }) });
   await traceChain(first, SAVE_AT);
-  const saved = await first.saveAsync!();
+  const saved = await first.saveAsync();
   first.close?.();
   const bytes = encodeState(saved);
   const two = alg.init({ seed: SEED, parallel: webSamplerWorkers(2, { makeWorker }) });
-  await two.loadAsync!(saved);
+  await two.loadAsync(saved);
   const resumedTwo = await traceChain(two, SAMPLER_STEPS - SAVE_AT);
   two.close?.();
   const plain = alg.init({ seed: SEED });
