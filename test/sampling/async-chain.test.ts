@@ -151,7 +151,12 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
     expect(() => webSamplerWorkers(2, { makeWorker: 3 as unknown as () => WorkerLike })).toThrow(expect.objectContaining({ code: "E_CONFIG" }));
   });
 
-  it("stepAsync and sampleChainAsync on a chain without workers equal step and sampleChain", async () => {
+  it("without Web Workers (Node) and without makeWorker, init is refused with E_CONFIG pointing to samplerThreads", () => {
+    expect(typeof (globalThis as { Worker?: unknown }).Worker).not.toBe("function");
+    expect(() => alg0().init({ seed: SEED, parallel: webSamplerWorkers(2) })).toThrow(expect.objectContaining({ code: "E_CONFIG", message: expect.stringMatching(/samplerThreads/) }));
+  });
+
+  it("stepAsync on a chain without workers equals step", async () => {
     const alg = alg0();
     const a = await traceChain(alg.init({ seed: SEED }), 5);
     const plain = alg.init({ seed: SEED });

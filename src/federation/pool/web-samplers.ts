@@ -27,6 +27,9 @@ export function webSamplerWorkers(threads: number, options: WebSamplerOptions = 
   if (makeWorker !== undefined && typeof makeWorker !== "function") throw new FedquantError("E_CONFIG", "webSamplerWorkers: makeWorker must be a function returning a Worker");
   return (job: SamplerJob): AsyncRoundClients => {
     const ids = job.model.clients.map((_, i) => i);
+    if (makeWorker === undefined && Math.min(T, ids.length) > 1 && typeof Worker !== "function") {
+      throw new FedquantError("E_CONFIG", "webSamplerWorkers: this environment has no Web Workers; pass { makeWorker }, or in Node use samplerThreads(n) (worker threads, synchronous step())");
+    }
     // the recipe is checked now (E_CONFIG for what a worker cannot rebuild), the pool awaited later
     const recipe = samplerRecipe(job);
     const created = WebClientPool.create(T, recipe, ids, (id) => job.model.clients[id]!, makeWorker);
