@@ -45,11 +45,18 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
       let bits: BitTotals = { upPayload: 0, upTotal: 0, down: 0, messages: 0 };
       /** an awaited step, save or load in flight: the server is between broadcast and receive */
       let busy = false;
+      /** remote clients closed: their workers are gone */
+      let closed = false;
+      const open = (what: string) => {
+        if (closed) throw new FedquantError("E_STATE", `${resolved.algorithm}: ${what} after close(): the chain's worker threads are gone (save before closing, load into a new chain)`);
+      };
       const sync = (what: string) => {
+        open(`${what}()`);
         if (awaited) throw new FedquantError("E_CONFIG", `${resolved.algorithm}: this chain's clients are on Web Workers, which cannot be waited for synchronously; use \`await chain.${what}Async()\`${what === "step" ? " (or sampleChainAsync)" : ""} instead of ${what}()`);
         if (busy) throw new FedquantError("E_STATE", `${resolved.algorithm}: ${what}() while an awaited step, save or load is in flight`);
       };
       const exclusive = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+        open(`${what}Async()`);
         if (busy) throw new FedquantError("E_STATE", `${resolved.algorithm}: ${what}Async() while another awaited step, save or load is in flight (await each one first)`);
         busy = true;
         try { return await f(); } finally { busy = false; }
@@ -93,7 +100,7 @@ export function federatedSampler(model: BayesModel, params: SamplerParams): Samp
         get round() { return server.round; },
         get theta() { return server.model; },
         get bits() { return bits; },
-        close() { remote?.close(); },
+        close() { if (remote) { closed = true; remote.close(); } },
         step() {
           sync("step");
           const k = server.round;

@@ -129,6 +129,21 @@ describe("a federated chain whose clients are on Web Workers, awaited", () => {
     } finally { chain.close?.(); }
   });
 
+  it("close() while a step is in flight rejects that step (E_STATE) instead of leaving it pending", async () => {
+    const chain = alg0().init({ seed: SEED, parallel: webSamplerWorkers(3, { makeWorker: fakeWorkers().make }) });
+    await chain.stepAsync();
+    const pending = chain.stepAsync();
+    await new Promise((r) => setTimeout(r, 0)); // the requests are posted
+    chain.close();
+    await expect(pending).rejects.toMatchObject({ code: "E_STATE", message: expect.stringMatching(/closed/) });
+    await expect(chain.stepAsync()).rejects.toMatchObject({ code: "E_STATE", message: expect.stringMatching(/after close\(\)/) });
+    // closed before the step reached the pool (its requests not yet posted)
+    const other = alg0().init({ seed: SEED, parallel: webSamplerWorkers(3, { makeWorker: fakeWorkers().make }) });
+    const early = other.stepAsync();
+    other.close();
+    await expect(early).rejects.toMatchObject({ code: "E_STATE" });
+  });
+
   it("a worker that cannot start fails the first awaited step with its error, not an unhandled rejection", async () => {
     const broken = (): WorkerLike => {
       const w: WorkerLike = {
