@@ -10,7 +10,7 @@ export * from "./models/index.js";
 export * from "./data/browser.js";
 export * from "./algorithms/index.js";
 export { simulate, simulateAsync, type SimulationOptions, type SimulationResult, type IterationInfo } from "./federation/simulator.js";
-export { samplerThreads, closeIdleThreads, defaultThreads, WebClientPool, type WorkerFactory, type WorkerLike } from "./federation/pool/index.js";
+export { samplerThreads, webSamplerWorkers, closeIdleThreads, defaultThreads, WebClientPool, type WebSamplerOptions, type WorkerFactory, type WorkerLike } from "./federation/pool/index.js";
 export * from "./sampling/browser.js";
 export * as transport from "./federation/transport/index.js";
 export * from "./report/index.js";

@@ -4,8 +4,8 @@ export { bayesModel, clientPotential, dataPotential, potential, potentialGrad, t
 export { resolveParams, SAMPLER_ALGORITHMS, type SamplerAlgorithm, type SamplerParams, type ResolvedParams, type ControlVariate } from "./options.js";
 export { createSamplerClient, createSamplerServer, samplerAlgorithm, langevinHooks, type SamplerClient } from "./parties.js";
 export { qlsdOracle, type QlsdOracle, type OracleParams } from "./oracle.js";
-export { simulateRound, type RoundClients, type RoundClientsFactory, type SamplerJob } from "./simulate.js";
-export { sampleChain, isKept, roundOfSample, NO_BITS, type Chain, type ChainState, type BitTotals, type StateValue, type InitOptions, type SamplingAlgorithm, type Sample, type SampleOptions } from "./chain.js";
+export { simulateRound, simulateRoundAsync, type RoundClients, type RoundClientsFactory, type AsyncRoundClients, type AsyncRoundClientsFactory, type SamplerJob } from "./simulate.js";
+export { sampleChain, sampleChainAsync, isKept, roundOfSample, NO_BITS, type Chain, type FederatedChain, type ChainState, type BitTotals, type StateValue, type InitOptions, type SamplingAlgorithm, type Sample, type SampleOptions } from "./chain.js";
 export { federatedSampler, lsd, qlsdSharp, qlsdStar, qlsdPlusPlus, federatedSgld } from "./federated.js";
 export { sgld, type SgldParams } from "./sgld.js";
 export { mala, type MalaParams, type MalaChain } from "./mala.js";

@@ -2,7 +2,7 @@
 // MALA): a state machine advanced one step at a time whose whole state can be saved and restored,
 // so a run can be checkpointed and resumed with the same random streams (spec/langevin.md "Output").
 import { FedquantError } from "../errors.js";
-import type { RoundClientsFactory } from "./simulate.js";
+import type { AsyncRoundClientsFactory, RoundClientsFactory } from "./simulate.js";
 
 /** Exact bit counts from the encoded envelopes (spec/compressors.md: never estimated on the side). */
 export interface BitTotals {
@@ -35,6 +35,24 @@ export interface Chain {
   load(state: ChainState): void;
   /** Stop the worker threads of a chain made with `parallel` (idle threads never keep a process alive). */
   close?(): void;
+  /**
+   * step(), awaited: the only way to step a chain whose clients are on Web Workers
+   * (`parallel: webSamplerWorkers(n)`), on which step() is refused; same trajectory bit for bit.
+   * Federated samplers have it; sampleChainAsync uses it where present.
+   */
+  stepAsync?(): Promise<void>;
+  /** save(), awaited (the clients' states come back from their workers) */
+  saveAsync?(): Promise<ChainState>;
+  /** load(), awaited */
+  loadAsync?(state: ChainState): Promise<void>;
+}
+
+/** A federated sampler's chain: the awaited methods are always there (required for Web-Worker clients). */
+export interface FederatedChain extends Chain {
+  stepAsync(): Promise<void>;
+  saveAsync(): Promise<ChainState>;
+  loadAsync(state: ChainState): Promise<void>;
+  close(): void;
 }
 
 export interface InitOptions {
@@ -45,10 +63,11 @@ export interface InitOptions {
   /** θ_0 (default: the zero vector) */
   theta0?: Float64Array;
   /**
-   * Federated samplers: run the clients' moves elsewhere (federation/pool's samplerThreads(n):
-   * worker threads), bit for bit as here. Centralised chains ignore it.
+   * Federated samplers: run the clients' moves elsewhere, bit for bit as here: samplerThreads(n)
+   * (Node worker threads, step() stays synchronous) or webSamplerWorkers(n) (Web Workers: step
+   * with `await chain.stepAsync()` or sampleChainAsync). Centralised chains ignore it.
    */
-  parallel?: RoundClientsFactory;
+  parallel?: RoundClientsFactory | AsyncRoundClientsFactory;
 }
 
 /** A sampler built from a model and hyper-parameters (BlackJAX's SamplingAlgorithm): init gives a chain. */
@@ -101,13 +120,34 @@ export function checkSampleOptions(o: SampleOptions): Required<SampleOptions> {
  * The chain continues from where it is (a resumed chain yields the rest of its run).
  */
 export function* sampleChain(chain: Chain, options: SampleOptions): Generator<Sample, void, undefined> {
-  const { samples, burnIn, thin } = checkSampleOptions(options);
-  const last = roundOfSample(samples - 1, burnIn, thin);
-  let index = chain.round <= burnIn ? 0 : Math.floor((chain.round - burnIn) / thin);
-  while (chain.round < last) {
+  const s = samplePlan(chain, options);
+  while (chain.round < s.last) {
     chain.step();
-    if (isKept(chain.round, burnIn, thin)) {
-      yield { index: index++, round: chain.round, theta: Float64Array.from(chain.theta), bits: { ...chain.bits } };
-    }
+    const kept = s.take();
+    if (kept) yield kept;
   }
+}
+
+/**
+ * sampleChain, each step awaited (chain.stepAsync where the chain has it): the generator for a
+ * chain whose clients are on Web Workers —
+ *   for await (const s of sampleChainAsync(chain, { samples: 100 })) use(s.theta)
+ */
+export async function* sampleChainAsync(chain: Chain, options: SampleOptions): AsyncGenerator<Sample, void, undefined> {
+  const s = samplePlan(chain, options);
+  while (chain.round < s.last) {
+    if (chain.stepAsync) await chain.stepAsync(); else chain.step();
+    const kept = s.take();
+    if (kept) yield kept;
+  }
+}
+
+/** The last step to run and, after each step, the sample it gives (if kept): both generators' logic. */
+function samplePlan(chain: Chain, options: SampleOptions): { last: number; take(): Sample | undefined } {
+  const { samples, burnIn, thin } = checkSampleOptions(options);
+  let index = chain.round <= burnIn ? 0 : Math.floor((chain.round - burnIn) / thin);
+  return {
+    last: roundOfSample(samples - 1, burnIn, thin),
+    take: () => (isKept(chain.round, burnIn, thin) ? { index: index++, round: chain.round, theta: Float64Array.from(chain.theta), bits: { ...chain.bits } } : undefined),
+  };
 }

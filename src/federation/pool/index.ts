@@ -6,3 +6,4 @@ export { buildParties, describePrior, type Recipe, type OptimizerRecipe, type Sa
 export { defaultThreads } from "./cores.js";
 export { closeIdleThreads } from "./thread.js";
 export { WebClientPool, defaultWorkerFactory, type WorkerFactory, type WorkerLike } from "./web-pool.js";
+export { webSamplerWorkers, type WebSamplerOptions } from "./web-samplers.js";

@@ -5,13 +5,14 @@
 // are transferred, not copied, where the caller no longer needs them; nothing needs
 // SharedArrayBuffer (a page without cross-origin isolation has none), so the model for the loss
 // curve travels with the request.
-import type { ClientId } from "../../algorithms/index.js";
+import type { ClientId, ClientState } from "../../algorithms/index.js";
 import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
 import type { Dataset } from "../../models/index.js";
 import { LossRound, PoolCore, StepRound } from "./core.js";
 import { fromWire, movable, type Reply, type Request } from "./protocol.js";
-import type { Recipe } from "./recipe.js";
+import { restoreParty, type Recipe } from "./recipe.js";
+import type { ChainState } from "../../sampling/browser.js";
 
 /** The part of a Web Worker the pool uses (a DOM Worker; a test may pass anything alike). */
 export interface WorkerLike {
@@ -67,7 +68,14 @@ class WebThread {
     });
   }
 
-  close(): void { this.worker.terminate(); }
+  /** Terminate the worker; a request in flight is rejected (E_STATE), never left pending. */
+  close(): void {
+    this.worker.terminate();
+    this.dead ??= new FedquantError("E_STATE", "pool worker: the pool was closed");
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(this.dead);
+  }
 }
 
 /** Every reply, in thread order, a rejected one as { lost }. */
@@ -77,7 +85,13 @@ async function gather(replies: Promise<Reply>[], take: (r: Reply | { lost: unkno
 }
 
 export class WebClientPool {
+  private closed = false;
   private constructor(private readonly core: PoolCore, private readonly threads: WebThread[]) {}
+
+  /** A closed pool has no workers: a request now would find their clients missing. */
+  private live(what: string): void {
+    if (this.closed) throw new FedquantError("E_STATE", `pool: ${what} after close()`);
+  }
 
   /**
    * `threads` (the calling one included) is capped at the number of clients; T − 1 workers are
@@ -102,6 +116,7 @@ export class WebClientPool {
 
   /** As ClientPool.step, awaited: the uplinks in the order of `downlinks`. */
   async step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>, move = false): Promise<Map<ClientId, Uint8Array>> {
+    this.live("step");
     const s = new StepRound(this.core, round, downlinks);
     const replies: Promise<Reply>[] = [];
     this.threads.forEach((th, t) => {
@@ -115,6 +130,7 @@ export class WebClientPool {
 
   /** As ClientPool.federatedLoss, awaited (w is copied to each worker). */
   async federatedLoss(w: Float64Array): Promise<number> {
+    this.live("loss");
     this.core.checkLossRecipe();
     const replies = this.threads.map((th) => th.request({ op: "loss", w }));
     const l = new LossRound(this.core);
@@ -123,6 +139,41 @@ export class WebClientPool {
     return l.result();
   }
 
+  /** As ClientPool.save, awaited: every client's checkpoint and oracle state, in the order of the id list. */
+  async save(): Promise<{ clients: ClientState[]; oracles: ChainState[] }> {
+    this.live("save");
+    const replies = this.threads.map((th) => th.request({ op: "save" }));
+    const got = new Map<ClientId, [ClientState, ChainState | undefined]>();
+    for (const [id, p] of this.core.local) got.set(id, [p.client.toJSON(), p.saveOracle()]);
+    let err: unknown;
+    // every worker is waited for, so none is left with a request in flight
+    await gather(replies, (r) => {
+      if ("lost" in r) err ??= r.lost;
+      else if (r.op === "save") for (const [id, c, o] of r.states) got.set(id, [c, o]);
+    });
+    if (err !== undefined) throw err;
+    const ids = this.core.ids;
+    return { clients: ids.map((id) => got.get(id)![0]), oracles: ids.map((id) => got.get(id)![1] ?? {}) };
+  }
+
+  /** As ClientPool.load, awaited: restore every client (states in the order of the id list). */
+  async load(clients: readonly ClientState[], oracles: readonly ChainState[]): Promise<void> {
+    this.live("load");
+    const ids = this.core.ids;
+    if (clients.length !== ids.length || oracles.length !== ids.length) throw new FedquantError("E_STATE", `pool: ${clients.length} client states and ${oracles.length} oracle states for ${ids.length} clients`);
+    const batches: [ClientId, ClientState, ChainState | undefined][][] = this.threads.map(() => []);
+    const local = new Map(this.core.local);
+    ids.forEach((id, j) => {
+      const t = this.core.home.get(id)!;
+      if (t === 0) local.set(id, restoreParty(this.core.recipe, local.get(id)!, clients[j]!, oracles[j]));
+      else batches[t - 1]!.push([id, clients[j]!, oracles[j]]);
+    });
+    let err: unknown;
+    await gather(this.threads.map((th, t) => th.request({ op: "load", states: batches[t]! })), (r) => { if ("lost" in r) err ??= r.lost; });
+    if (err !== undefined) throw err;
+    this.core.local = local;
+  }
+
   /** Terminate the workers. */
-  close(): void { for (const th of this.threads) th.close(); this.threads.length = 0; }
+  close(): void { this.closed = true; for (const th of this.threads) th.close(); this.threads.length = 0; }
 }

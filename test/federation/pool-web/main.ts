@@ -1,12 +1,18 @@
 // The page of test/federation/pool-browser.test.ts: the same runs with 1, 2 and 3 threads, the
 // clients of threads 2 and 3 in Web Workers (src/federation/pool/web-worker.ts), summarised on
-// window.poolResult for the test to compare bit for bit.
+// window.poolResult for the test to compare bit for bit; then the federated samplers' chains
+// (samplers.ts) on window.samplerResult.
 import { ready } from "../../../src/kernel/index.js";
 import { simulateAsync } from "../../../src/federation/simulator.js";
 import { ALGORITHMS, THREADS, fnv, problem, type RunSummary } from "./problem.js";
+import { samplerPage, type SamplerPageResult } from "./samplers.js";
 
 const makeWorker = () => new Worker(new URL("../../../src/federation/pool/web-worker.ts", import.meta.url), { type: "module" });
-const out = window as unknown as { poolResult?: { runs: RunSummary[]; workersMade: number; defaultFactory?: RunSummary; error?: string } };
+const out = window as unknown as {
+  poolResult?: { runs: RunSummary[]; workersMade: number; defaultFactory?: RunSummary; error?: string };
+  samplerResult?: { result?: SamplerPageResult; error?: string };
+};
+const explain = (e: unknown) => (e instanceof Error ? `${e.message}\n${e.stack}` : String(e));
 
 async function main(): Promise<void> {
   await ready();
@@ -33,5 +39,7 @@ async function main(): Promise<void> {
   out.poolResult = { runs, workersMade, defaultFactory };
 }
 
-main().catch((e) => { out.poolResult = { runs: [], workersMade: 0, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }; })
+main().catch((e) => { out.poolResult = { runs: [], workersMade: 0, error: explain(e) }; })
+  .then(() => samplerPage())
+  .then((result) => { out.samplerResult = { result }; }, (e) => { out.samplerResult = { error: explain(e) }; })
   .finally(() => { document.getElementById("out")!.textContent = "done"; });
