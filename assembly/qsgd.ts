@@ -13,7 +13,8 @@
 // Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated:
 // the input comes window by window (qsgdEncodeWindow), decoded values go out window by window.
 // Fixed fields of 2 and 4 bits are packed / looked up 16 at a time (qsgd-fields.ts); Elias codes
-// are written per non-zero level, found 16 levels at a time through a bit mask.
+// are written per non-zero level, found 16 levels at a time through a bit mask; decoded through
+// a table of the codes of ≤ 12 bits while nearly all are that short, else one code per read.
 import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
 import { dot, sumSquares2 } from "./vec";
 import { fieldPlanes, fieldTableAt, lookup16, packBytes16, packFields16, unpackFields16 } from "./qsgd-fields";
@@ -414,6 +415,36 @@ export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32
 
 let dSrc: usize = 0, dEnd: u64 = 0, dNorms: usize = 0, dN: u32 = 0, dB: u32 = 0, dS: u32 = 0, dOut: usize = 0;
 let dPos: u64 = 0, dAt: u64 = 0, dLimit: u64 = 0;
+/** The bucket of the last decoded level: it ends before coordinate dBEnd; its norm is dNorm. */
+let dBEnd: u64 = 0, dNorm: f64 = 0;
+/** Levels decoded lately (halved as they grow) and how many of them had a code of ≤ 12 bits. */
+let dAll: u32 = 0, dShort: u32 = 0;
+
+// The level codes (gamma(run + 1), sign, gamma(|l|)) that fit in 12 bits, by their first 12
+// bits: len | neg << 5 | |l| << 6 | (run + 1) << 16, and 0 where no whole code fits or |l| > s
+// (those take the bit-by-bit decoder, which names an error). Built by the same gamma reading as
+// the step-by-step decoder below, once per s: every level of s = 4 after a run < 8 is ≤ 11 bits.
+const TAB_BITS: u32 = 12;
+const eTab: usize = memory.data(4 << TAB_BITS, 16);
+let eTabS: u32 = 0;
+
+function buildEliasTable(s: u32): void {
+  for (let w: u32 = 0; w < (<u32>1 << TAB_BITS); w++) {
+    let e: u32 = 0;
+    const n1 = <u32>ctz<u32>(w | (<u32>1 << TAB_BITS)), l1: u32 = 2 * n1 + 1;
+    if (l1 + 2 <= TAB_BITS) {
+      const r = (<u32>1 << n1) | ((w >> (n1 + 1)) & ((<u32>1 << n1) - 1));
+      const neg = (w >> l1) & 1, w2 = w >> (l1 + 1);
+      const n2 = <u32>ctz<u32>(w2 | (<u32>1 << (TAB_BITS - l1 - 1))), total: u32 = l1 + 1 + 2 * n2 + 1;
+      if (total <= TAB_BITS) {
+        const a = (<u32>1 << n2) | ((w2 >> (n2 + 1)) & ((<u32>1 << n2) - 1));
+        if (a <= s) e = total | (neg << 5) | (a << 6) | (r << 16);
+      }
+    }
+    store<u32>(eTab + (<usize>w << 2), e);
+  }
+  eTabS = s;
+}
 
 /**
  * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end);
@@ -421,7 +452,19 @@ let dPos: u64 = 0, dAt: u64 = 0, dLimit: u64 = 0;
  */
 export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32): void {
   dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s;
-  dPos = 0; dAt = 0;
+  dPos = 0; dAt = 0; dBEnd = 0; dNorm = 0; dAll = 0; dShort = 0;
+  if (eTabS != s) buildEliasTable(s);
+}
+
+// The norm of the bucket of coordinate i (≥ every earlier one): a division per bucket entered,
+// not per level.
+@inline function normAt(i: u64): f64 {
+  if (i >= dBEnd) {
+    const j = <u32>i / dB;
+    dBEnd = <u64>(j + 1) * <u64>dB;
+    dNorm = <f64>load<f32>(dNorms + (<usize>j << 2));
+  }
+  return dNorm;
 }
 
 /** Decode coordinates base .. base + len into out[0 .. len) (zeroed here; the levels land on it). */
@@ -437,11 +480,147 @@ export function qsgdDecodeEliasWindow(out: usize, base: u32, len: u32): void {
  * a level above s.
  */
 export function qsgdDecodeEliasStep(budget: u32): i32 {
+  // the table pays when nearly every code is short (s = 4 on Gaussian-like gradients: 99 % of
+  // codes ≤ 12 bits); when many are not (s = 1: a third of the runs are ≥ 31), leaving its loop
+  // mispredicts and the one-level loop alone is faster. Chosen per call from the codes of the
+  // calls before (same bytes read, same floats written either way)
+  if (dAll > 8192) { dAll >>= 1; dShort >>= 1; }
+  return dAll < 64 || dShort >= dAll - (dAll >> 4) ? eliasStepTable(budget) : eliasStepOne(budget);
+}
+
+// Levels whose whole code has ≤ 12 bits through the table (TAB_BITS), four per 64-bit read
+// (≥ 57 valid bits ≥ 4 · 12) shifted out of a register: from code to code the chain is a mask,
+// a table load and a shift, not a load at a bit position that the last code moved. Any other
+// level (a longer or bad code, one past the window, the last 48 bits) goes to eliasOne.
+function eliasStepTable(budget: u32): i32 {
+  const src = dSrc, end = dEnd, s = dS;
+  const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
+  const lim = min<u64>(dLimit, <u64>dN);
+  let pos = dPos, at = dAt, k: u32 = 0, nLong: u32 = 0;
+  for (;;) {
+    let bEnd = dBEnd, bNorm = dNorm;
+    while (pos + 48 <= end && k + 4 <= budget) {
+      let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
+      const k0 = k;
+      do {
+        {
+          const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
+          const i = at + <u64>(e >>> 16) - 1;
+          if ((e == 0) | (i >= lim)) break;
+          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
+          const a = <i32>((e >> 6) & 1023);
+          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
+          at = i + 1;
+          pos += <u64>(e & 31);
+          w >>= <u64>(e & 31);
+          k++;
+        }
+        {
+          const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
+          const i = at + <u64>(e >>> 16) - 1;
+          if ((e == 0) | (i >= lim)) break;
+          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
+          const a = <i32>((e >> 6) & 1023);
+          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
+          at = i + 1;
+          pos += <u64>(e & 31);
+          w >>= <u64>(e & 31);
+          k++;
+        }
+        {
+          const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
+          const i = at + <u64>(e >>> 16) - 1;
+          if ((e == 0) | (i >= lim)) break;
+          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
+          const a = <i32>((e >> 6) & 1023);
+          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
+          at = i + 1;
+          pos += <u64>(e & 31);
+          w >>= <u64>(e & 31);
+          k++;
+        }
+        {
+          const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
+          const i = at + <u64>(e >>> 16) - 1;
+          if ((e == 0) | (i >= lim)) break;
+          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
+          const a = <i32>((e >> 6) & 1023);
+          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
+          at = i + 1;
+          pos += <u64>(e & 31);
+          w >>= <u64>(e & 31);
+          k++;
+        }
+      } while (false);
+      if (k - k0 < 4) break;
+    }
+    if (pos >= end) { dPos = pos; dAt = at; dAll += k; dShort += k - nLong; return 0; }
+    if (k >= budget) { dPos = pos; dAt = at; dAll += k; dShort += k - nLong; return 1; }
+    dPos = pos; dAt = at;
+    const rc = eliasOne(sf, inv, pow2);
+    if (rc != 1) { if (rc >= 0) { dAll += k; dShort += k - nLong; } return rc; }
+    pos = dPos; at = dAt;
+    k++;
+    nLong += <u32>(dLastLong);
+  }
+  return 0; // not reached: the loop returns
+}
+
+/** Whether the code eliasOne read last had more than 12 bits. */
+let dLastLong: bool = false;
+
+// One level at (dPos, dAt): 1 when decoded (state moved on), 0 when no bits are left, else
+// qsgdDecodeEliasStep's codes (2: state left on the level, for the next window).
+function eliasOne(sf: f64, inv: f64, pow2: bool): i32 {
+  const src = dSrc, end = dEnd, n = dN, s = dS;
+  let pos = dPos, at = dAt;
+  if (pos >= end) return 0;
+  {
+    const w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
+    const nb1 = <u32>ctz<u64>(w), len1 = 2 * nb1 + 1;
+    const w2 = w >> <u64>min<u32>(len1 + 1, 63);
+    const nb2 = <u32>ctz<u64>(w2), total = len1 + 2 * nb2 + 2;
+    dLastLong = total > 12;
+  }
+  const pos0 = pos, at0 = at;
+  // gamma(run + 1)
+  let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
+  if (w == 0) return -1;
+  let nb = <u32>ctz<u64>(w);
+  if (nb > 28) return -1;
+  let len = 2 * nb + 1;
+  if (pos + <u64>len > end) return -1;
+  const run = (<u32>1 << nb) | <u32>((w >> (nb + 1)) & ((<u64>1 << nb) - 1));
+  pos += <u64>len;
+  at += <u64>(run - 1);
+  if (at >= <u64>n) return -2;
+  if (at >= dLimit) { dPos = pos0; dAt = at0; return 2; }
+  if (pos + 1 > end) return -1;
+  const neg = <u32>(load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & 1;
+  pos += 1;
+  w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
+  if (w == 0) return -1;
+  nb = <u32>ctz<u64>(w);
+  if (nb > 28) return -1;
+  len = 2 * nb + 1;
+  if (pos + <u64>len > end) return -1;
+  const lvl = (<u32>1 << nb) | <u32>((w >> (nb + 1)) & ((<u64>1 << nb) - 1));
+  pos += <u64>len;
+  if (lvl > s) return -3;
+  store<f32>(dOut + (<usize>at << 2), dequant(normAt(at), neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
+  dPos = pos; dAt = at + 1;
+  return 1;
+}
+
+// One level per iteration: the whole code from one 64-bit read when it fits in 57 bits, else
+// bit field by bit field.
+function eliasStepOne(budget: u32): i32 {
   const src = dSrc, end = dEnd, n = dN, s = dS;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
   let pos = dPos, at = dAt;
+  let nShort: u32 = 0;
   for (let k: u32 = 0; pos < end; k++) {
-    if (k >= budget) { dPos = pos; dAt = at; return 1; }
+    if (k >= budget) { dPos = pos; dAt = at; dAll += k; dShort += nShort; return 1; }
     {
       // fast path: the whole code (gamma(run + 1), sign, gamma(|l|)) inside one 64-bit read
       // (≥ 57 valid bits after the shift), so one load and two ctz per level instead of three
@@ -456,45 +635,20 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
         const lvl = (<u32>1 << nb2) | <u32>((w2 >> (nb2 + 1)) & ((<u64>1 << nb2) - 1));
         const i1 = at + <u64>(run - 1);
         if (i1 < dLimit && i1 < <u64>n && lvl <= s) {
-          const i = <u32>i1;
-          const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
           const neg = <u32>(w >> len1) & 1;
-          store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
+          store<f32>(dOut + (<usize>i1 << 2), dequant(normAt(i1), neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
+          nShort += <u32>(total <= 12);
           at = i1 + 1;
           pos += <u64>total;
           continue;
         }
       }
     }
-    const pos0 = pos, at0 = at;
-    // gamma(run + 1)
-    let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-    if (w == 0) return -1;
-    let nb = <u32>ctz<u64>(w);
-    if (nb > 28) return -1;
-    let len = 2 * nb + 1;
-    if (pos + <u64>len > end) return -1;
-    const run = (<u32>1 << nb) | <u32>((w >> (nb + 1)) & ((<u64>1 << nb) - 1));
-    pos += <u64>len;
-    at += <u64>(run - 1);
-    if (at >= <u64>n) return -2;
-    if (at >= dLimit) { dPos = pos0; dAt = at0; return 2; }
-    if (pos + 1 > end) return -1;
-    const neg = <u32>(load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & 1;
-    pos += 1;
-    w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-    if (w == 0) return -1;
-    nb = <u32>ctz<u64>(w);
-    if (nb > 28) return -1;
-    len = 2 * nb + 1;
-    if (pos + <u64>len > end) return -1;
-    const lvl = (<u32>1 << nb) | <u32>((w >> (nb + 1)) & ((<u64>1 << nb) - 1));
-    pos += <u64>len;
-    if (lvl > s) return -3;
-    const i = <u32>at;
-    const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
-    store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
-    at += 1;
+    dPos = pos; dAt = at;
+    const rc = eliasOne(sf, inv, pow2);
+    if (rc != 1) { if (rc >= 0) { dAll += k; dShort += nShort; } return rc; }
+    pos = dPos; at = dAt;
+    nShort += <u32>!dLastLong;
   }
   dPos = pos; dAt = at;
   return 0;
