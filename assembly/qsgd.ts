@@ -168,6 +168,28 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
   eK0 = k0; eK1 = k1; eId0 = id0; eId1 = id1; eCtr = (<u64>n1 << 32) | <u64>n0;
   eJ = 0; eC = 0; eLimitJ = (n + b - 1) / b; eNormsTo = 0;
   wp = dst + (<usize>((n + b - 1) / b) << 2); acc = 0; cnt = 0; run = 0;
+  if (elias && !putTabBuilt) buildPutTable();
+}
+
+// The whole code of a level l ∈ [−8, 7] after run + 1 = r < 256 zeros (gamma(r), sign,
+// gamma(|l|): at most 15 + 1 + 5 = 21 bits) by (r << 4) | (l & 15): bits | length << 27, the
+// same bits as eliasPut's one-word branch (nr ≤ 7, na ≤ 3 here); one load for the codes of
+// nearly every level of s ≤ 7 instead of two clz and the shifts.
+const putTab: usize = memory.data(4 << 12, 16);
+let putTabBuilt = false;
+
+function buildPutTable(): void {
+  for (let r: u32 = 1; r < 256; r++) {
+    for (let l: i32 = -8; l < 8; l++) {
+      if (l == 0) continue;
+      const nr = 31 - clz<u32>(r), a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
+      const head = (((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1));
+      const tail = ((a ^ (1 << na)) << 1) | 1;
+      const bits = (head << nr) | (tail << (2 * nr + 2 + na)), len = 2 * nr + 2 * na + 3;
+      store<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2), bits | (len << 27));
+    }
+  }
+  putTabBuilt = true;
 }
 
 /**
@@ -194,6 +216,14 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
 
 // ‖v‖₂ rounded up to f32 from Σv²; NaN when Σv² is not finite (a NaN / ±Inf input).
 @inline function normOf(ss: f64): f32 { return isFinite<f64>(ss) ? roundUpF32(sqrt<f64>(ss)) : NaN; }
+
+// Bit t set where the i32 level at q + 4t is non-zero, t < 16.
+@inline function nonZero16(q: usize): u32 {
+  const z = i32x4.splat(0);
+  return <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(
+    i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q), z), i32x4.ne(v128.load(q, 16), z)),
+    i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q, 32), z), i32x4.ne(v128.load(q, 48), z))));
+}
 
 @inline function flush32(): void {
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
@@ -237,6 +267,21 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
     cnt += na + 1; flush32();
   }
   run = 0;
+}
+
+// eliasPut through putTab when the code is there.
+@inline function eliasPutFast(l: i32): void {
+  const r = run + 1;
+  if (r < 256 && <u32>(l + 8) < 16) {
+    const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
+    acc |= <u64>(e & 0x7FFFFFF) << cnt;
+    cnt += e >> 27;
+    // cnt ≤ 31 + 21: at most one word to flush, stored unconditionally as in eliasPut
+    store<u32>(wp, <u32>acc);
+    const f = cnt >> 5;
+    wp += <usize>(f << 2); acc >>= <u64>(f << 5); cnt &= 31;
+    run = 0;
+  } else eliasPut(l);
 }
 
 /**
@@ -298,28 +343,27 @@ export function qsgdEncodeStep(budget: u32): i32 {
       if (eElias) {
         let t: u32 = 0;
         if (ASC_FEATURE_SIMD) {
-          // 16 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
-          // (and the branches) scale with the non-zero levels, not with the coordinates
-          for (; t + 16 <= m; t += 16) {
-            const q = lv + (<usize>t << 2), z = i32x4.splat(0);
-            let mask = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(
-              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q), z), i32x4.ne(v128.load(q, 16), z)),
-              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q, 32), z), i32x4.ne(v128.load(q, 48), z))));
+          // 64 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
+          // (and the branches) scale with the non-zero levels, not with the coordinates; the
+          // walk's exit is mispredicted once per 64 coordinates, not once per 16
+          for (; t + 64 <= m; t += 64) {
+            const q = lv + (<usize>t << 2);
+            let mask = <u64>nonZero16(q) | (<u64>nonZero16(q + 64) << 16) | (<u64>nonZero16(q + 128) << 32) | (<u64>nonZero16(q + 192) << 48);
             let at: u32 = 0;
             while (mask != 0) {
-              const k = ctz<u32>(mask);
+              const k = <u32>ctz<u64>(mask);
               run += k - at;
-              eliasPut(load<i32>(q + (<usize>k << 2)));
+              eliasPutFast(load<i32>(q + (<usize>k << 2)));
               at = k + 1;
               mask &= mask - 1;
             }
-            run += 16 - at;
+            run += 64 - at;
           }
         }
         for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
           if (l == 0) { run++; continue; }
-          eliasPut(l);
+          eliasPutFast(l);
         }
       } else {
         let t: u32 = 0;
