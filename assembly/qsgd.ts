@@ -346,19 +346,37 @@ export function qsgdEncodeStep(budget: u32): i32 {
           // 64 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
           // (and the branches) scale with the non-zero levels, not with the coordinates; the
           // walk's exit is mispredicted once per 64 coordinates, not once per 16
+          // The writer's state lives in locals here (module globals are memory to the engine:
+          // a load and a store each per level otherwise).
+          let lacc = acc, lcnt = cnt, lwp = wp, lrun = run;
           for (; t + 64 <= m; t += 64) {
             const q = lv + (<usize>t << 2);
             let mask = <u64>nonZero16(q) | (<u64>nonZero16(q + 64) << 16) | (<u64>nonZero16(q + 128) << 32) | (<u64>nonZero16(q + 192) << 48);
             let at: u32 = 0;
             while (mask != 0) {
               const k = <u32>ctz<u64>(mask);
-              run += k - at;
-              eliasPutFast(load<i32>(q + (<usize>k << 2)));
+              const l = load<i32>(q + (<usize>k << 2));
+              const r = lrun + (k - at) + 1;
+              if (r < 256 && <u32>(l + 8) < 16) {
+                // eliasPutFast on the locals
+                const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
+                lacc |= <u64>(e & 0x7FFFFFF) << lcnt;
+                lcnt += e >> 27;
+                store<u32>(lwp, <u32>lacc);
+                const f = lcnt >> 5;
+                lwp += <usize>(f << 2); lacc >>= <u64>(f << 5); lcnt &= 31;
+              } else {
+                acc = lacc; cnt = lcnt; wp = lwp; run = r - 1;
+                eliasPut(l);
+                lacc = acc; lcnt = cnt; lwp = wp;
+              }
+              lrun = 0;
               at = k + 1;
               mask &= mask - 1;
             }
-            run += 64 - at;
+            lrun += 64 - at;
           }
+          acc = lacc; cnt = lcnt; wp = lwp; run = lrun;
         }
         for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
