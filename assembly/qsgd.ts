@@ -483,16 +483,21 @@ let dBEnd: u64 = 0, dNorm: f64 = 0;
 let dAll: u32 = 0, dShort: u32 = 0;
 
 // The level codes (gamma(run + 1), sign, gamma(|l|)) that fit in 12 bits, by their first 12
-// bits: len | neg << 5 | |l| << 6 | (run + 1) << 16, and 0 where no whole code fits or |l| > s
-// (those take the bit-by-bit decoder, which names an error). Built by the same gamma reading as
-// the step-by-step decoder below, once per s: every level of s = 4 after a run < 8 is ≤ 11 bits.
+// bits: len | (run + 1) << 5 | l << 26 (l signed, |l| < 32), and NO_CODE where no whole code
+// fits or |l| > s (those take the bit-by-bit decoder, which names an error): its run field puts
+// the level 2^21 − 2 past the current one, beyond any window (≤ 2^20 coordinates), so the one
+// window check rejects it. Built by the same gamma reading as the bit-by-bit decoder, once per s:
+// every level of s = 4 after a run < 8 is ≤ 11 bits.
 const TAB_BITS: u32 = 12;
+const NO_CODE: u32 = 0x1FFFFF << 5;
+/** The longest window eliasStepTable serves (NO_CODE's run must pass its end). */
+const TAB_WINDOW: u64 = 1 << 20;
 const eTab: usize = memory.data(4 << TAB_BITS, 16);
 let eTabS: u32 = 0;
 
 function buildEliasTable(s: u32): void {
   for (let w: u32 = 0; w < (<u32>1 << TAB_BITS); w++) {
-    let e: u32 = 0;
+    let e: u32 = NO_CODE;
     const n1 = <u32>ctz<u32>(w | (<u32>1 << TAB_BITS)), l1: u32 = 2 * n1 + 1;
     if (l1 + 2 <= TAB_BITS) {
       const r = (<u32>1 << n1) | ((w >> (n1 + 1)) & ((<u32>1 << n1) - 1));
@@ -500,7 +505,7 @@ function buildEliasTable(s: u32): void {
       const n2 = <u32>ctz<u32>(w2 | (<u32>1 << (TAB_BITS - l1 - 1))), total: u32 = l1 + 1 + 2 * n2 + 1;
       if (total <= TAB_BITS) {
         const a = (<u32>1 << n2) | ((w2 >> (n2 + 1)) & ((<u32>1 << n2) - 1));
-        if (a <= s) e = total | (neg << 5) | (a << 6) | (r << 16);
+        if (a <= s) e = total | (r << 5) | (<u32>(neg ? -<i32>a : <i32>a) << 26);
       }
     }
     store<u32>(eTab + (<usize>w << 2), e);
@@ -547,7 +552,8 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
   // mispredicts and the one-level loop alone is faster. Chosen per call from the codes of the
   // calls before (same bytes read, same floats written either way)
   if (dAll > 8192) { dAll >>= 1; dShort >>= 1; }
-  return dAll < 64 || dShort >= dAll - (dAll >> 4) ? eliasStepTable(budget) : eliasStepOne(budget);
+  const tab = (dAll < 64 || dShort >= dAll - (dAll >> 4)) && dLimit - dAt <= TAB_WINDOW;
+  return tab ? eliasStepTable(budget) : eliasStepOne(budget);
 }
 
 // Levels whose whole code has ≤ 12 bits through the table (TAB_BITS), four per 64-bit read
@@ -557,58 +563,62 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
 function eliasStepTable(budget: u32): i32 {
   const src = dSrc, end = dEnd, s = dS;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
-  const lim = min<u64>(dLimit, <u64>dN);
-  let pos = dPos, at = dAt, k: u32 = 0, nLong: u32 = 0;
+  // coordinates fit u32 here: < n ≤ 2^28, and a NO_CODE index < 2^28 + 2^21
+  const lim = <u32>min<u64>(dLimit, <u64>dN);
+  let pos = dPos, k: u32 = 0, nLong: u32 = 0;
   for (;;) {
-    let bEnd = dBEnd, bNorm = dNorm;
+    // the last level's coordinate (at − 1, modulo 2^32 before the first): the next is last + r
+    let last = <u32>dAt - 1;
+    // (norm · l) / s = l · (norm · 2^−k) exactly when s = 2^k: one multiplication per level
+    let bEnd = <u32>dBEnd, bNorm = dNorm, bMul = bNorm * inv;
     while (pos + 48 <= end && k + 4 <= budget) {
       let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
       const k0 = k;
       do {
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
-          const i = at + <u64>(e >>> 16) - 1;
-          if ((e == 0) | (i >= lim)) break;
-          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
-          const a = <i32>((e >> 6) & 1023);
-          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
-          at = i + 1;
+          const i = last + ((e >> 5) & 0x1FFFFF);
+          if (i >= lim) break;
+          if (i >= bEnd) { bNorm = normAt(<u64>i); bEnd = <u32>dBEnd; bMul = bNorm * inv; }
+          const l = <f64>(<i32>e >> 26);
+          store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
+          last = i;
           pos += <u64>(e & 31);
           w >>= <u64>(e & 31);
           k++;
         }
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
-          const i = at + <u64>(e >>> 16) - 1;
-          if ((e == 0) | (i >= lim)) break;
-          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
-          const a = <i32>((e >> 6) & 1023);
-          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
-          at = i + 1;
+          const i = last + ((e >> 5) & 0x1FFFFF);
+          if (i >= lim) break;
+          if (i >= bEnd) { bNorm = normAt(<u64>i); bEnd = <u32>dBEnd; bMul = bNorm * inv; }
+          const l = <f64>(<i32>e >> 26);
+          store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
+          last = i;
           pos += <u64>(e & 31);
           w >>= <u64>(e & 31);
           k++;
         }
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
-          const i = at + <u64>(e >>> 16) - 1;
-          if ((e == 0) | (i >= lim)) break;
-          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
-          const a = <i32>((e >> 6) & 1023);
-          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
-          at = i + 1;
+          const i = last + ((e >> 5) & 0x1FFFFF);
+          if (i >= lim) break;
+          if (i >= bEnd) { bNorm = normAt(<u64>i); bEnd = <u32>dBEnd; bMul = bNorm * inv; }
+          const l = <f64>(<i32>e >> 26);
+          store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
+          last = i;
           pos += <u64>(e & 31);
           w >>= <u64>(e & 31);
           k++;
         }
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
-          const i = at + <u64>(e >>> 16) - 1;
-          if ((e == 0) | (i >= lim)) break;
-          if (i >= bEnd) { bNorm = normAt(i); bEnd = dBEnd; }
-          const a = <i32>((e >> 6) & 1023);
-          store<f32>(dOut + (<usize>i << 2), dequant(bNorm, e & 32 ? -a : a, sf, inv, pow2));
-          at = i + 1;
+          const i = last + ((e >> 5) & 0x1FFFFF);
+          if (i >= lim) break;
+          if (i >= bEnd) { bNorm = normAt(<u64>i); bEnd = <u32>dBEnd; bMul = bNorm * inv; }
+          const l = <f64>(<i32>e >> 26);
+          store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
+          last = i;
           pos += <u64>(e & 31);
           w >>= <u64>(e & 31);
           k++;
@@ -616,12 +626,13 @@ function eliasStepTable(budget: u32): i32 {
       } while (false);
       if (k - k0 < 4) break;
     }
+    const at = <u64>(last + 1);
     if (pos >= end) { dPos = pos; dAt = at; dAll += k; dShort += k - nLong; return 0; }
     if (k >= budget) { dPos = pos; dAt = at; dAll += k; dShort += k - nLong; return 1; }
     dPos = pos; dAt = at;
     const rc = eliasOne(sf, inv, pow2);
     if (rc != 1) { if (rc >= 0) { dAll += k; dShort += k - nLong; } return rc; }
-    pos = dPos; at = dAt;
+    pos = dPos;
     k++;
     nLong += <u32>(dLastLong);
   }
