@@ -479,8 +479,8 @@ let dSrc: usize = 0, dEnd: u64 = 0, dNorms: usize = 0, dN: u32 = 0, dB: u32 = 0,
 let dPos: u64 = 0, dAt: u64 = 0, dLimit: u64 = 0;
 /** The bucket of the last decoded level: it ends before coordinate dBEnd; its norm is dNorm. */
 let dBEnd: u64 = 0, dNorm: f64 = 0;
-/** Levels decoded lately (halved as they grow) and how many of them had a code of ≤ 12 bits. */
-let dAll: u32 = 0, dShort: u32 = 0;
+/** Levels decoded lately and their bits (both halved as they grow): the mean code length. */
+let dAll: u32 = 0, dBits: u64 = 0;
 
 // The level codes (gamma(run + 1), sign, gamma(|l|)) that fit in 12 bits, by their first 12
 // bits: len | (run + 1) << 5 | l << 26 (l signed, |l| < 32), and NO_CODE where no whole code
@@ -519,7 +519,7 @@ function buildEliasTable(s: u32): void {
  */
 export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32): void {
   dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s;
-  dPos = 0; dAt = 0; dBEnd = 0; dNorm = 0; dAll = 0; dShort = 0;
+  dPos = 0; dAt = 0; dBEnd = 0; dNorm = 0; dAll = 0; dBits = 0;
   if (eTabS != s) buildEliasTable(s);
 }
 
@@ -548,11 +548,12 @@ export function qsgdDecodeEliasWindow(out: usize, base: u32, len: u32): void {
  */
 export function qsgdDecodeEliasStep(budget: u32): i32 {
   // the table pays when nearly every code is short (s = 4 on Gaussian-like gradients: 99 % of
-  // codes ≤ 12 bits); when many are not (s = 1: a third of the runs are ≥ 31), leaving its loop
-  // mispredicts and the one-level loop alone is faster. Chosen per call from the codes of the
-  // calls before (same bytes read, same floats written either way)
-  if (dAll > 8192) { dAll >>= 1; dShort >>= 1; }
-  const tab = (dAll < 64 || dShort >= dAll - (dAll >> 4)) && dLimit - dAt <= TAB_WINDOW;
+  // codes ≤ 12 bits, 6.9 bits on average); when many are not (s = 1: a third of the runs are
+  // ≥ 31, 10.3 bits on average), leaving its loop mispredicts and the one-level loop alone is
+  // faster. Chosen per call by the mean code length of the calls before (counting short codes
+  // one by one cost the one-level loop 4 %); same bytes read, same floats written either way
+  if (dAll > 8192) { dAll >>= 1; dBits >>= 1; }
+  const tab = (dAll < 64 || dBits <= 9 * <u64>dAll) && dLimit - dAt <= TAB_WINDOW;
   return tab ? eliasStepTable(budget) : eliasStepOne(budget);
 }
 
@@ -565,7 +566,8 @@ function eliasStepTable(budget: u32): i32 {
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
   // coordinates fit u32 here: < n ≤ 2^28, and a NO_CODE index < 2^28 + 2^21
   const lim = <u32>min<u64>(dLimit, <u64>dN);
-  let pos = dPos, k: u32 = 0, nLong: u32 = 0;
+  let pos = dPos, k: u32 = 0;
+  const pos0 = pos;
   for (;;) {
     // the last level's coordinate (at − 1, modulo 2^32 before the first): the next is last + r
     let last = <u32>dAt - 1;
@@ -627,20 +629,16 @@ function eliasStepTable(budget: u32): i32 {
       if (k - k0 < 4) break;
     }
     const at = <u64>(last + 1);
-    if (pos >= end) { dPos = pos; dAt = at; dAll += k; dShort += k - nLong; return 0; }
-    if (k >= budget) { dPos = pos; dAt = at; dAll += k; dShort += k - nLong; return 1; }
+    if (pos >= end) { dPos = pos; dAt = at; dAll += k; dBits += pos - pos0; return 0; }
+    if (k >= budget) { dPos = pos; dAt = at; dAll += k; dBits += pos - pos0; return 1; }
     dPos = pos; dAt = at;
     const rc = eliasOne(sf, inv, pow2);
-    if (rc != 1) { if (rc >= 0) { dAll += k; dShort += k - nLong; } return rc; }
+    if (rc != 1) { if (rc >= 0) { dAll += k; dBits += dPos - pos0; } return rc; }
     pos = dPos;
     k++;
-    nLong += <u32>(dLastLong);
   }
   return 0; // not reached: the loop returns
 }
-
-/** Whether the code eliasOne read last had more than 12 bits. */
-let dLastLong: bool = false;
 
 // One level at (dPos, dAt): 1 when decoded (state moved on), 0 when no bits are left, else
 // qsgdDecodeEliasStep's codes (2: state left on the level, for the next window).
@@ -648,13 +646,6 @@ function eliasOne(sf: f64, inv: f64, pow2: bool): i32 {
   const src = dSrc, end = dEnd, n = dN, s = dS;
   let pos = dPos, at = dAt;
   if (pos >= end) return 0;
-  {
-    const w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-    const nb1 = <u32>ctz<u64>(w), len1 = 2 * nb1 + 1;
-    const w2 = w >> <u64>min<u32>(len1 + 1, 63);
-    const nb2 = <u32>ctz<u64>(w2), total = len1 + 2 * nb2 + 2;
-    dLastLong = total > 12;
-  }
   const pos0 = pos, at0 = at;
   // gamma(run + 1)
   let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
@@ -691,9 +682,9 @@ function eliasStepOne(budget: u32): i32 {
   const src = dSrc, end = dEnd, n = dN, s = dS;
   const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
   let pos = dPos, at = dAt;
-  let nShort: u32 = 0;
+  const pos0 = pos;
   for (let k: u32 = 0; pos < end; k++) {
-    if (k >= budget) { dPos = pos; dAt = at; dAll += k; dShort += nShort; return 1; }
+    if (k >= budget) { dPos = pos; dAt = at; dAll += k; dBits += pos - pos0; return 1; }
     {
       // fast path: the whole code (gamma(run + 1), sign, gamma(|l|)) inside one 64-bit read
       // (≥ 57 valid bits after the shift), so one load and two ctz per level instead of three
@@ -709,8 +700,10 @@ function eliasStepOne(budget: u32): i32 {
         const i1 = at + <u64>(run - 1);
         if (i1 < dLimit && i1 < <u64>n && lvl <= s) {
           const neg = <u32>(w >> len1) & 1;
-          store<f32>(dOut + (<usize>i1 << 2), dequant(normAt(i1), neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
-          nShort += <u32>(total <= 12);
+          // a division per level, off the dependency chain, beats a bucket-end branch here
+          // (mispredicted once per bucket: every ~18 levels at s = 1)
+          const norm = <f64>load<f32>(dNorms + (<usize>(<u32>i1 / dB) << 2));
+          store<f32>(dOut + (<usize>i1 << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
           at = i1 + 1;
           pos += <u64>total;
           continue;
@@ -719,9 +712,8 @@ function eliasStepOne(budget: u32): i32 {
     }
     dPos = pos; dAt = at;
     const rc = eliasOne(sf, inv, pow2);
-    if (rc != 1) { if (rc >= 0) { dAll += k; dShort += nShort; } return rc; }
+    if (rc != 1) { if (rc >= 0) { dAll += k; dBits += dPos - pos0; } return rc; }
     pos = dPos; at = dAt;
-    nShort += <u32>!dLastLong;
   }
   dPos = pos; dAt = at;
   return 0;
