@@ -97,8 +97,13 @@ export function qsgdDecodeEliasStep(budget: u32): i32 {
 // a table load and a shift, not a load at a bit position that the last code moved. Any other
 // level (a longer or bad code, one past the window, the last 48 bits) goes to eliasOne.
 function eliasStepTable(budget: u32): i32 {
+  // one copy of the loop per kind of s (the per-level choice folded away)
+  return (dS & (dS - 1)) == 0 ? tableLoop(budget, true) : tableLoop(budget, false);
+}
+
+@inline function tableLoop(budget: u32, pow2: bool): i32 {
   const src = dSrc, end = dEnd, s = dS;
-  const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
+  const sf = <f64>s, inv = 1 / sf;
   // coordinates fit u32 here: < n ≤ 2^28, and a NO_CODE index < 2^28 + 2^21
   const lim = <u32>min<u64>(dLimit, <u64>dN);
   let pos = dPos, k: u32 = 0;
@@ -110,7 +115,7 @@ function eliasStepTable(budget: u32): i32 {
     let bEnd = <u32>dBEnd, bNorm = dNorm, bMul = bNorm * inv;
     while (pos + 48 <= end && k + 4 <= budget) {
       let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-      const k0 = k;
+      let used: u32 = 0, nk: u32 = 0;
       do {
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
@@ -120,9 +125,9 @@ function eliasStepTable(budget: u32): i32 {
           const l = <f64>(<i32>e >> 26);
           store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
           last = i;
-          pos += <u64>(e & 31);
+          used += e & 31;
           w >>= <u64>(e & 31);
-          k++;
+          nk++;
         }
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
@@ -132,9 +137,9 @@ function eliasStepTable(budget: u32): i32 {
           const l = <f64>(<i32>e >> 26);
           store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
           last = i;
-          pos += <u64>(e & 31);
+          used += e & 31;
           w >>= <u64>(e & 31);
-          k++;
+          nk++;
         }
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
@@ -144,9 +149,9 @@ function eliasStepTable(budget: u32): i32 {
           const l = <f64>(<i32>e >> 26);
           store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
           last = i;
-          pos += <u64>(e & 31);
+          used += e & 31;
           w >>= <u64>(e & 31);
-          k++;
+          nk++;
         }
         {
           const e = load<u32>(eTab + (<usize>(<u32>w & 4095) << 2));
@@ -156,12 +161,13 @@ function eliasStepTable(budget: u32): i32 {
           const l = <f64>(<i32>e >> 26);
           store<f32>(dOut + (<usize>i << 2), pow2 ? <f32>(l * bMul) : <f32>(bNorm * l / sf));
           last = i;
-          pos += <u64>(e & 31);
+          used += e & 31;
           w >>= <u64>(e & 31);
-          k++;
+          nk++;
         }
       } while (false);
-      if (k - k0 < 4) break;
+      pos += <u64>used; k += nk;
+      if (nk < 4) break;
     }
     const at = <u64>(last + 1);
     if (pos >= end) { dPos = pos; dAt = at; dAll += k; dBits += pos - pos0; return 0; }
