@@ -219,6 +219,11 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
 // ‖v‖₂ rounded up to f32 from Σv²; NaN when Σv² is not finite (a NaN / ±Inf input).
 @inline function normOf(ss: f64): f32 { return isFinite<f64>(ss) ? roundUpF32(sqrt<f64>(ss)) : NaN; }
 
+// Pending whole bytes of the accumulator out, so cnt < 8.
+@inline function byteAlign(): void {
+  while (cnt >= 8) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+}
+
 // Bit t set where the i32 level at q + 4t is non-zero, t < 16.
 @inline function nonZero16(q: usize): u32 {
   const z = i32x4.splat(0);
@@ -350,35 +355,38 @@ export function qsgdEncodeStep(budget: u32): i32 {
           // walk's exit is mispredicted once per 64 coordinates, not once per 16
           // The writer's state lives in locals here (module globals are memory to the engine:
           // a load and a store each per level otherwise).
-          let lacc = acc, lcnt = cnt, lwp = wp, lrun = run;
+          // The bit writer kept byte-granular here: < 8 pending bits, so a code (≤ 21 bits from
+          // putTab) fits a u32 with them, and each level stores 4 bytes and advances by the
+          // whole ones. The zero run is c + k at the mask's bit k (c = 1 − the bit after the last
+          // level, wrapping), one add per level.
+          byteAlign();
+          let bacc = <u32>acc, bcnt = cnt, lwp = wp, c = run + 1;
           for (; t + 64 <= m; t += 64) {
             const q = lv + (<usize>t << 2);
             let mask = <u64>nonZero16(q) | (<u64>nonZero16(q + 64) << 16) | (<u64>nonZero16(q + 128) << 32) | (<u64>nonZero16(q + 192) << 48);
-            let at: u32 = 0;
             while (mask != 0) {
               const k = <u32>ctz<u64>(mask);
               const l = load<i32>(q + (<usize>k << 2));
-              const r = lrun + (k - at) + 1;
-              if (r < 256 && <u32>(l + 8) < 16) {
-                // eliasPutFast on the locals
+              const r = c + k;
+              if (((r >> 8) | (<u32>(l + 8) >> 4)) == 0) {
+                // r < 256 and l ∈ [−8, 7]: the whole code from putTab
                 const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
-                lacc |= <u64>(e & 0x7FFFFFF) << lcnt;
-                lcnt += e >> 27;
-                store<u32>(lwp, <u32>lacc);
-                const f = lcnt >> 5;
-                lwp += <usize>(f << 2); lacc >>= <u64>(f << 5); lcnt &= 31;
+                bacc |= (e & 0x7FFFFFF) << bcnt;
+                bcnt += e >> 27;
+                store<u32>(lwp, bacc);
+                lwp += <usize>(bcnt >> 3); bacc >>= bcnt & 24; bcnt &= 7;
               } else {
-                acc = lacc; cnt = lcnt; wp = lwp; run = r - 1;
+                acc = <u64>bacc; cnt = bcnt; wp = lwp; run = r - 1;
                 eliasPut(l);
-                lacc = acc; lcnt = cnt; lwp = wp;
+                byteAlign();
+                bacc = <u32>acc; bcnt = cnt; lwp = wp;
               }
-              lrun = 0;
-              at = k + 1;
+              c = 0 - k;
               mask &= mask - 1;
             }
-            lrun += 64 - at;
+            c += 64;
           }
-          acc = lacc; cnt = lcnt; wp = lwp; run = lrun;
+          acc = <u64>bacc; cnt = bcnt; wp = lwp; run = c - 1;
         }
         for (; t < m; t++) {
           const l = load<i32>(lv + (<usize>t << 2));
