@@ -291,6 +291,56 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
   } else eliasPut(l);
 }
 
+// The Elias codes of the levels lv[0 .. m) (after `run` zeros), in a function of its own: inlined
+// into qsgdEncodeStep its locals cost the fixed-width path there 2-3 % at D = 25M.
+function eliasLevels(m: u32): void {
+  let t: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // 64 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
+    // (and the branches) scale with the non-zero levels, not with the coordinates; the
+    // walk's exit is mispredicted once per 64 coordinates, not once per 16
+    // The writer's state lives in locals here (module globals are memory to the engine:
+    // a load and a store each per level otherwise).
+    // The bit writer kept byte-granular here: < 8 pending bits, so a code (≤ 21 bits from
+    // putTab) fits a u32 with them, and each level stores 4 bytes and advances by the
+    // whole ones. The zero run is c + k at the mask's bit k (c = 1 − the bit after the last
+    // level, wrapping), one add per level.
+    byteAlign();
+    let bacc = <u32>acc, bcnt = cnt, lwp = wp, c = run + 1;
+    for (; t + 64 <= m; t += 64) {
+      const q = lv + (<usize>t << 2);
+      let mask = <u64>nonZero16(q) | (<u64>nonZero16(q + 64) << 16) | (<u64>nonZero16(q + 128) << 32) | (<u64>nonZero16(q + 192) << 48);
+      while (mask != 0) {
+        const k = <u32>ctz<u64>(mask);
+        const l = load<i32>(q + (<usize>k << 2));
+        const r = c + k;
+        if (((r >> 8) | (<u32>(l + 8) >> 4)) == 0) {
+          // r < 256 and l ∈ [−8, 7]: the whole code from putTab
+          const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
+          bacc |= (e & 0x7FFFFFF) << bcnt;
+          bcnt += e >> 27;
+          store<u32>(lwp, bacc);
+          lwp += <usize>(bcnt >> 3); bacc >>= bcnt & 24; bcnt &= 7;
+        } else {
+          acc = <u64>bacc; cnt = bcnt; wp = lwp; run = r - 1;
+          eliasPut(l);
+          byteAlign();
+          bacc = <u32>acc; bcnt = cnt; lwp = wp;
+        }
+        c = 0 - k;
+        mask &= mask - 1;
+      }
+      c += 64;
+    }
+    acc = <u64>bacc; cnt = bcnt; wp = lwp; run = c - 1;
+  }
+  for (; t < m; t++) {
+    const l = load<i32>(lv + (<usize>t << 2));
+    if (l == 0) { run++; continue; }
+    eliasPutFast(l);
+  }
+}
+
 /**
  * Encode about `budget` more coordinates (whole CHUNK windows). Returns 1 while coordinates of
  * the window remain, 2 when the window is done but not the message, 0 when the message is done (then qsgdEncodeEnd), −1 if a bucket norm overflows f32,
@@ -348,51 +398,7 @@ export function qsgdEncodeStep(budget: u32): i32 {
       if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
       else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
       if (eElias) {
-        let t: u32 = 0;
-        if (ASC_FEATURE_SIMD) {
-          // 64 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
-          // (and the branches) scale with the non-zero levels, not with the coordinates; the
-          // walk's exit is mispredicted once per 64 coordinates, not once per 16
-          // The writer's state lives in locals here (module globals are memory to the engine:
-          // a load and a store each per level otherwise).
-          // The bit writer kept byte-granular here: < 8 pending bits, so a code (≤ 21 bits from
-          // putTab) fits a u32 with them, and each level stores 4 bytes and advances by the
-          // whole ones. The zero run is c + k at the mask's bit k (c = 1 − the bit after the last
-          // level, wrapping), one add per level.
-          byteAlign();
-          let bacc = <u32>acc, bcnt = cnt, lwp = wp, c = run + 1;
-          for (; t + 64 <= m; t += 64) {
-            const q = lv + (<usize>t << 2);
-            let mask = <u64>nonZero16(q) | (<u64>nonZero16(q + 64) << 16) | (<u64>nonZero16(q + 128) << 32) | (<u64>nonZero16(q + 192) << 48);
-            while (mask != 0) {
-              const k = <u32>ctz<u64>(mask);
-              const l = load<i32>(q + (<usize>k << 2));
-              const r = c + k;
-              if (((r >> 8) | (<u32>(l + 8) >> 4)) == 0) {
-                // r < 256 and l ∈ [−8, 7]: the whole code from putTab
-                const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
-                bacc |= (e & 0x7FFFFFF) << bcnt;
-                bcnt += e >> 27;
-                store<u32>(lwp, bacc);
-                lwp += <usize>(bcnt >> 3); bacc >>= bcnt & 24; bcnt &= 7;
-              } else {
-                acc = <u64>bacc; cnt = bcnt; wp = lwp; run = r - 1;
-                eliasPut(l);
-                byteAlign();
-                bacc = <u32>acc; bcnt = cnt; lwp = wp;
-              }
-              c = 0 - k;
-              mask &= mask - 1;
-            }
-            c += 64;
-          }
-          acc = <u64>bacc; cnt = bcnt; wp = lwp; run = c - 1;
-        }
-        for (; t < m; t++) {
-          const l = load<i32>(lv + (<usize>t << 2));
-          if (l == 0) { run++; continue; }
-          eliasPutFast(l);
-        }
+        eliasLevels(m);
       } else {
         let t: u32 = 0;
         if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && (cnt & 7) == 0) {
