@@ -291,6 +291,262 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
   } else eliasPut(l);
 }
 
+// roundWindow's small path and eliasLevels' walk fused, 64 coordinates at a time: the levels
+// stay in lv's first 256 bytes, their non-zero mask comes from the registers, and the scalar
+// walk of one group overlaps the SIMD rounding of the next. `scaled` false: pre = 1 (no
+// multiplication by it; |x| · 1 = |x| exactly). Returns the coordinates done (a multiple of 64).
+@inline function roundWalk(x: usize, m: u32, pre: f32, scale: f32, s: i32,
+                           k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32, scaled: bool): u32 {
+  let i: u32 = 0;
+  const vs = f32x4.splat(scale), vp = f32x4.splat(pre), z = i32x4.splat(0);
+  const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
+  philoxKeys(k0, k1);
+  byteAlign();
+  let bacc = <u32>acc, bcnt = cnt, lwp = wp, c = run + 1;
+  for (; i + 64 <= m; i += 64) {
+    const c0 = ctr + <u64>(i >> 2), c1 = c0 + 8;
+    philox8BlocksSimd(lv, <u32>c0, <u32>(c0 >>> 32), id0, id1);
+    const xp = x + (<usize>i << 2);
+    let mask: u64 = 0;
+    let n0 = z, n1 = z, n2 = z, n3 = z;
+      {
+        const j: u32 = 0;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n0 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 16;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n1 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 32;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n2 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 48;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n3 = i32x4.ne(xi, z);
+      }
+      mask |= <u64>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(n0, n1), i16x8.narrow_i32x4_s(n2, n3))) << 0;
+      {
+        const j: u32 = 64;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n0 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 80;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n1 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 96;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n2 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 112;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n3 = i32x4.ne(xi, z);
+      }
+      mask |= <u64>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(n0, n1), i16x8.narrow_i32x4_s(n2, n3))) << 16;
+      philox8BlocksSimd(lv + 128, <u32>c1, <u32>(c1 >>> 32), id0, id1);
+      {
+        const j: u32 = 128;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n0 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 144;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n1 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 160;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n2 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 176;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n3 = i32x4.ne(xi, z);
+      }
+      mask |= <u64>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(n0, n1), i16x8.narrow_i32x4_s(n2, n3))) << 32;
+      {
+        const j: u32 = 192;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n0 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 208;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n1 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 224;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n2 = i32x4.ne(xi, z);
+      }
+      {
+        const j: u32 = 240;
+        const xv = v128.load(xp + j);
+        const u = u32ToUniformSimd(v128.load(lv + j));
+        const a = scaled ? f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs) : f32x4.mul(f32x4.abs(xv), vs);
+        const l = f32x4.floor(a);
+        const up = f32x4.lt(u, f32x4.sub(a, l));
+        const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
+        const xi = i32x4.sub(f32x4.add(xf, magic), magic);
+        const neg = i32x4.shr_s(xv, 31);
+        v128.store(lv + j, i32x4.sub(v128.xor(xi, neg), neg));
+        n3 = i32x4.ne(xi, z);
+      }
+      mask |= <u64>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(n0, n1), i16x8.narrow_i32x4_s(n2, n3))) << 48;
+    while (mask != 0) {
+      const k = <u32>ctz<u64>(mask);
+      const l = load<i32>(lv + (<usize>k << 2));
+      const r = c + k;
+      if (((r >> 8) | (<u32>(l + 8) >> 4)) == 0) {
+        const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
+        bacc |= (e & 0x7FFFFFF) << bcnt;
+        bcnt += e >> 27;
+        store<u32>(lwp, bacc);
+        lwp += <usize>(bcnt >> 3); bacc >>= bcnt & 24; bcnt &= 7;
+      } else {
+        acc = <u64>bacc; cnt = bcnt; wp = lwp; run = r - 1;
+        eliasPut(l);
+        byteAlign();
+        bacc = <u32>acc; bcnt = cnt; lwp = wp;
+      }
+      c = 0 - k;
+      mask &= mask - 1;
+    }
+    c += 64;
+  }
+  acc = <u64>bacc; cnt = bcnt; wp = lwp; run = c - 1;
+  return i;
+}
+
 // The Elias codes of the levels lv[0 .. m) (after `run` zeros), in a function of its own: inlined
 // into qsgdEncodeStep its locals cost the fixed-width path there 2-3 % at D = 25M.
 function eliasLevels(m: u32): void {
@@ -388,6 +644,21 @@ export function qsgdEncodeStep(budget: u32): i32 {
         wp += <usize>((t * width) >> 3);
         if (t < m) roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
         packLevels(lv, 0, m - t, width);
+        eC += m;
+        done += m;
+        if (eC < len) continue;
+        eCtr += <u64>((len + 3) >> 2);
+        eJ++; eC = 0;
+        continue;
+      }
+      if (ASC_FEATURE_SIMD && eElias && s < (1 << 22) && m >= 64) {
+        // rounding and the Elias walk per 64 coordinates; the rest of the window (< 64) below
+        const t = ePre == 1 ? roundWalk(p + (<usize>c << 2), m, 1, eScale, s, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false)
+          : roundWalk(p + (<usize>c << 2), m, ePre, eScale, s, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
+        if (t < m) {
+          roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
+          eliasLevels(m - t);
+        }
         eC += m;
         done += m;
         if (eC < len) continue;

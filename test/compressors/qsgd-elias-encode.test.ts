@@ -4,7 +4,8 @@
 // plain TS Elias writer (src/kernel/twin.ts, from spec/compressors.md) makes of the same levels —
 // read here from the fixed-width message of the same input and stream, whose packer is separate
 // code — with runs from 0 to thousands (crossing 64-coordinate groups, windows of 1024
-// coordinates and zero buckets), levels up to s = 255, and every (run, level) the table holds;
+// coordinates and zero buckets), levels up to s = 255, every (run, level) the table holds, and
+// subnormal buckets (levels of the 2^100-scaled values);
 // and the Elias decoder must give the fixed-width decoder's floats; every kernel build the engine
 // runs.
 import { afterEach, describe, expect, it } from "vitest";
@@ -39,15 +40,20 @@ function everyCode(): Float32Array {
   return Float32Array.from(v);
 }
 
+/** Values near 2^-140: s / norm overflows float32, so levels take the 2^100 pre-scaling path. */
+function subnormal(D: number): Float32Array {
+  return gaussianVector(D, 43).map((v) => Math.fround(v * 2 ** -140));
+}
+
 const builds = relaxedSimdSupported() ? (["simd", "scalar", "relaxed"] as const) : (["simd", "scalar"] as const);
 
 describe.each(builds)("QSGD Elias body = the TS writer's codes of the fixed-width message's levels (%s kernel)", (flavour) => {
   it.each([
     [4, 512, "gauss"], [4, 64, "clustered"], [1, 512, "clustered"], [7, 100, "gauss"], [12, 512, "gauss"], [255, 4096, "clustered"],
-    [8, 0, "everyCode"],
+    [8, 0, "everyCode"], [4, 512, "subnormal"],
   ] as const)("s = %i, bucket = %i, %s input", async (s, bucket0, kind) => {
     useKernel(await loadKernel({ flavour }));
-    const x = kind === "gauss" ? gaussianVector(30_011, 40) : kind === "clustered" ? clustered(30_011) : everyCode();
+    const x = kind === "gauss" ? gaussianVector(30_011, 40) : kind === "clustered" ? clustered(30_011) : kind === "subnormal" ? subnormal(30_011) : everyCode();
     const D = x.length, bucket = bucket0 || D, nb = Math.ceil(D / bucket), norm = kind === "everyCode" ? "linf" : "l2";
     const fixed = createCompressor("qsgd", { s, bucket: bucket0, coding: "fixed", norm });
     const elias = createCompressor("qsgd", { s, bucket: bucket0, coding: "elias", norm });
