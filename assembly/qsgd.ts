@@ -133,14 +133,6 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
   while (cnt >= 8) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
 }
 
-// Bit t set where the i32 level at q + 4t is non-zero, t < 16.
-@inline function nonZero16(q: usize): u32 {
-  const z = i32x4.splat(0);
-  return <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(
-    i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q), z), i32x4.ne(v128.load(q, 16), z)),
-    i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q, 32), z), i32x4.ne(v128.load(q, 48), z))));
-}
-
 @inline function flush32(): void {
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
 }
@@ -200,10 +192,15 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
   } else eliasPut(l);
 }
 
-// roundWindow's small path and eliasLevels' walk fused, 64 coordinates at a time: the levels
-// stay in lv's first 256 bytes, their non-zero mask comes from the registers, and the scalar
-// walk of one group overlaps the SIMD rounding of the next. `scaled` false: pre = 1 (no
-// multiplication by it; |x| · 1 = |x| exactly). Returns the coordinates done (a multiple of 64).
+// Stochastic rounding (qsgd-round.ts) and the Elias codes fused, 64 coordinates at a time: the
+// levels stay in lv's first 256 bytes, their non-zero mask comes from the registers, and the
+// scalar walk of one group (ctz over the mask: work and branches scale with the non-zero levels,
+// the walk's exit mispredicted once per 64 coordinates) overlaps the SIMD rounding of the next.
+// The writer's state lives in locals (module globals are memory to the engine) and is
+// byte-granular: < 8 pending bits, so a putTab code (≤ 21 bits) fits a u32 with them; each level
+// stores 4 bytes and advances by the whole ones. The zero run before the mask's bit k is c + k − 1
+// (c = 1 − the bit after the last level, wrapping): one add per level. `scaled` false: pre = 1,
+// not multiplied (|x| · 1 = |x| exactly). Returns the coordinates done (a multiple of 64).
 @inline function roundWalk(x: usize, m: u32, pre: f32, scale: f32, s: i32,
                            k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32, scaled: bool): u32 {
   let i: u32 = 0;
@@ -243,50 +240,11 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
   return i;
 }
 
-// The Elias codes of the levels lv[0 .. m) (after `run` zeros), in a function of its own: inlined
-// into qsgdEncodeStep its locals cost the fixed-width path there 2-3 % at D = 25M.
+// The Elias codes of the levels lv[0 .. m) (after `run` zeros), one level at a time: the levels
+// roundWalk leaves (< 64 per window), those of s ≥ 2^22, and every level of the scalar build.
+// A function of its own: inlined into qsgdEncodeStep, its locals cost the fixed-width path there.
 function eliasLevels(m: u32): void {
-  let t: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    // 64 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
-    // (and the branches) scale with the non-zero levels, not with the coordinates; the
-    // walk's exit is mispredicted once per 64 coordinates, not once per 16
-    // The writer's state lives in locals here (module globals are memory to the engine:
-    // a load and a store each per level otherwise).
-    // The bit writer kept byte-granular here: < 8 pending bits, so a code (≤ 21 bits from
-    // putTab) fits a u32 with them, and each level stores 4 bytes and advances by the
-    // whole ones. The zero run is c + k at the mask's bit k (c = 1 − the bit after the last
-    // level, wrapping), one add per level.
-    byteAlign();
-    let bacc = <u32>acc, bcnt = cnt, lwp = wp, c = run + 1;
-    for (; t + 64 <= m; t += 64) {
-      const q = lv + (<usize>t << 2);
-      let mask = <u64>nonZero16(q) | (<u64>nonZero16(q + 64) << 16) | (<u64>nonZero16(q + 128) << 32) | (<u64>nonZero16(q + 192) << 48);
-      while (mask != 0) {
-        const k = <u32>ctz<u64>(mask);
-        const l = load<i32>(q + (<usize>k << 2));
-        const r = c + k;
-        if (((r >> 8) | (<u32>(l + 8) >> 4)) == 0) {
-          // r < 256 and l ∈ [−8, 7]: the whole code from putTab
-          const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
-          bacc |= (e & 0x7FFFFFF) << bcnt;
-          bcnt += e >> 27;
-          store<u32>(lwp, bacc);
-          lwp += <usize>(bcnt >> 3); bacc >>= bcnt & 24; bcnt &= 7;
-        } else {
-          acc = <u64>bacc; cnt = bcnt; wp = lwp; run = r - 1;
-          eliasPut(l);
-          byteAlign();
-          bacc = <u32>acc; bcnt = cnt; lwp = wp;
-        }
-        c = 0 - k;
-        mask &= mask - 1;
-      }
-      c += 64;
-    }
-    acc = <u64>bacc; cnt = bcnt; wp = lwp; run = c - 1;
-  }
-  for (; t < m; t++) {
+  for (let t: u32 = 0; t < m; t++) {
     const l = load<i32>(lv + (<usize>t << 2));
     if (l == 0) { run++; continue; }
     eliasPutFast(l);
