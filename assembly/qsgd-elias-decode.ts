@@ -183,7 +183,7 @@ function eliasStepTable(budget: u32): i32 {
 
 // One level at (dPos, dAt): 1 when decoded (state moved on), 0 when no bits are left, else
 // qsgdDecodeEliasStep's codes (2: state left on the level, for the next window).
-function eliasOne(sf: f64, inv: f64, pow2: bool): i32 {
+@inline function eliasOne(sf: f64, inv: f64, pow2: bool): i32 {
   const src = dSrc, end = dEnd, n = dN, s = dS;
   let pos = dPos, at = dAt;
   if (pos >= end) return 0;
