@@ -13,8 +13,10 @@
 // Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated:
 // the input comes window by window (qsgdEncodeWindow), decoded values go out window by window.
 // Fixed fields of 2 and 4 bits are packed / looked up 16 at a time (qsgd-fields.ts); Elias codes
-// are written per non-zero level, found 16 levels at a time through a bit mask; decoded through
-// a table of the codes of ≤ 12 bits while nearly all are that short, else one code per read.
+// are written per non-zero level, found 64 levels at a time through a bit mask, most of them
+// from a table of whole codes (putTab); decoded through a table of the codes of ≤ 12 bits while
+// nearly all are that short, else one code per read (qsgd-elias-decode.ts). The rounding
+// itself is qsgd-round.ts.
 import { philox8BlocksSimd, philoxKeys } from "./philox";
 import { CHUNK, lv, roundNz16, roundPackWindow, roundWindow } from "./qsgd-round";
 import { dot, sumSquares2 } from "./vec";
