@@ -92,3 +92,20 @@ describe.each(builds)("QSGD Elias decode of damaged bodies equals the TS reader 
     }), { seed: 10, numRuns: 40 });
   });
 });
+
+// The table marks a code it lacks by a run that puts the level 2^21 − 2 past the last one, beyond
+// any window it serves (≤ 2^20 coordinates); a longer window must go to the one-level reader.
+describe("QSGD Elias decode with a window past 2^20 coordinates", () => {
+  it("equals the decode with the default window (long codes in the first 2^21 coordinates)", async () => {
+    useKernel(await loadKernel({ flavour: "simd" }));
+    const D = 2 ** 21 + 300_000;
+    const c = createCompressor("qsgd", { s: 4, bucket: 512, coding: "elias" });
+    const msg = c.encode(gaussianVector(D, 44), RandomStream.of(7, "compress"));
+    const want = c.decode(msg, D);
+    Kernel.messageWindow = 2 ** 22;
+    const got = c.decode(msg, D);
+    let bad = -1;
+    for (let i = 0; i < D && bad < 0; i++) if (!Object.is(got[i], want[i])) bad = i;
+    expect(bad, "first differing coordinate").toBe(-1);
+  });
+});
