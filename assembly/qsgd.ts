@@ -13,109 +13,23 @@
 // Levels live only in a 4 KiB window (CHUNK i32, L1-resident); nothing of size D is allocated:
 // the input comes window by window (qsgdEncodeWindow), decoded values go out window by window.
 // Fixed fields of 2 and 4 bits are packed / looked up 16 at a time (qsgd-fields.ts); Elias codes
-// are written per non-zero level, found 16 levels at a time through a bit mask.
-import { philox8BlocksSimd, philoxKeys, philoxBlockScalar, u32ToUniform, u32ToUniformSimd } from "./philox";
+// are written per non-zero level, found 64 levels at a time through a bit mask, most of them
+// from a table of whole codes (putTab); decoded through a table of the codes of ≤ 12 bits while
+// nearly all are that short, else one code per read (qsgd-elias-decode.ts). The rounding
+// itself is qsgd-round.ts.
+import { philox8BlocksSimd, philoxKeys } from "./philox";
+import { CHUNK, lv, roundNz16, roundPackWindow, roundWindow } from "./qsgd-round";
 import { dot, sumSquares2 } from "./vec";
-import { fieldPlanes, fieldTableAt, lookup16, packBytes16, packFields16, unpackFields16 } from "./qsgd-fields";
+import { fieldPlanes, fieldTableAt, lookup16, packFields16, unpackFields16 } from "./qsgd-fields";
+import { dequant } from "./qsgd-elias-decode";
+export { qsgdDecodeEliasBegin, qsgdDecodeEliasWindow, qsgdDecodeEliasStep } from "./qsgd-elias-decode";
 
-/** Coordinates rounded per window: a multiple of 32 (8 Philox blocks per SIMD step). */
-const CHUNK: u32 = 1024;
-const lv: usize = memory.data(CHUNK * 4 + 64, 16);
-const blk: usize = memory.data(16, 16);
 let errAt: u32 = 0;
 /** 2^100, exact in f32 and f64. */
 const TWO100: f64 = 1.2676506002282294e30;
 
 /** The bucket (encode: norm overflow) or coordinate (decode: bad field) of the last error. */
 export function qsgdErrorAt(): u32 { return errAt; }
-
-// Signed levels of m coordinates at x into out (i32): ξ = ⌊a⌋ + 1{u < a − ⌊a⌋}, a = f32(f32(|x|·pre)·scale),
-// clamped to s; coordinate t uses word t&3 of block ctr + t>>2. Same arithmetic as rounding.ts.
-@inline function roundWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, out: usize,
-                     k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32, small: bool): void {
-  let i: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(scale), vp = f32x4.splat(pre), smax = i32x4.splat(s);
-    const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
-    if (m >= 32) philoxKeys(k0, k1);
-    for (; i + 32 <= m; i += 32) {
-      const c = ctr + <u64>(i >> 2);
-      const o = out + (<usize>i << 2), xp = x + (<usize>i << 2);
-      philox8BlocksSimd(o, <u32>c, <u32>(c >>> 32), id0, id1);
-      for (let j = 0; j < 128; j += 16) {
-        const xv = v128.load(xp + j);
-        const u = u32ToUniformSimd(v128.load(o + j));
-        const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
-        const l = f32x4.floor(a);
-        const up = f32x4.lt(u, f32x4.sub(a, l));
-        let xi: v128;
-        if (small) {
-          // a is finite here, so min(⌊a⌋ + 1{…}, s) < 2^23 is an integral f32 whose value is the
-          // mantissa of it + 2^23: one add instead of trunc_sat (no single x64 instruction)
-          const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
-          xi = i32x4.sub(f32x4.add(xf, magic), magic);
-        } else {
-          xi = i32x4.min_s(i32x4.sub(i32x4.trunc_sat_f32x4_s(l), up), smax);
-        }
-        const neg = i32x4.shr_s(xv, 31);
-        v128.store(o + j, i32x4.sub(v128.xor(xi, neg), neg));
-      }
-    }
-  }
-  for (; i < m; i += 4) {
-    const c = ctr + <u64>(i >> 2);
-    philoxBlockScalar(blk, k0, k1, <u32>c, <u32>(c >>> 32), id0, id1);
-    const n = min<u32>(4, m - i);
-    for (let j: u32 = 0; j < n; j++) {
-      const xv = load<f32>(x + (<usize>(i + j) << 2));
-      const u = u32ToUniform(load<u32>(blk + (<usize>j << 2)));
-      const a = abs<f32>(xv) * pre * scale;
-      const l = floor<f32>(a);
-      let xi = <i32>l + (u < a - l ? 1 : 0);
-      if (xi > s) xi = s;
-      const neg = reinterpret<i32>(xv) >> 31;
-      store<i32>(out + (<usize>(i + j) << 2), (xi ^ neg) - neg);
-    }
-  }
-}
-
-// The fixed fields (width w ∈ {2, 4}, so s ≤ 7) of the first ⌊m/32⌋·32 coordinates at x straight
-// from the rounding, packed at dst (byte-aligned); returns how many coordinates it did. Same
-// levels as roundWindow's small path, and field = |l| << 1 | sign with the sign of a non-zero
-// level only (as packFields16 makes from the levels): no i32 level array written and read back.
-@inline function roundPackWindow(x: usize, m: u32, pre: f32, scale: f32, s: i32, dst: usize, w: u32,
-                                 k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32): u32 {
-  let i: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(scale), vp = f32x4.splat(pre), z = i32x4.splat(0);
-    const sf = f32x4.splat(<f32>s), one = f32x4.splat(1), magic = f32x4.splat(8388608);
-    if (m >= 32) philoxKeys(k0, k1);
-    for (; i + 32 <= m; i += 32) {
-      const c = ctr + <u64>(i >> 2);
-      // the 32 random words in lv's first 128 bytes (free here: no levels are stored)
-      philox8BlocksSimd(lv, <u32>c, <u32>(c >>> 32), id0, id1);
-      const xp = x + (<usize>i << 2);
-      let f0 = z, f1 = z, f2 = z, f3 = z;
-      for (let h: u32 = 0; h < 2; h++) {
-        for (let q: u32 = 0; q < 4; q++) {
-          const j = (h << 6) + (q << 4);
-          const xv = v128.load(xp + j);
-          const u = u32ToUniformSimd(v128.load(lv + j));
-          const a = f32x4.mul(f32x4.mul(f32x4.abs(xv), vp), vs);
-          const l = f32x4.floor(a);
-          const up = f32x4.lt(u, f32x4.sub(a, l));
-          const xf = f32x4.min(f32x4.add(l, v128.and(up, one)), sf);
-          const xi = i32x4.sub(f32x4.add(xf, magic), magic);
-          const f = v128.or(i32x4.shl(xi, 1), v128.and(i32x4.shr_u(xv, 31), i32x4.ne(xi, z)));
-          if (q == 0) f0 = f; else if (q == 1) f1 = f; else if (q == 2) f2 = f; else f3 = f;
-        }
-        packBytes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(f0, f1), i16x8.narrow_i32x4_u(f2, f3)), w,
-          dst + <usize>(((i + (h << 4)) * w) >> 3));
-      }
-    }
-  }
-  return i;
-}
 
 function maxAbs(p: usize, n: u32): f32 {
   let m: f32 = 0;
@@ -167,6 +81,28 @@ export function qsgdEncodeBegin(x: usize, n: u32, b: u32, s: i32, linf: u32, eli
   eK0 = k0; eK1 = k1; eId0 = id0; eId1 = id1; eCtr = (<u64>n1 << 32) | <u64>n0;
   eJ = 0; eC = 0; eLimitJ = (n + b - 1) / b; eNormsTo = 0;
   wp = dst + (<usize>((n + b - 1) / b) << 2); acc = 0; cnt = 0; run = 0;
+  if (elias && !putTabBuilt) buildPutTable();
+}
+
+// The whole code of a level l ∈ [−8, 7] after run + 1 = r < 256 zeros (gamma(r), sign,
+// gamma(|l|): at most 15 + 1 + 5 = 21 bits) by (r << 4) | (l & 15): bits | length << 27, the
+// same bits as eliasPut's one-word branch (nr ≤ 7, na ≤ 3 here); one load for the codes of
+// nearly every level of s ≤ 7 instead of two clz and the shifts.
+const putTab: usize = memory.data(4 << 12, 16);
+let putTabBuilt = false;
+
+function buildPutTable(): void {
+  for (let r: u32 = 1; r < 256; r++) {
+    for (let l: i32 = -8; l < 8; l++) {
+      if (l == 0) continue;
+      const nr = 31 - clz<u32>(r), a = <u32>(l < 0 ? -l : l), na = 31 - clz<u32>(a);
+      const head = (((r ^ (1 << nr)) << 1) | 1) | (<u32>l >> 31 << (nr + 1));
+      const tail = ((a ^ (1 << na)) << 1) | 1;
+      const bits = (head << nr) | (tail << (2 * nr + 2 + na)), len = 2 * nr + 2 * na + 3;
+      store<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2), bits | (len << 27));
+    }
+  }
+  putTabBuilt = true;
 }
 
 /**
@@ -193,6 +129,11 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
 
 // ‖v‖₂ rounded up to f32 from Σv²; NaN when Σv² is not finite (a NaN / ±Inf input).
 @inline function normOf(ss: f64): f32 { return isFinite<f64>(ss) ? roundUpF32(sqrt<f64>(ss)) : NaN; }
+
+// Pending whole bytes of the accumulator out, so cnt < 8.
+@inline function byteAlign(): void {
+  while (cnt >= 8) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+}
 
 @inline function flush32(): void {
   if (cnt >= 32) { store<u32>(wp, <u32>acc); wp += 4; acc >>= 32; cnt -= 32; }
@@ -236,6 +177,80 @@ export function qsgdEncodeWindow(x: usize, j1: u32): void {
     cnt += na + 1; flush32();
   }
   run = 0;
+}
+
+// eliasPut through putTab when the code is there.
+@inline function eliasPutFast(l: i32): void {
+  const r = run + 1;
+  if (r < 256 && <u32>(l + 8) < 16) {
+    const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
+    acc |= <u64>(e & 0x7FFFFFF) << cnt;
+    cnt += e >> 27;
+    // cnt ≤ 31 + 21: at most one word to flush, stored unconditionally as in eliasPut
+    store<u32>(wp, <u32>acc);
+    const f = cnt >> 5;
+    wp += <usize>(f << 2); acc >>= <u64>(f << 5); cnt &= 31;
+    run = 0;
+  } else eliasPut(l);
+}
+
+// Stochastic rounding (qsgd-round.ts) and the Elias codes fused, 64 coordinates at a time: the
+// levels stay in lv's first 256 bytes, their non-zero mask comes from the registers, and the
+// scalar walk of one group (ctz over the mask: work and branches scale with the non-zero levels,
+// the walk's exit mispredicted once per 64 coordinates) overlaps the SIMD rounding of the next.
+// The writer's state lives in locals (module globals are memory to the engine) and is
+// byte-granular: < 8 pending bits, so a putTab code (≤ 21 bits) fits a u32 with them; each level
+// stores 4 bytes and advances by the whole ones. The zero run before the mask's bit k is c + k − 1
+// (c = 1 − the bit after the last level, wrapping): one add per level. `scaled` false: pre = 1,
+// not multiplied (|x| · 1 = |x| exactly). Returns the coordinates done (a multiple of 64).
+@inline function roundWalk(x: usize, m: u32, pre: f32, scale: f32, s: i32,
+                           k0: u32, k1: u32, ctr: u64, id0: u32, id1: u32, scaled: bool): u32 {
+  let i: u32 = 0;
+  const vs = f32x4.splat(scale), vp = f32x4.splat(pre), sf = f32x4.splat(<f32>s);
+  philoxKeys(k0, k1);
+  byteAlign();
+  let bacc = <u32>acc, bcnt = cnt, lwp = wp, c = run + 1;
+  for (; i + 64 <= m; i += 64) {
+    const c0 = ctr + <u64>(i >> 2), c1 = c0 + 8;
+    philox8BlocksSimd(lv, <u32>c0, <u32>(c0 >>> 32), id0, id1);
+    const xp = x + (<usize>i << 2);
+    let mask = <u64>roundNz16(xp, lv, vp, vs, sf, scaled) | (<u64>roundNz16(xp + 64, lv + 64, vp, vs, sf, scaled) << 16);
+    philox8BlocksSimd(lv + 128, <u32>c1, <u32>(c1 >>> 32), id0, id1);
+    mask |= (<u64>roundNz16(xp + 128, lv + 128, vp, vs, sf, scaled) << 32) | (<u64>roundNz16(xp + 192, lv + 192, vp, vs, sf, scaled) << 48);
+    while (mask != 0) {
+      const k = <u32>ctz<u64>(mask);
+      const l = load<i32>(lv + (<usize>k << 2));
+      const r = c + k;
+      if (((r >> 8) | (<u32>(l + 8) >> 4)) == 0) {
+        const e = load<u32>(putTab + (<usize>((r << 4) | (<u32>l & 15)) << 2));
+        bacc |= (e & 0x7FFFFFF) << bcnt;
+        bcnt += e >> 27;
+        store<u32>(lwp, bacc);
+        lwp += <usize>(bcnt >> 3); bacc >>= bcnt & 24; bcnt &= 7;
+      } else {
+        acc = <u64>bacc; cnt = bcnt; wp = lwp; run = r - 1;
+        eliasPut(l);
+        byteAlign();
+        bacc = <u32>acc; bcnt = cnt; lwp = wp;
+      }
+      c = 0 - k;
+      mask &= mask - 1;
+    }
+    c += 64;
+  }
+  acc = <u64>bacc; cnt = bcnt; wp = lwp; run = c - 1;
+  return i;
+}
+
+// The Elias codes of the levels lv[0 .. m) (after `run` zeros), one level at a time: the levels
+// roundWalk leaves (< 64 per window), those of s ≥ 2^22, and every level of the scalar build.
+// A function of its own: inlined into qsgdEncodeStep, its locals cost the fixed-width path there.
+function eliasLevels(m: u32): void {
+  for (let t: u32 = 0; t < m; t++) {
+    const l = load<i32>(lv + (<usize>t << 2));
+    if (l == 0) { run++; continue; }
+    eliasPutFast(l);
+  }
 }
 
 /**
@@ -292,34 +307,25 @@ export function qsgdEncodeStep(budget: u32): i32 {
         eJ++; eC = 0;
         continue;
       }
+      if (ASC_FEATURE_SIMD && eElias && s < (1 << 22) && m >= 64) {
+        // rounding and the Elias walk per 64 coordinates; the rest of the window (< 64) below
+        const t = ePre == 1 ? roundWalk(p + (<usize>c << 2), m, 1, eScale, s, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false)
+          : roundWalk(p + (<usize>c << 2), m, ePre, eScale, s, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
+        if (t < m) {
+          roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
+          eliasLevels(m - t);
+        }
+        eC += m;
+        done += m;
+        if (eC < len) continue;
+        eCtr += <u64>((len + 3) >> 2);
+        eJ++; eC = 0;
+        continue;
+      }
       if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
       else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
       if (eElias) {
-        let t: u32 = 0;
-        if (ASC_FEATURE_SIMD) {
-          // 16 levels at a time: a bit mask of the non-zero ones, walked with ctz, so the work
-          // (and the branches) scale with the non-zero levels, not with the coordinates
-          for (; t + 16 <= m; t += 16) {
-            const q = lv + (<usize>t << 2), z = i32x4.splat(0);
-            let mask = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(
-              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q), z), i32x4.ne(v128.load(q, 16), z)),
-              i16x8.narrow_i32x4_s(i32x4.ne(v128.load(q, 32), z), i32x4.ne(v128.load(q, 48), z))));
-            let at: u32 = 0;
-            while (mask != 0) {
-              const k = ctz<u32>(mask);
-              run += k - at;
-              eliasPut(load<i32>(q + (<usize>k << 2)));
-              at = k + 1;
-              mask &= mask - 1;
-            }
-            run += 16 - at;
-          }
-        }
-        for (; t < m; t++) {
-          const l = load<i32>(lv + (<usize>t << 2));
-          if (l == 0) { run++; continue; }
-          eliasPut(l);
-        }
+        eliasLevels(m);
       } else {
         let t: u32 = 0;
         if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && (cnt & 7) == 0) {
@@ -354,11 +360,6 @@ export function qsgdEncodeEnd(): f64 {
     cnt = cnt > 8 ? cnt - 8 : 0;
   }
   return <f64>nb * 32 + bits;
-}
-
-// f32((norm · l) / s) in f64; a power-of-two s divides exactly as a multiplication by 2^-k.
-@inline function dequant(norm: f64, l: i32, s: f64, inv: f64, pow2: bool): f32 {
-  return pow2 ? <f32>(norm * <f64>l * inv) : <f32>(norm * <f64>l / s);
 }
 
 /**
@@ -409,93 +410,5 @@ export function qsgdDecodeFixed(src: usize, norms: usize, n: u32, b: u32, s: u32
       store<f32>(out + (<usize>i << 2), dequant(norm, l, sf, inv, pow2));
     }
   }
-  return 0;
-}
-
-let dSrc: usize = 0, dEnd: u64 = 0, dNorms: usize = 0, dN: u32 = 0, dB: u32 = 0, dS: u32 = 0, dOut: usize = 0;
-let dPos: u64 = 0, dAt: u64 = 0, dLimit: u64 = 0;
-
-/**
- * Start decoding an Elias payload of exactly nBits bits (8 zero bytes readable past the end);
- * the levels land in windows of coordinates set by qsgdDecodeEliasWindow.
- */
-export function qsgdDecodeEliasBegin(src: usize, nBits: f64, norms: usize, n: u32, b: u32, s: u32): void {
-  dSrc = src; dEnd = <u64>nBits; dNorms = norms; dN = n; dB = b; dS = s;
-  dPos = 0; dAt = 0;
-}
-
-/** Decode coordinates base .. base + len into out[0 .. len) (zeroed here; the levels land on it). */
-export function qsgdDecodeEliasWindow(out: usize, base: u32, len: u32): void {
-  memory.fill(out, 0, <usize>len << 2);
-  dOut = out - (<usize>base << 2); dLimit = <u64>base + <u64>len;
-}
-
-/**
- * Decode up to `budget` more non-zero levels of the current window. Returns 1 while bits remain,
- * 2 when the next level lies past the window (it is read again for the next one), 0 when done,
- * or the codes of bits.ts qsgdEliasDecode: −1 truncated or malformed gamma, −2 a run past n, −3
- * a level above s.
- */
-export function qsgdDecodeEliasStep(budget: u32): i32 {
-  const src = dSrc, end = dEnd, n = dN, s = dS;
-  const sf = <f64>s, inv = 1 / sf, pow2 = (s & (s - 1)) == 0;
-  let pos = dPos, at = dAt;
-  for (let k: u32 = 0; pos < end; k++) {
-    if (k >= budget) { dPos = pos; dAt = at; return 1; }
-    {
-      // fast path: the whole code (gamma(run + 1), sign, gamma(|l|)) inside one 64-bit read
-      // (≥ 57 valid bits after the shift), so one load and two ctz per level instead of three
-      // dependent loads; anything else — a longer code, the end of the bits or of the window,
-      // an error — goes through the step-by-step decoder below, which names it
-      const w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-      const nb1 = <u32>ctz<u64>(w), len1 = 2 * nb1 + 1;
-      const w2 = w >> <u64>min<u32>(len1 + 1, 63);
-      const nb2 = <u32>ctz<u64>(w2), total = len1 + 2 * nb2 + 2;
-      if (total <= 57 && pos + <u64>total <= end) {
-        const run = (<u32>1 << nb1) | <u32>((w >> (nb1 + 1)) & ((<u64>1 << nb1) - 1));
-        const lvl = (<u32>1 << nb2) | <u32>((w2 >> (nb2 + 1)) & ((<u64>1 << nb2) - 1));
-        const i1 = at + <u64>(run - 1);
-        if (i1 < dLimit && i1 < <u64>n && lvl <= s) {
-          const i = <u32>i1;
-          const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
-          const neg = <u32>(w >> len1) & 1;
-          store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
-          at = i1 + 1;
-          pos += <u64>total;
-          continue;
-        }
-      }
-    }
-    const pos0 = pos, at0 = at;
-    // gamma(run + 1)
-    let w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-    if (w == 0) return -1;
-    let nb = <u32>ctz<u64>(w);
-    if (nb > 28) return -1;
-    let len = 2 * nb + 1;
-    if (pos + <u64>len > end) return -1;
-    const run = (<u32>1 << nb) | <u32>((w >> (nb + 1)) & ((<u64>1 << nb) - 1));
-    pos += <u64>len;
-    at += <u64>(run - 1);
-    if (at >= <u64>n) return -2;
-    if (at >= dLimit) { dPos = pos0; dAt = at0; return 2; }
-    if (pos + 1 > end) return -1;
-    const neg = <u32>(load<u64>(src + <usize>(pos >> 3)) >> (pos & 7)) & 1;
-    pos += 1;
-    w = load<u64>(src + <usize>(pos >> 3)) >> (pos & 7);
-    if (w == 0) return -1;
-    nb = <u32>ctz<u64>(w);
-    if (nb > 28) return -1;
-    len = 2 * nb + 1;
-    if (pos + <u64>len > end) return -1;
-    const lvl = (<u32>1 << nb) | <u32>((w >> (nb + 1)) & ((<u64>1 << nb) - 1));
-    pos += <u64>len;
-    if (lvl > s) return -3;
-    const i = <u32>at;
-    const norm = <f64>load<f32>(dNorms + (<usize>(i / dB) << 2));
-    store<f32>(dOut + (<usize>i << 2), dequant(norm, neg ? -<i32>lvl : <i32>lvl, sf, inv, pow2));
-    at += 1;
-  }
-  dPos = pos; dAt = at;
   return 0;
 }

@@ -4,7 +4,8 @@
 // DoStoVoQ (M = 2^13, d = 16, 3 radius bits) at D = 2^20 and 2^24: the first call of a fresh
 // process (V8 starts every wasm function on its baseline tier), the fifth, and peak linear
 // memory. All in CPU time. DoStoVoQ runs in a child Node per D so its first call is a real one
-// (V8 shares compiled wasm between instances of one process).
+// (V8 shares compiled wasm between instances of one process). `npm run bench -- --only e2e
+// --qsgd-only` runs the QSGD rows alone.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createCompressor } from "../../src/compressors/index.js";
@@ -120,7 +121,8 @@ function dostovoqRows(opts: BenchOptions): Row[] {
 export const e2eSuite: Suite = {
   name: "e2e",
   async run(opts: BenchOptions): Promise<Row[]> {
-    return [...await qsgdRows(opts), ...dostovoqRows(opts)];
+    // `npm run bench -- --only e2e --qsgd-only`: the QSGD rows alone (a few minutes instead of the DoStoVoQ children's)
+    return [...await qsgdRows(opts), ...(process.argv.includes("--qsgd-only") ? [] : dostovoqRows(opts))];
   },
 };
 
