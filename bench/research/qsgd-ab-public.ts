@@ -3,7 +3,6 @@
 // `npx tsx bench/research/qsgd-ab-public.ts base.wasm [new.wasm]`.
 import { readFileSync } from "node:fs";
 import { createCompressor } from "../../src/compressors/index.js";
-import type { BaseCompressor } from "../../src/compressors/compressor.js";
 import { loadKernel, useKernel } from "../../src/kernel/index.js";
 import { RandomStream } from "../../src/random/index.js";
 import { cpuMicros, median } from "../harness.js";
@@ -13,7 +12,7 @@ const A = await loadKernel({ flavour: "simd", source: { simd: new Uint8Array(rea
 const B = await loadKernel({ flavour: "simd", source: { simd: new Uint8Array(readFileSync(process.argv[3] ?? "build/fedquant.simd.wasm")) } });
 const buf = new Float32Array(D);
 for (const s of [1, 4]) for (const coding of ["fixed", "elias"] as const) {
-  const c = createCompressor("qsgd", { s, bucket: 512, coding }) as BaseCompressor;
+  const c = createCompressor("qsgd", { s, bucket: 512, coding });
   useKernel(A); const msg = c.encode(x, RandomStream.of(2, "compress"));
   const te: number[][] = [[], []], td: number[][] = [[], []];
   for (let r = 0; r < rounds; r++) for (const j of (r % 2 ? [1, 0] : [0, 1])) { const k = j ? B : A; {

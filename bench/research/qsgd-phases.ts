@@ -3,7 +3,6 @@
 // memory, the raw encode kernel on a window already in memory, the raw rounding kernel (K3) —, in
 // CPU time, medians. `npx tsx bench/research/qsgd-phases.ts [log2 D]`.
 import { createCompressor } from "../../src/compressors/index.js";
-import type { BaseCompressor } from "../../src/compressors/compressor.js";
 import { Kernel, loadKernel, useKernel } from "../../src/kernel/index.js";
 import { RandomStream } from "../../src/random/index.js";
 import { cpuMicros, median } from "../harness.js";
@@ -34,7 +33,7 @@ for (const s of [1, 4]) for (const coding of ["fixed", "elias"] as const) {
       raw.qsgdEncodeEnd!();
     }
   });
-  const c = createCompressor("qsgd", { s, bucket: b, coding }) as BaseCompressor;
+  const c = createCompressor("qsgd", { s, bucket: b, coding });
   let msg: Uint8Array = new Uint8Array(0);
   const buf = new Float32Array(D);
   out[`s${s} ${coding} encode`] = gbs(() => { msg = c.encode(x, RandomStream.of(2, "compress")); });
