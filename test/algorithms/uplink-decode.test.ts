@@ -87,6 +87,26 @@ describe("receive with pre-decoded uplinks: the server's own decode, bit for bit
     expect(x.some((v) => v !== 0)).toBe(true);
   });
 
+  it("a client that decoded its own uplink (memories) hands over exactly the server's decode of it, once", () => {
+    for (const [name, decodes] of [["diana", true], ["artemis", true], ["qsgd", false], ["sgd", false]] as const) {
+      const a = createAlgorithm(name, { gamma: 0.1 });
+      const w0 = new Float64Array(P.objective.dim);
+      const server = a.createServer({ w0, clients: 2, seed: 4 });
+      const clients = [0, 1].map((id) => a.createClient({ id, w0, seed: 4 }));
+      const oracle = minibatchOracle(P.objective, P.workers[0]!, 4n, "full");
+      const down = server.broadcast(0);
+      const b0 = clients[0]!.step(0, down.get(0)!, oracle);
+      const take = (c: unknown, k: number) => (c as { takeDecodedUplink(k: number): Float32Array | undefined }).takeDecodedUplink(k);
+      expect(take(clients[1], 0)).toBeUndefined(); // not the client that just stepped
+      expect(take(clients[0], 1)).toBeUndefined(); // not that round
+      const got = take(clients[0], 0);
+      if (!decodes) { expect(got).toBeUndefined(); continue; }
+      const want = decodeUplinkVector(a.up, w0.length, 4n, 0, 0, b0);
+      expect(Buffer.from(got!.buffer, got!.byteOffset, got!.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
+      expect(take(clients[0], 0)).toBeUndefined(); // handed over once
+    }
+  });
+
   it("decodeUplinkVector refuses an uplink of another round or client (E_PROTOCOL)", () => {
     const a = createAlgorithm("qsgd", { gamma: 0.1 });
     const w0 = new Float64Array(P.objective.dim);

@@ -3,7 +3,7 @@
 // (the j-th client of the id list on thread j mod T, thread 0 the calling one), the calling
 // thread's own share, and the gathering of replies in client order with the error the
 // one-thread loop would have met first — so the server sees exactly what one thread gives it.
-import { algorithmFromState, attachDecoded, decodeUplinkVector, type ClientId, type ClientState } from "../../algorithms/index.js";
+import { algorithmFromState, attachDecoded, decodeUplinkVector, type AlgorithmClient, type ClientId, type ClientState } from "../../algorithms/index.js";
 import { describeValue } from "../../describe.js";
 import { FedquantError } from "../../errors.js";
 import type { Dataset } from "../../models/index.js";
@@ -38,11 +38,15 @@ export function uplinkDecoder(recipe: Recipe): UplinkDecoder {
 }
 
 /**
- * Decode `uplinks` into `out` where the decode succeeds; a failing one is left to the server,
- * which then decodes it itself and throws its own error (the one-thread run's).
+ * The server's decode of the uplink `bytes` that `client` just made: the vector the client
+ * decoded itself for its memories if it did (ClientBase.takeDecodedUplink), else decoded here.
+ * Undefined where decoding fails: the server then decodes it and throws its own error (the
+ * one-thread run's).
  */
-export function decodeInto(decode: UplinkDecoder, round: number, uplinks: Iterable<[ClientId, Uint8Array]>, out: [ClientId, Float32Array][]): void {
-  for (const [id, bytes] of uplinks) { try { out.push([id, decode(round, id, bytes)]); } catch { /* the server reports it */ } }
+export function decodeUplinkOf(decode: UplinkDecoder, client: AlgorithmClient, round: number, id: ClientId, bytes: Uint8Array): Float32Array | undefined {
+  const own = (client as { takeDecodedUplink?: (round: number) => Float32Array | undefined }).takeDecodedUplink?.(round);
+  if (own !== undefined) return own;
+  try { return decode(round, id, bytes); } catch { return undefined; }
 }
 
 /** A round in progress: what goes to each worker, and what the replies and the own share give. */
@@ -70,12 +74,11 @@ export class StepRound {
   runMine(): void {
     for (const id of this.mine) {
       const p = this.core.local.get(id)!;
-      try { this.up.set(id, p.client.step(this.round, this.downlinks.get(id)!, p.oracle)); } catch (e) { this.failures.push({ id, error: e }); break; }
-    }
-    if (this.decode) {
-      const got: [ClientId, Float32Array][] = [];
-      decodeInto(this.decode, this.round, this.mine.filter((id) => this.up.has(id)).map((id) => [id, this.up.get(id)!]), got);
-      for (const [id, x] of got) this.decoded.set(id, x);
+      let bytes: Uint8Array;
+      try { bytes = p.client.step(this.round, this.downlinks.get(id)!, p.oracle); } catch (e) { this.failures.push({ id, error: e }); break; }
+      this.up.set(id, bytes);
+      const x = this.decode ? decodeUplinkOf(this.decode, p.client, this.round, id, bytes) : undefined;
+      if (x) this.decoded.set(id, x);
     }
   }
 

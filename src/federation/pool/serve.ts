@@ -4,7 +4,7 @@
 // requests. Only the way a reply leaves differs, so it is a parameter.
 import type { ClientId } from "../../algorithms/index.js";
 import { ready, type Flavour } from "../../kernel/index.js";
-import { decodeInto, uplinkDecoder, type UplinkDecoder } from "./core.js";
+import { decodeUplinkOf, uplinkDecoder, type UplinkDecoder } from "./core.js";
 import { movable, toWire, type Reply, type Request } from "./protocol.js";
 import { buildParties, restoreParty, type Party, type Recipe } from "./recipe.js";
 
@@ -39,14 +39,18 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
       case "step": {
         const uplinks: [ClientId, Uint8Array][] = [];
         let failed: { id: ClientId; error: ReturnType<typeof toWire> } | undefined;
-        for (const [id, bytes] of m.downlinks) {
-          const p = party(id);
-          // stop at a failure, as the one-thread loop would: the main thread reports the first one in client order
-          try { uplinks.push([id, p.client.step(m.round, bytes, p.oracle)]); } catch (e) { failed = { id, error: toWire(e) }; break; }
-        }
         // the server's decode, done here while the other threads still step their clients
-        const decoded: [ClientId, Float32Array][] | undefined = m.decode && recipe ? [] : undefined;
-        if (decoded) decodeInto((decoder ??= uplinkDecoder(recipe!)), m.round, uplinks, decoded);
+        const decode = m.decode && recipe ? (decoder ??= uplinkDecoder(recipe)) : undefined;
+        const decoded: [ClientId, Float32Array][] | undefined = decode ? [] : undefined;
+        for (const [id, down] of m.downlinks) {
+          const p = party(id);
+          let bytes: Uint8Array;
+          // stop at a failure, as the one-thread loop would: the main thread reports the first one in client order
+          try { bytes = p.client.step(m.round, down, p.oracle); } catch (e) { failed = { id, error: toWire(e) }; break; }
+          uplinks.push([id, bytes]);
+          const x = decode ? decodeUplinkOf(decode, p.client, m.round, id, bytes) : undefined;
+          if (x) decoded!.push([id, x]);
+        }
         const transfer = movable([...uplinks.map((u) => u[1]), ...(decoded ?? []).map((x) => x[1])]);
         return reply({ op: "step", uplinks, ...(failed ? { failed } : {}), ...(decoded ? { decoded } : {}) }, transfer);
       }
