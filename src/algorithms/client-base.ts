@@ -36,12 +36,15 @@ function scratchOf(dim: number): { grad: Float64Array; v: Float64Array; f32: Flo
  * the message a second time (issue #13). One slot per thread, not per client: taken right after
  * the step, or overwritten by the next one.
  */
-let lastDecoded: { client: ClientBase; round: number; x: Float32Array } | null = null;
+let lastDecoded: { client: number; round: number; x: Float32Array } | null = null;
+/** a number per client object, so the slot names its client without keeping it alive */
+let clientTokens = 0;
 
 export abstract class ClientBase implements AlgorithmClient {
   readonly id: ClientId;
   protected hooks: ClientHooks;
   private last = -1;
+  private readonly token = ++clientTokens;
   /** the oracle's output and the vector to compress */
   protected readonly grad: Float64Array;
   protected readonly v: Float64Array;
@@ -87,7 +90,7 @@ export abstract class ClientBase implements AlgorithmClient {
     let sent: Float32Array | undefined;
     lastDecoded = null;
     this.afterSend(round, () => (sent ??= this.ctx.up.decode(msg, this.ctx.dim)));
-    if (sent !== undefined) lastDecoded = { client: this, round, x: sent };
+    if (sent !== undefined) lastDecoded = { client: this.token, round, x: sent };
     return writeEnvelope({ direction: "up", algorithm: this.ctx.id, client: this.id, round, sections: [{ round, slot: 0, bytes: msg }, ...this.extraSections(round)] });
   }
 
@@ -97,7 +100,7 @@ export abstract class ClientBase implements AlgorithmClient {
    */
   takeDecodedUplink(round: number): Float32Array | undefined {
     const l = lastDecoded;
-    if (l === null || l.client !== this || l.round !== round) return undefined;
+    if (l === null || l.client !== this.token || l.round !== round) return undefined;
     lastDecoded = null;
     return l.x;
   }
