@@ -42,6 +42,21 @@ export function sumInto(acc: Float64Array, xs: readonly ArrayLike<number>[]): vo
   for (; j < xs.length; j++) { const a = xs[j]!; for (let t = 0; t < n; t++) acc[t] += a[t]!; }
 }
 
+/** Whether two byte arrays hold the same bytes (four at a time where both are aligned alike). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (b.length !== n) return false;
+  let i = 0;
+  if (((a.byteOffset ^ b.byteOffset) & 3) === 0) {
+    for (; i < n && ((a.byteOffset + i) & 3) !== 0; i++) if (a[i] !== b[i]) return false;
+    const w = (n - i) >> 2, A = new Int32Array(a.buffer, a.byteOffset + i, w), B = new Int32Array(b.buffer, b.byteOffset + i, w);
+    for (let j = 0; j < w; j++) if (A[j] !== B[j]) return false;
+    i += 4 * w;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** y += a·x */
 export function axpy(y: Float64Array, a: number, x: ArrayLike<number>): void {
   for (let i = 0; i < y.length; i++) y[i] += a * x[i]!;
