@@ -106,6 +106,7 @@ export abstract class ServerBase implements AlgorithmServer {
     const answered = active.filter((id) => uplinks.has(id));
     this.inits.clear();
     const pre = opts.decoded ?? attachedDecoded(uplinks);
+    if (pre !== undefined && !(pre instanceof Map)) throw new FedquantError("E_PROTOCOL", "decoded must be a Map from client id to Float32Array");
     let decoded: Float32Array[];
     try { decoded = answered.map((id) => this.decodeUplink(round, id, uplinks.get(id)!, pre?.get(id))); } catch (e) { this.inits.clear(); throw e; }
     const plan = this.plan ?? this.downlink(round, active);

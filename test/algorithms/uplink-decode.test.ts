@@ -67,6 +67,7 @@ describe("receive with pre-decoded uplinks: the server's own decode, bit for bit
     expect((err as FedquantError).code).toBe("E_DIM");
     expect(server.round).toBe(0);
     expect(sameBits(server.model, before)).toBe(true);
+    expect(() => server.receive(0, up, { decoded: [[1, new Float32Array(w0.length)]] as never })).toThrow(expect.objectContaining({ code: "E_PROTOCOL" }));
     server.receive(0, up); // the round can still be closed
     expect(server.round).toBe(1);
   });
