@@ -71,30 +71,39 @@ function study(name: string, what: string, units: number, unit: string, reps: nu
 }
 
 /**
+ * CPU milliseconds of the process: the profiles below run one thread, so this is the calling
+ * thread's work (and the engine's GC helpers'), which does not grow with the machine's load as
+ * wall time does.
+ */
+function cpuMs(): number { const c = process.cpuUsage(); return (c.user + c.system) / 1000; }
+
+/**
  * The one-thread run driven by hand (the simulator's loop: broadcast, client steps, receive, loss
- * every evalEvery), timing the client steps and the loss evaluations apart: their share p of the
+ * every evalEvery), timing (in CPU time) the client steps and the loss evaluations apart: their share p of the
  * time is what threads can divide (Amdahl: S(T) ≤ 1 / ((1 − p) + p/T) on T free cores).
  */
 function profileSimulation(o: SimulationOptions & { algorithm: Algorithm }): Profile {
-  const t0 = performance.now();
+  const t0 = cpuMs();
   const seed = toSeed(o.seed), w0 = new Float64Array(o.objective.dim);
   const server = o.algorithm.createServer({ w0, clients: o.workers.length, seed });
   const recipe: OptimizerRecipe = { kind: "optimizer", algorithm: o.algorithm.name, config: o.algorithm.config, seed: seed.toString(), w0, objective: describeObjective(o.objective), batch: o.batchSize ?? "full" };
+  // building the clients is divided too (each thread builds those it hosts)
+  const b0 = cpuMs();
   const pool = new ClientPool(1, recipe, o.workers.map((_, i) => i), (i) => o.workers[i]!);
-  let clients = 0;
+  let clients = cpuMs() - b0;
   // the loss curve is divided between threads too (each evaluates the F_i of its clients' data)
-  const evalLoss = () => { const c0 = performance.now(); const f = pool.federatedLoss(server.model); clients += performance.now() - c0; return f; };
+  const evalLoss = () => { const c0 = cpuMs(); const f = pool.federatedLoss(server.model); clients += cpuMs() - c0; return f; };
   const loss: number[] = [evalLoss()];
   for (let k = 1; k <= o.iterations; k++) {
     const down = server.broadcast(k - 1);
-    const c0 = performance.now();
+    const c0 = cpuMs();
     const up = pool.step(k - 1, down);
-    clients += performance.now() - c0;
+    clients += cpuMs() - c0;
     server.receive(k - 1, up);
     if (k % (o.evalEvery ?? 1) === 0 || k === o.iterations) loss.push(evalLoss());
   }
   pool.close();
-  return { fingerprint: digest(server.model, loss), clientMs: clients, totalMs: performance.now() - t0 };
+  return { fingerprint: digest(server.model, loss), clientMs: clients, totalMs: cpuMs() - t0 };
 }
 
 /** A digest of a float64 vector's exact bits. */
@@ -148,19 +157,22 @@ if (want("e4-bnn")) {
   // the chain's own loop, its clients on a one-thread pool whose steps are timed
   const profile = () => join(samplers.map((alg) => {
     let clientMs = 0;
-    const t0 = performance.now();
+    const t0 = cpuMs();
     const chain: Chain = alg.init({
       seed: 1, parallel: (job) => {
+        // building the clients is divided too (each thread builds those it hosts)
+        const b0 = cpuMs();
         const pool = new ClientPool(1, samplerRecipe(job), job.model.clients.map((_, i) => i), (i) => job.model.clients[i]!);
+        clientMs += cpuMs() - b0;
         return {
-          step: (r, d) => { const c0 = performance.now(); const u = pool.step(r, d); clientMs += performance.now() - c0; return u; },
+          step: (r, d) => { const c0 = cpuMs(); const u = pool.step(r, d); clientMs += cpuMs() - c0; return u; },
           save: () => pool.save(), load: (c, o) => pool.load(c, o), close: () => pool.close(),
         };
       },
     });
     for (let k = 0; k < steps; k++) chain.step();
     chain.close?.();
-    return { fingerprint: digest(chain.theta), clientMs, totalMs: performance.now() - t0 };
+    return { fingerprint: digest(chain.theta), clientMs, totalMs: cpuMs() - t0 };
   }));
   results.push(study("E4 BNN (MNIST)", `QLSD++ and SGLD, ${steps} steps each, b = ${b} clients, d = ${obj.dim}, batch 10`, 2 * steps * b, "client-rounds", quick ? 1 : 2, run, profile));
 }

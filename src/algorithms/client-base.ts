@@ -29,10 +29,22 @@ function scratchOf(dim: number): { grad: Float64Array; v: Float64Array; f32: Flo
   return s;
 }
 
+/**
+ * The vector of the last uplink made on this thread, if its client decoded it for its own
+ * memories (afterSend): the server's decode of that message (same bytes and decoder; the stream
+ * is the one in the message header), so a pool worker hands it to the server instead of decoding
+ * the message a second time (issue #13). One slot per thread, not per client: taken right after
+ * the step, or overwritten by the next one.
+ */
+let lastDecoded: { client: number; round: number; x: Float32Array } | null = null;
+/** a number per client object, so the slot names its client without keeping it alive */
+let clientTokens = 0;
+
 export abstract class ClientBase implements AlgorithmClient {
   readonly id: ClientId;
   protected hooks: ClientHooks;
   private last = -1;
+  private readonly token = ++clientTokens;
   /** the oracle's output and the vector to compress */
   protected readonly grad: Float64Array;
   protected readonly v: Float64Array;
@@ -75,8 +87,22 @@ export abstract class ClientBase implements AlgorithmClient {
     this.uplinkVector(round);
     this.hooks.beforeCompress?.(this.v, { round, client: this.id, model: this.model, gradient: this.grad });
     const msg = this.ctx.up.encode(toF32(this.v, this.f32), uplinkStream(this.ctx.seed, round, this.id));
-    this.afterSend(round, () => this.ctx.up.decode(msg, this.ctx.dim));
+    let sent: Float32Array | undefined;
+    lastDecoded = null;
+    this.afterSend(round, () => (sent ??= this.ctx.up.decode(msg, this.ctx.dim)));
+    if (sent !== undefined) lastDecoded = { client: this.token, round, x: sent };
     return writeEnvelope({ direction: "up", algorithm: this.ctx.id, client: this.id, round, sections: [{ round, slot: 0, bytes: msg }, ...this.extraSections(round)] });
+  }
+
+  /**
+   * The decoded vector of this client's uplink of `round` if the step just made decoded it
+   * (memories), once: it is handed over, not kept. Undefined otherwise (decode the message).
+   */
+  takeDecodedUplink(round: number): Float32Array | undefined {
+    const l = lastDecoded;
+    if (l === null || l.client !== this.token || l.round !== round) return undefined;
+    lastDecoded = null;
+    return l.x;
   }
 
   toJSON(): ClientState {

@@ -10,4 +10,5 @@ export type { AlgorithmSpec } from "./spec.js";
 export { readEnvelope, writeEnvelope, envelopeBits, Direction, ENVELOPE_VERSION } from "./envelope.js";
 export type { Envelope, EnvelopeExpectation, Section } from "./envelope.js";
 export { uplinkStream, downlinkStream, privateDownlinkStream, participationStream, toSeed } from "./streams.js";
+export { decodeUplinkVector, attachDecoded, attachedDecoded } from "./uplink-decode.js";
 export { sampleActive, activeWeight, responderWeight } from "./participation.js";

@@ -23,7 +23,7 @@ import type { PartyContext } from "./context.js";
 import type { Section } from "./envelope.js";
 import { uplinkStream } from "./streams.js";
 import type { ClientId, MemoryInit, ServerMemory as ServerMemoryMode } from "./types.js";
-import { axpy, base64ToVec, perClient, vecToBase64 } from "./vec.js";
+import { axpy, base64ToVec, perClient, sumInto, vecToBase64 } from "./vec.js";
 
 /** The uplink section slot that carries a worker's initial memory h^i_0. */
 export const INIT_SLOT = 1;
@@ -133,7 +133,7 @@ export class ServerMemory {
         for (let t = 0; t < n; t++) acc[t] += x[t]! + h[t]!;
       }
     } else {
-      for (const x of uplinks) for (let t = 0; t < n; t++) acc[t] += x[t]!;
+      sumInto(acc, uplinks);
     }
     for (let t = 0; t < n; t++) d[t] = c * acc[t]!;
     const ai = this.accInit;

@@ -6,6 +6,8 @@ import { readEnvelope, writeEnvelope, type Section } from "./envelope.js";
 import { activeWeight, checkParticipation, memoryWeight, responderWeight, sampleActive } from "./participation.js";
 import type { PartyContext } from "./context.js";
 import { uplinkStream } from "./streams.js";
+import { attachedDecoded, decodeUplinkSection } from "./uplink-decode.js";
+import { sumInto } from "./vec.js";
 import type { AlgorithmServer, ClientId, ReceiveOptions, ServerHooks, ServerState } from "./types.js";
 import { configKey } from "./config.js";
 import { initCoder, INIT_SLOT } from "./memory.js";
@@ -103,8 +105,10 @@ export abstract class ServerBase implements AlgorithmServer {
     // the responders, in the order of the draw; decode all before changing anything
     const answered = active.filter((id) => uplinks.has(id));
     this.inits.clear();
+    const pre = opts.decoded ?? attachedDecoded(uplinks);
+    if (pre !== undefined && !(pre instanceof Map)) throw new FedquantError("E_PROTOCOL", "decoded must be a Map from client id to Float32Array");
     let decoded: Float32Array[];
-    try { decoded = answered.map((id) => this.decodeUplink(round, id, uplinks.get(id)!)); } catch (e) { this.inits.clear(); throw e; }
+    try { decoded = answered.map((id) => this.decodeUplink(round, id, uplinks.get(id)!, pre?.get(id))); } catch (e) { this.inits.clear(); throw e; }
     const plan = this.plan ?? this.downlink(round, active);
     this.roundWeight = responderWeight(this.ctx.config.participation, this.clients.length, this.ctx.config.aggregate, active.length, answered.length);
     this.answering = answered;
@@ -121,20 +125,25 @@ export abstract class ServerBase implements AlgorithmServer {
     this.nextRound = round + 1;
   }
 
-  private decodeUplink(round: number, id: ClientId, bytes: Uint8Array): Float32Array {
+  /** `pre`: the slot-0 vector decoded elsewhere (ReceiveOptions.decoded); the envelope is checked all the same. */
+  private decodeUplink(round: number, id: ClientId, bytes: Uint8Array, pre?: Float32Array): Float32Array {
     const env = readEnvelope(bytes, { direction: "up", algorithm: this.ctx.id, client: id, round });
     const init = this.expectsInit(id), want = init ? 2 : 1, s = env.sections;
     if (s.length !== want || s.some((x, j) => x.round !== round || x.slot !== (j === 0 ? 0 : INIT_SLOT))) {
       throw new FedquantError("E_PROTOCOL", `the uplink of client ${id} must hold ${init ? "its compressed vector and its initial memory (slots 0 and 1)" : "one vector"} of round ${round}, it holds ${s.length} section(s)`);
     }
     if (init) this.inits.set(id, initCoder().decode(s[1]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id, INIT_SLOT)));
-    return this.ctx.up.decode(s[0]!.bytes, this.ctx.dim, uplinkStream(this.ctx.seed, round, id));
+    if (pre !== undefined) {
+      if (!(pre instanceof Float32Array) || pre.length !== this.ctx.dim) throw new FedquantError("E_DIM", `the decoded uplink of client ${id} must be a Float32Array of ${this.ctx.dim} coordinates, got ${pre instanceof Float32Array ? pre.length : typeof pre}`);
+      return pre;
+    }
+    return decodeUplinkSection(this.ctx.up, this.ctx.dim, this.ctx.seed, round, id, s[0]!.bytes);
   }
 
   /** out ← c·Σ_j uplinks[j]: the unbiased estimate of the mean (or sum) over all clients, without memory. */
   protected weightedSum(out: Float64Array, uplinks: readonly Float32Array[]): Float64Array {
     out.fill(0);
-    for (const x of uplinks) for (let t = 0; t < out.length; t++) out[t] += x[t]!;
+    sumInto(out, uplinks);
     const c = this.c;
     for (let t = 0; t < out.length; t++) out[t] = c * out[t]!;
     return out;

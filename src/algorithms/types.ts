@@ -152,6 +152,15 @@ export interface ReceiveOptions {
    * a missing uplink is E_PROTOCOL.
    */
   allowAbsent?: boolean;
+  /**
+   * The uplinks' compressed vectors (section slot 0) already decoded elsewhere by this
+   * algorithm's decoder with the same streams (decodeUplinkVector; a pool worker does it while
+   * other clients still compute). receive() then checks each envelope as always but does not
+   * decode again; a client left out is decoded here. They must be exactly what the decode of
+   * these bytes gives (the pool's bit-exactness tests check it): the server does not recompute
+   * them. Default: the vectors attachDecoded() put on the uplinks map, else none.
+   */
+  decoded?: ReadonlyMap<ClientId, Float32Array>;
 }
 
 /**

@@ -26,6 +26,37 @@ export function addInto(acc: Float64Array, x: ArrayLike<number>): void {
   for (let i = 0; i < acc.length; i++) acc[i] += x[i]!;
 }
 
+/**
+ * acc += xs[0] + xs[1] + … coordinate by coordinate, in the order of xs: per coordinate the same
+ * float64 additions, in the same order, as `for (x of xs) acc += x`, so the same bits; four
+ * vectors per pass keep the running sum in a register instead of storing and reloading acc
+ * (the server's aggregation over N uplinks is the serial part of a pooled round, issue #13).
+ */
+export function sumInto(acc: Float64Array, xs: readonly ArrayLike<number>[]): void {
+  const n = acc.length;
+  let j = 0;
+  for (; j + 4 <= xs.length; j += 4) {
+    const a = xs[j]!, b = xs[j + 1]!, c = xs[j + 2]!, d = xs[j + 3]!;
+    for (let t = 0; t < n; t++) acc[t] = acc[t]! + a[t]! + b[t]! + c[t]! + d[t]!;
+  }
+  for (; j < xs.length; j++) { const a = xs[j]!; for (let t = 0; t < n; t++) acc[t] += a[t]!; }
+}
+
+/** Whether two byte arrays hold the same bytes (four at a time where both are aligned alike). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (b.length !== n) return false;
+  let i = 0;
+  if (((a.byteOffset ^ b.byteOffset) & 3) === 0) {
+    for (; i < n && ((a.byteOffset + i) & 3) !== 0; i++) if (a[i] !== b[i]) return false;
+    const w = (n - i) >> 2, A = new Int32Array(a.buffer, a.byteOffset + i, w), B = new Int32Array(b.buffer, b.byteOffset + i, w);
+    for (let j = 0; j < w; j++) if (A[j] !== B[j]) return false;
+    i += 4 * w;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** y += a·x */
 export function axpy(y: Float64Array, a: number, x: ArrayLike<number>): void {
   for (let i = 0; i < y.length; i++) y[i] += a * x[i]!;

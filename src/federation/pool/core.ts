@@ -3,7 +3,7 @@
 // (the j-th client of the id list on thread j mod T, thread 0 the calling one), the calling
 // thread's own share, and the gathering of replies in client order with the error the
 // one-thread loop would have met first — so the server sees exactly what one thread gives it.
-import type { ClientId } from "../../algorithms/index.js";
+import { algorithmFromState, attachDecoded, decodeUplinkVector, type AlgorithmClient, type ClientId, type ClientState } from "../../algorithms/index.js";
 import { describeValue } from "../../describe.js";
 import { FedquantError } from "../../errors.js";
 import type { Dataset } from "../../models/index.js";
@@ -25,15 +25,42 @@ function earliest(failures: Failure[], order: readonly ClientId[]): unknown {
   return failures[0]!.error;
 }
 
+export type UplinkDecoder = (round: number, id: ClientId, bytes: Uint8Array) => Float32Array;
+
+/**
+ * The server's decode of an uplink's vector for the run of `recipe` (algorithms/uplink-decode.ts):
+ * the thread that made an uplink decodes it, so the server on the calling thread only aggregates.
+ */
+export function uplinkDecoder(recipe: Recipe): UplinkDecoder {
+  const up = algorithmFromState({ algorithm: recipe.algorithm, config: recipe.config } as ClientState).up;
+  const seed = BigInt(recipe.seed), dim = recipe.w0.length;
+  return (round, id, bytes) => decodeUplinkVector(up, dim, seed, round, id, bytes);
+}
+
+/**
+ * The server's decode of the uplink `bytes` that `client` just made: the vector the client
+ * decoded itself for its memories if it did (ClientBase.takeDecodedUplink), else decoded here.
+ * Undefined where decoding fails: the server then decodes it and throws its own error (the
+ * one-thread run's).
+ */
+export function decodeUplinkOf(decode: UplinkDecoder, client: AlgorithmClient, round: number, id: ClientId, bytes: Uint8Array): Float32Array | undefined {
+  const own = (client as { takeDecodedUplink?: (round: number) => Float32Array | undefined }).takeDecodedUplink?.(round);
+  if (own !== undefined) return own;
+  try { return decode(round, id, bytes); } catch { return undefined; }
+}
+
 /** A round in progress: what goes to each worker, and what the replies and the own share give. */
 export class StepRound {
   readonly order: ClientId[];
   readonly batches: [ClientId, Uint8Array][][];
   readonly mine: ClientId[] = [];
   private readonly up = new Map<ClientId, Uint8Array>();
+  /** the uplinks' vectors decoded by the threads that made them (with `decode`) */
+  private readonly decoded = new Map<ClientId, Float32Array>();
   private readonly failures: Failure[] = [];
 
-  constructor(private readonly core: PoolCore, private readonly round: number, private readonly downlinks: ReadonlyMap<ClientId, Uint8Array>) {
+  /** `decode`: the calling thread decodes its own clients' uplinks too, and result() carries every decoded vector. */
+  constructor(private readonly core: PoolCore, private readonly round: number, private readonly downlinks: ReadonlyMap<ClientId, Uint8Array>, private readonly decode?: UplinkDecoder) {
     this.order = [...downlinks.keys()];
     this.batches = Array.from({ length: core.workers }, () => []);
     for (const [id, bytes] of downlinks) {
@@ -47,7 +74,11 @@ export class StepRound {
   runMine(): void {
     for (const id of this.mine) {
       const p = this.core.local.get(id)!;
-      try { this.up.set(id, p.client.step(this.round, this.downlinks.get(id)!, p.oracle)); } catch (e) { this.failures.push({ id, error: e }); break; }
+      let bytes: Uint8Array;
+      try { bytes = p.client.step(this.round, this.downlinks.get(id)!, p.oracle); } catch (e) { this.failures.push({ id, error: e }); break; }
+      this.up.set(id, bytes);
+      const x = this.decode ? decodeUplinkOf(this.decode, p.client, this.round, id, bytes) : undefined;
+      if (x) this.decoded.set(id, x);
     }
   }
 
@@ -56,6 +87,7 @@ export class StepRound {
     if ("lost" in r) { this.failures.push({ id: -1, error: r.lost }); return; }
     if (r.op !== "step") return;
     for (const [id, bytes] of r.uplinks) this.up.set(id, bytes);
+    if (this.decode && r.decoded) for (const [id, x] of r.decoded) this.decoded.set(id, x);
     if (r.failed) this.failures.push({ id: r.failed.id, error: fromWire(r.failed.error as WireError) });
   }
 
@@ -64,7 +96,7 @@ export class StepRound {
     if (this.failures.length > 0) throw earliest(this.failures, this.order);
     const out = new Map<ClientId, Uint8Array>();
     for (const id of this.order) out.set(id, this.up.get(id)!);
-    return out;
+    return this.decode ? attachDecoded(out, this.decoded) : out;
   }
 }
 

@@ -9,7 +9,7 @@ import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
 import type { Dataset } from "../../models/index.js";
 import type { ChainState } from "../../sampling/browser.js";
-import { LossRound, PoolCore, StepRound } from "./core.js";
+import { LossRound, PoolCore, StepRound, uplinkDecoder, type UplinkDecoder } from "./core.js";
 import { movable, type Reply } from "./protocol.js";
 import { restoreParty, type Recipe } from "./recipe.js";
 import { acquireThread, releaseThread, type PoolThread } from "./thread.js";
@@ -25,6 +25,8 @@ export class ClientPool {
   private healthy = true;
   /** the model at which the workers evaluate F_i (optimisation runs with workers only) */
   private readonly shared?: Float64Array;
+  /** the server's uplink decode, run by the thread that made each uplink (ServerBase.receive `decoded`) */
+  private readonly decode: UplinkDecoder;
 
   /**
    * `threads` is capped at the number of clients (T − 1 workers are started); data(id) is the
@@ -32,6 +34,7 @@ export class ClientPool {
    */
   constructor(threads: number, private readonly recipe: Recipe, private readonly ids: readonly ClientId[], data: (id: ClientId) => Dataset) {
     this.core = new PoolCore(threads, recipe, ids, data);
+    this.decode = uplinkDecoder(recipe);
     const flavour = kernel().flavour;
     // shared, not sent: the workers read w from here for the loss curve (no copy per evaluation)
     const model = this.core.workers > 0 && recipe.kind === "optimizer" ? new SharedArrayBuffer(8 * recipe.w0.length) : undefined;
@@ -64,14 +67,16 @@ export class ClientPool {
   /**
    * Step every client addressed by `downlinks` (round `round`); returns their uplinks in the
    * order of `downlinks`. With `move`, the downlink buffers are transferred (detached here).
+   * Each thread also decodes the uplinks it made, as the server would; the map carries them
+   * (attachDecoded), so server.receive(round, map) only aggregates (the serial part of a round).
    */
   step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>, move = false): Map<ClientId, Uint8Array> {
-    const s = new StepRound(this.core, round, downlinks);
+    const s = new StepRound(this.core, round, downlinks, this.decode);
     const posted: PoolThread[] = [];
     this.threads.forEach((th, t) => {
       const b = s.batches[t]!;
       if (b.length === 0) return;
-      th.post({ op: "step", round, downlinks: b }, move ? movable(b.map((x) => x[1])) : []);
+      th.post({ op: "step", round, downlinks: b, decode: true }, move ? movable(b.map((x) => x[1])) : []);
       posted.push(th);
     });
     s.runMine();

@@ -22,7 +22,8 @@ interface Numbered { seq?: number }
 
 export type Request = Numbered & (
   | { op: "init"; flavour: Flavour; recipe: Recipe; hosted: HostedClient[]; model?: SharedArrayBuffer }
-  | { op: "step"; round: number; downlinks: [ClientId, Uint8Array][] }
+  /** decode: also return each uplink's vector as the server decodes it (Node pool; absent = no) */
+  | { op: "step"; round: number; downlinks: [ClientId, Uint8Array][]; decode?: boolean }
   /** F_i at w, or (Node) at the model the main thread wrote into the shared `model` buffer of init */
   | { op: "loss"; w?: Float64Array }
   | { op: "save" }
@@ -32,7 +33,7 @@ export interface WireError { code: string; message: string }
 
 export type Reply = Numbered & (
   | { op: "init" }
-  | { op: "step"; uplinks: [ClientId, Uint8Array][]; failed?: { id: ClientId; error: WireError } }
+  | { op: "step"; uplinks: [ClientId, Uint8Array][]; failed?: { id: ClientId; error: WireError }; decoded?: [ClientId, Float32Array][] }
   | { op: "loss"; losses: [ClientId, number][]; failed?: { id: ClientId; error: WireError } }
   | { op: "save"; states: [ClientId, ClientState, ChainState | undefined][] }
   | { op: "load" }
@@ -52,7 +53,7 @@ export function fromWire(e: WireError): FedquantError {
 }
 
 /** The buffers of `arrays` that can be moved instead of copied: whole, unshared, each once. */
-export function movable(arrays: Iterable<Uint8Array>): ArrayBuffer[] {
+export function movable(arrays: Iterable<ArrayBufferView>): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const a of arrays) {
     const b = a.buffer;

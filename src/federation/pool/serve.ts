@@ -4,6 +4,7 @@
 // requests. Only the way a reply leaves differs, so it is a parameter.
 import type { ClientId } from "../../algorithms/index.js";
 import { ready, type Flavour } from "../../kernel/index.js";
+import { decodeUplinkOf, uplinkDecoder, type UplinkDecoder } from "./core.js";
 import { movable, toWire, type Reply, type Request } from "./protocol.js";
 import { buildParties, restoreParty, type Party, type Recipe } from "./recipe.js";
 
@@ -16,6 +17,8 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
   let parties = new Map<ClientId, Party>();
   /** Node: the main thread's model, shared, read only while the main thread waits for our reply */
   let model: Float64Array | undefined;
+  /** the server's decode of this run's uplinks (made on the first step that asks for it) */
+  let decoder: UplinkDecoder | undefined;
 
   function party(id: ClientId): Party {
     const p = parties.get(id);
@@ -31,17 +34,25 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
         recipe = m.recipe;
         parties = buildParties(m.recipe, m.hosted);
         model = m.model ? new Float64Array(m.model) : undefined;
+        decoder = undefined;
         return reply({ op: "init" });
       case "step": {
         const uplinks: [ClientId, Uint8Array][] = [];
-        for (const [id, bytes] of m.downlinks) {
+        let failed: { id: ClientId; error: ReturnType<typeof toWire> } | undefined;
+        // the server's decode, done here while the other threads still step their clients
+        const decode = m.decode && recipe ? (decoder ??= uplinkDecoder(recipe)) : undefined;
+        const decoded: [ClientId, Float32Array][] | undefined = decode ? [] : undefined;
+        for (const [id, down] of m.downlinks) {
           const p = party(id);
-          try { uplinks.push([id, p.client.step(m.round, bytes, p.oracle)]); } catch (e) {
-            // stop here, as the one-thread loop would: the main thread reports the first failure in client order
-            return reply({ op: "step", uplinks, failed: { id, error: toWire(e) } }, movable(uplinks.map((u) => u[1])));
-          }
+          let bytes: Uint8Array;
+          // stop at a failure, as the one-thread loop would: the main thread reports the first one in client order
+          try { bytes = p.client.step(m.round, down, p.oracle); } catch (e) { failed = { id, error: toWire(e) }; break; }
+          uplinks.push([id, bytes]);
+          const x = decode ? decodeUplinkOf(decode, p.client, m.round, id, bytes) : undefined;
+          if (x) decoded!.push([id, x]);
         }
-        return reply({ op: "step", uplinks }, movable(uplinks.map((u) => u[1])));
+        const transfer = movable([...uplinks.map((u) => u[1]), ...(decoded ?? []).map((x) => x[1])]);
+        return reply({ op: "step", uplinks, ...(failed ? { failed } : {}), ...(decoded ? { decoded } : {}) }, transfer);
       }
       case "loss": {
         // the model comes with the request where no memory is shared (browsers without isolation)
