@@ -23,8 +23,12 @@ export class Identity extends BaseCompressor {
     if (bits !== 32 * dim) throw new FedquantError("E_DECODE", `identity payload claims ${bits} bits, expected ${32 * dim}`);
     const out = new Float32Array(dim);
     new Uint8Array(out.buffer).set(payload);
-    const bad = out.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new FedquantError("E_DECODE", `identity payload value ${bad} is ${out[bad]}`);
+    // a plain loop, not findIndex with a closure: this runs over every uplink of SGLD-like runs
+    // (x − x is NaN exactly for NaN and ±Infinity)
+    for (let i = 0; i < dim; i++) {
+      const v = out[i]!;
+      if (v - v !== 0) throw new FedquantError("E_DECODE", `identity payload value ${i} is ${v}`);
+    }
     return out;
   }
 }

@@ -178,3 +178,25 @@ describe("registry", () => {
     expect(() => createCompressor("identity", { s: 1 })).toThrow(/E_CONFIG: identity: unknown parameter "s"; known: none/);
   });
 });
+
+describe("identity decode", () => {
+  it("refuses a payload holding NaN or ±Infinity at any position, naming it (E_DECODE), and keeps every finite value exactly", () => {
+    const c = createCompressor("identity");
+    const x = gaussianVector(37, 5);
+    const msg = c.encode(x, RandomStream.of(1, "compress"));
+    expect(Array.from(c.decode(msg, 37))).toEqual(Array.from(x));
+    // the payload is the last 4·37 bytes of the message: overwrite one float in place
+    const at = msg.length - 4 * 37;
+    for (const pos of [0, 17, 36]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const m = msg.slice();
+        new DataView(m.buffer).setFloat32(at + 4 * pos, bad, true);
+        expect(() => c.decode(m, 37)).toThrow(new RegExp(`E_DECODE.*identity payload value ${pos} is ${String(bad)}`));
+      }
+    }
+    // the largest finite float32 is a value, not an error
+    const m = msg.slice();
+    new DataView(m.buffer).setFloat32(at + 4 * 3, 3.4028234663852886e38, true);
+    expect(c.decode(m, 37)[3]).toBe(3.4028234663852886e38);
+  });
+});
