@@ -18,6 +18,7 @@ import { gaussianMean, mlp } from "../src/models/index.js";
 import { mnistDigits, sliceRows, splitByLabel } from "../src/data/index.js";
 import { createCompressor } from "../src/compressors/index.js";
 import { RandomStream } from "../src/random/index.js";
+import { samplerMemory, type SamplerMemory } from "./sampler-memory.js";
 import { availableParallelism, splitCpu } from "./thread-cpu.js";
 
 const args = process.argv.slice(2);
@@ -245,6 +246,7 @@ if (want("memory")) {
     });
   }
 }
+const samplersMemory: SamplerMemory[] = want("memory") ? samplerMemory() : [];
 
 // ---- report -------------------------------------------------------------------------------------------
 const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), quick };
@@ -270,6 +272,12 @@ if (memory.length) {
   console.log("|---|---|---|---|---|");
   for (const m of memory) console.log(`| ${m.algorithm} | ${m.clientBytesPerCoord.toFixed(1)} | ${m.serverBytesPerClientCoord.toFixed(1)} | ${m.serverBytesPerCoord.toFixed(1)} | ${(m.maxClientsTimesD / 1e9).toFixed(2)} G |`);
 }
+if (samplersMemory.length) {
+  console.log("\nfederated samplers (process.memoryUsage().arrayBuffers after gc, 4 vs 12 clients, D = 2^18, data excluded):\n");
+  console.log("| sampler | bytes / (client · coord), server share included | fixed bytes / coord | max clients × D in 24 GiB |");
+  console.log("|---|---|---|---|");
+  for (const m of samplersMemory) console.log(`| ${m.sampler} | ${m.clientBytesPerCoord.toFixed(1)} | ${m.fixedBytesPerCoord.toFixed(1)} | ${(m.maxClientsTimesD / 1e9).toFixed(2)} G |`);
+}
 mkdirSync("fedquant-out", { recursive: true });
-writeFileSync("fedquant-out/scaling.json", JSON.stringify({ machine, results, memory }, null, 2));
+writeFileSync("fedquant-out/scaling.json", JSON.stringify({ machine, results, memory, samplersMemory }, null, 2));
 console.log("\nwrote fedquant-out/scaling.json");

@@ -23,6 +23,20 @@ export interface QlsdOracle {
 
 const NONE = -1;
 
+/**
+ * The second gradient of the control variates (ĝ_i(ζ) or ĝ_i(θ*) on the step's minibatch) is
+ * written in full by potential.grad and read within the same call, never kept across calls, so
+ * all oracles of one thread share one buffer per dimension (as the algorithms' clients share
+ * their step scratch, client-base.ts): 8 bytes per coordinate less per simulated client, and
+ * none at all for the samplers without a control variate (SGLD, LSD, QLSD#), which never use it.
+ */
+const g2Scratch = new Map<number, Float64Array>();
+function g2Of(dim: number): Float64Array {
+  let g = g2Scratch.get(dim);
+  if (!g) { g = new Float64Array(dim); g2Scratch.set(dim, g); }
+  return g;
+}
+
 /** What the oracle reads of the resolved parameters (plain data: a worker thread receives it). */
 export type OracleParams = Pick<ResolvedParams, "dim" | "batchSize" | "controlVariate" | "refresh" | "thetaStar">;
 
@@ -30,7 +44,6 @@ export function qlsdOracle(potential: ClientPotential, params: OracleParams, see
   const { dim, batchSize, controlVariate, refresh } = params;
   if (potential.dim !== dim) throw new FedquantError("E_DIM", `QLSD oracle: the potential has d = ${potential.dim}, the sampler d = ${dim}`);
   const thetaStar = params.thetaStar;
-  const g2 = new Float64Array(dim);
   let zeta: Float64Array | undefined, h: Float64Array | undefined;
   let epoch = NONE, zetaRound = NONE;
 
@@ -46,12 +59,14 @@ export function qlsdOracle(potential: ClientPotential, params: OracleParams, see
       }
       if (round === zetaRound) { out.set(h!); return; } // θ = ζ: the minibatch terms cancel exactly
       potential.grad(w, out, rows);
+      const g2 = g2Of(dim);
       potential.grad(zeta!, g2, rows);
       for (let j = 0; j < dim; j++) out[j] = out[j]! - g2[j]! + h![j]!;
       return;
     }
     potential.grad(w, out, rows);
     if (controlVariate === "mode") {
+      const g2 = g2Of(dim);
       potential.grad(thetaStar!, g2, rows);
       for (let j = 0; j < dim; j++) out[j] = out[j]! - g2[j]!;
     }
