@@ -1,6 +1,7 @@
 // A/B of two wasm builds through the public QSGD encode / decodeInto at D (argv[4], default 2^22),
 // base (argv[2]) vs new (argv[3]), rounds interleaved in alternating order, CPU-time medians,
-// with encode + decodeInto combined. `npx tsx bench/research/qsgd-ab-combined.ts base.wasm new.wasm [D]`.
+// with encode + decodeInto combined. `npx tsx bench/research/qsgd-ab-combined.ts base.wasm [new.wasm] [D]`
+// (ROUNDS=n sets the rounds, default 21).
 import { readFileSync } from "node:fs";
 import { createCompressor } from "../../src/compressors/index.js";
 import { loadKernel, useKernel } from "../../src/kernel/index.js";
