@@ -300,14 +300,7 @@ export function qsgdEncodeStep(budget: u32): i32 {
         wp += <usize>((t * width) >> 3);
         if (t < m) roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
         packLevels(lv, 0, m - t, width);
-        eC += m;
-        done += m;
-        if (eC < len) continue;
-        eCtr += <u64>((len + 3) >> 2);
-        eJ++; eC = 0;
-        continue;
-      }
-      if (ASC_FEATURE_SIMD && eElias && s < (1 << 22) && m >= 64) {
+      } else if (ASC_FEATURE_SIMD && eElias && s < (1 << 22) && m >= 64) {
         // rounding and the Elias walk per 64 coordinates; the rest of the window (< 64) below
         const t = ePre == 1 ? roundWalk(p + (<usize>c << 2), m, 1, eScale, s, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false)
           : roundWalk(p + (<usize>c << 2), m, ePre, eScale, s, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
@@ -315,25 +308,20 @@ export function qsgdEncodeStep(budget: u32): i32 {
           roundWindow(p + (<usize>(c + t) << 2), m - t, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>((c + t) >> 2), eId0, eId1, true);
           eliasLevels(m - t);
         }
-        eC += m;
-        done += m;
-        if (eC < len) continue;
-        eCtr += <u64>((len + 3) >> 2);
-        eJ++; eC = 0;
-        continue;
-      }
-      if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
-      else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
-      if (eElias) {
-        eliasLevels(m);
       } else {
-        let t: u32 = 0;
-        if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && (cnt & 7) == 0) {
-          // byte-aligned: flush the pending whole bytes, then 16 fields per step (qsgd-fields.ts)
-          while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
-          for (; t + 16 <= m; t += 16) { packFields16(lv + (<usize>t << 2), width, wp); wp += width << 1; }
+        if (s < (1 << 22)) roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, true);
+        else roundWindow(p + (<usize>c << 2), m, ePre, eScale, s, lv, eK0, eK1, eCtr + <u64>(c >> 2), eId0, eId1, false);
+        if (eElias) {
+          eliasLevels(m);
+        } else {
+          let t: u32 = 0;
+          if (ASC_FEATURE_SIMD && (width == 2 || width == 4) && (cnt & 7) == 0) {
+            // byte-aligned: flush the pending whole bytes, then 16 fields per step (qsgd-fields.ts)
+            while (cnt > 0) { store<u8>(wp, <u8>acc); wp += 1; acc >>= 8; cnt -= 8; }
+            for (; t + 16 <= m; t += 16) { packFields16(lv + (<usize>t << 2), width, wp); wp += width << 1; }
+          }
+          packLevels(lv, t, m, width);
         }
-        packLevels(lv, t, m, width);
       }
       eC += m;
       done += m;
