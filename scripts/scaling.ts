@@ -1,8 +1,10 @@
-// `npm run scaling [-- --quick] [-- --case a,b] [-- --threads 1,2]`: the scaling study of issue #13
+// `npm run scaling [-- --quick] [-- --case a,b] [-- --threads 1,2] [-- --twins]`: the scaling study of issue #13
 // (docs/scaling.md). Wall time and process CPU time of the same simulation with 1, 2, … threads,
 // checked bit-identical, for E3 (synthetic logistic and phishing, every E3 algorithm), E4's BNN
 // (QLSD++ and SGLD chains) and a large case (100 clients, D = 2^20, DoStoVoQ uplinks); then the
 // bytes each simulated client costs per algorithm. Prints markdown and writes fedquant-out/scaling.json.
+// `--twins` also measures each case's own two-core ceiling: its one-thread run alone, then two copies
+// at once in two processes (twin-ceiling.ts; `--solo` is that child's side).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createAlgorithm, algorithmNames, toSeed, type Algorithm } from "../src/algorithms/index.js";
@@ -20,6 +22,7 @@ import { createCompressor } from "../src/compressors/index.js";
 import { RandomStream } from "../src/random/index.js";
 import { samplerMemory, type SamplerMemory } from "./sampler-memory.js";
 import { availableParallelism, splitCpu } from "./thread-cpu.js";
+import { soloRun, twinCeiling, type TwinCeiling } from "./twin-ceiling.js";
 
 const args = process.argv.slice(2);
 const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
@@ -27,8 +30,9 @@ const quick = args.includes("--quick");
 const threadList = (arg("--threads") ?? "1,2").split(",").map(Number);
 const only = arg("--case")?.split(",");
 const dataDir = arg("--data-dir") ?? "../shared/data";
+const twins = args.includes("--twins"), soloDir = arg("--solo"), copies = Number(arg("--copies") ?? 1);
 
-interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number; parallelism: number[] }
+interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number; parallelism: number[]; twin?: TwinCeiling }
 interface Measure { threads: number; wall: number; cpu: number; mainCpu: number; busiestOtherCpu: number; load: number; fingerprint: string }
 
 /**
@@ -50,7 +54,9 @@ function join(ps: Profile[]): Profile {
   return { fingerprint: ps.map((p) => p.fingerprint).join(","), clientMs: ps.reduce((a, p) => a + p.clientMs, 0), totalMs: ps.reduce((a, p) => a + p.totalMs, 0) };
 }
 
-function study(name: string, what: string, units: number, unit: string, reps: number, fn: (threads: number) => string, profile?: () => Profile, warm = true): CaseResult {
+function study(key: string, name: string, what: string, units: number, unit: string, reps: number, fn: (threads: number) => string, profile?: () => Profile, warm = true): CaseResult {
+  // a child of twinCeiling: time one one-thread run, print it, and end
+  if (soloDir) { soloRun(() => fn(1), warm, soloDir, copies); process.exit(0); }
   const runs: Measure[] = [];
   // what two threads can get from the machine now, before and after the timed runs
   const parallelism = [availableParallelism()];
@@ -68,7 +74,12 @@ function study(name: string, what: string, units: number, unit: string, reps: nu
     clientShare = p.clientMs / p.totalMs;
     console.error(`  ${name}: client steps are ${(100 * clientShare).toFixed(1)} % of the one-thread time`);
   }
-  return { name, what, units, unit, runs, identical, clientShare, parallelism };
+  let twin: TwinCeiling | undefined;
+  if (twins) {
+    twin = twinCeiling(key, [...(quick ? ["--quick"] : []), "--data-dir", dataDir]);
+    console.error(`  ${name}: one-thread run alone ${twin.alone.toFixed(2)} s, two copies at once ${twin.together.map((x) => x.toFixed(2)).join(" and ")} s: ceiling ${twin.ceiling.toFixed(2)}×`);
+  }
+  return { name, what, units, unit, runs, identical, clientShare, parallelism, twin };
 }
 
 /**
@@ -129,7 +140,7 @@ function e3Case(problem: E3Problem, variant: string): void {
   const run = (threads: number) => E3_ALGORITHMS.map((e) => { const r = simulate({ ...opts(e), threads }); return digest(r.finalW, r.loss); }).join(",");
   const profile = () => join(E3_ALGORITHMS.map((e) => profileSimulation(opts(e))));
   const units = E3_ALGORITHMS.length * cfg.iterations * p.workers.length * (cfg.participation ?? 1);
-  results.push(study(`E3 ${problem} ${variant}`, `${E3_ALGORITHMS.length} algorithms × ${cfg.iterations} iterations, N = ${p.workers.length}, d = ${p.objective.dim}, batch ${cfg.batch}`, units, "client-rounds", quick ? 1 : 2, run, profile));
+  results.push(study(`e3-${problem}-${variant}`, `E3 ${problem} ${variant}`, `${E3_ALGORITHMS.length} algorithms × ${cfg.iterations} iterations, N = ${p.workers.length}, d = ${p.objective.dim}, batch ${cfg.batch}`, units, "client-rounds", quick ? 1 : 2, run, profile));
 }
 const e3avail = availableE3Problems(dataDir).run;
 for (const [problem, variant] of [["synthetic-logistic", "stochastic"], ["phishing-noniid", "stochastic"], ["phishing-noniid", "full-batch"]] as [E3Problem, string][]) {
@@ -175,7 +186,7 @@ if (want("e4-bnn")) {
     chain.close?.();
     return { fingerprint: digest(chain.theta), clientMs, totalMs: cpuMs() - t0 };
   }));
-  results.push(study("E4 BNN (MNIST)", `QLSD++ and SGLD, ${steps} steps each, b = ${b} clients, d = ${obj.dim}, batch 10`, 2 * steps * b, "client-rounds", quick ? 1 : 2, run, profile));
+  results.push(study("e4-bnn", "E4 BNN (MNIST)", `QLSD++ and SGLD, ${steps} steps each, b = ${b} clients, d = ${obj.dim}, batch 10`, 2 * steps * b, "client-rounds", quick ? 1 : 2, run, profile));
 }
 
 // ---- large: 100 clients × D = 2^20, DoStoVoQ uplinks ----------------------------------------------
@@ -187,7 +198,7 @@ if (want("large")) {
   const run = (threads: number) => { const r = simulate({ ...opts, threads }); return digest(r.finalW, r.loss); };
   const profile = () => profileSimulation(opts);
   // no warm-up run (minutes): the start-up is a small part of a round at this size
-  results.push(study("large", `dostovoq-sgd, N = ${N} clients, D = ${D}, ${rounds} rounds (client start-up included)`, N * rounds, "client-rounds", 1, run, profile, quick));
+  results.push(study("large", "large", `dostovoq-sgd, N = ${N} clients, D = ${D}, ${rounds} rounds (client start-up included)`, N * rounds, "client-rounds", 1, run, profile, quick));
 }
 closeIdleThreads();
 
@@ -267,6 +278,11 @@ for (const r of results) {
   }
 }
 for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}; two busy loops on two threads: ${r.parallelism.map((x) => `${x.toFixed(2)}×`).join(" before, ")} after (2× on two free cores)`);
+for (const r of results.filter((x) => x.twin)) {
+  const t = r.twin!, ms = r.runs.filter((m) => m.threads === 2), base = med(r.runs.filter((m) => m.threads === 1).map((m) => m.wall));
+  const pool = ms.length ? base / med(ms.map((m) => m.wall)) : NaN;
+  console.log(`- ${r.name}, this machine's ceiling: the one-thread run alone ${t.alone.toFixed(2)} s, two copies at once (two processes) ${t.together.map((x) => x.toFixed(2)).join(" and ")} s → ${t.ceiling.toFixed(2)}× for two perfectly independent threads of this work${Number.isFinite(pool) ? `; the pool's 2-thread wall speed-up ${pool.toFixed(2)}× is ${(100 * pool / t.ceiling).toFixed(0)} % of it` : ""}`);
+}
 if (memory.length) {
   console.log("\n| algorithm | client bytes / coord | server bytes / (client · coord) | server bytes / coord | max clients × D in 24 GiB |");
   console.log("|---|---|---|---|---|");
