@@ -57,7 +57,7 @@ export async function runE5(o: E5Options): Promise<{ files: string[]; summary: s
   log(`E5: CNN with D = ${obj.dim} weights on TF.js/${backend}; ${data.train.n} training digits on ${size.clients} clients, ${data.test.n} test digits`);
 
   // warm up TF.js's kernels and the engine's JIT so the first algorithm's times are not inflated
-  for (let i = 0; i < 3; i++) obj.grad(w0, data.clients[0]!, new Float64Array(obj.dim), Array.from({ length: Math.min(size.batch, data.clients[0]!.n) }, (_, j) => j));
+  for (let i = 0; i < 3; i++) obj.grad(w0, data.clients[0]!, new Float64Array(obj.dim), Uint32Array.from({ length: Math.min(size.batch, data.clients[0]!.n) }, (_, j) => j));
 
   const algos = E5_ALGORITHMS.filter((a) => !o.only?.length || o.only.some((s) => a.label.includes(s)));
   if (algos.length === 0) throw new FedquantError("E_CONFIG", `e5: --only matches no algorithm (labels: ${E5_ALGORITHMS.map((a) => a.label).join(", ")})`);

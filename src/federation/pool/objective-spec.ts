@@ -56,7 +56,10 @@ export function portableObjective(o: Objective, data: Dataset): ObjectiveSpec {
   const w = new Float64Array(o.dim);
   for (let j = 0; j < w.length; j++) w[j] = Math.sin(1 + j) / 4; // away from 0, where many terms vanish
   const a = new Float64Array(o.dim), b = new Float64Array(o.dim);
-  const rows = data.n > 1 ? [data.n - 1, 0] : undefined;
+  // a Uint32Array, as every oracle of the library passes: one call with a plain array made the
+  // models' row loads polymorphic for the rest of the process (E4's gradients 5–8 % slower on the
+  // calling thread after its first threaded run, `npm run scaling`)
+  const rows = data.n > 1 ? Uint32Array.of(data.n - 1, 0) : undefined;
   const same = (): boolean => { for (let j = 0; j < a.length; j++) if (!Object.is(a[j], b[j])) return false; return true; };
   o.grad(w, data, a, rows); twin.grad(w, data, b, rows);
   let ok = same();
