@@ -42,8 +42,7 @@ export function webSamplerWorkers(threads: number, options: WebSamplerOptions = 
     };
     return {
       async: true,
-      // downlinks are counted before the step and never read again: move them
-      step: async (round, downlinks) => (await pool()).step(round, downlinks, true),
+      step: async (round, downlinks) => (await pool()).step(round, downlinks),
       save: async () => (await pool()).save(),
       load: async (c, o) => (await pool()).load(c, o),
       close: () => { closed = true; created.then((p) => p.close(), () => {}); },
