@@ -104,7 +104,7 @@ function resolveAlgorithm(o: SimulationOptions): Algorithm {
 
 /** What the simulation loop needs from wherever the clients live (this thread or a pool). */
 type Need =
-  | { kind: "step"; round: number; downlinks: ReadonlyMap<ClientId, Uint8Array> }
+  | { kind: "step"; round: number; downlinks: ReadonlyMap<ClientId, Uint8Array>; move: boolean }
   | { kind: "loss"; w: Float64Array };
 
 /** The checked options, the server and (for one thread) the clients: everything before round 0. */
@@ -193,7 +193,8 @@ function* loop(s: Setup, clients: readonly AlgorithmClient[]): Generator<Need, S
       down += b.payloadBits; wireDown += b.totalBits;
     }
     const active = [...downlinks.keys()];
-    const uplinks = (yield { kind: "step", round, downlinks }) as Map<ClientId, Uint8Array>;
+    // the downlinks may move to the workers unless onIteration is to see them
+    const uplinks = (yield { kind: "step", round, downlinks, move: o.onIteration === undefined }) as Map<ClientId, Uint8Array>;
     for (const msg of uplinks.values()) {
       const u = envelopeBits(msg);
       up += u.payloadBits; wireUp += u.totalBits;
@@ -213,7 +214,7 @@ export function simulate(o: SimulationOptions): SimulationResult {
   if (s.threads > 1 && o.workers.length > 1) {
     const p = startPool(s);
     pool = p;
-    answer = (n) => (n.kind === "loss" ? p.federatedLoss(n.w) : p.step(n.round, n.downlinks));
+    answer = (n) => (n.kind === "loss" ? p.federatedLoss(n.w) : p.step(n.round, n.downlinks, n.move));
   } else ({ clients, answer } = localClients(s));
   try {
     const g = loop(s, clients);
@@ -239,7 +240,7 @@ export async function simulateAsync(o: SimulationOptions & { makeWorker?: Worker
     let r = g.next();
     while (!r.done) {
       const n = r.value;
-      r = g.next(n.kind === "loss" ? await pool.federatedLoss(n.w) : await pool.step(n.round, n.downlinks));
+      r = g.next(n.kind === "loss" ? await pool.federatedLoss(n.w) : await pool.step(n.round, n.downlinks, n.move));
     }
     return r.value;
   } finally { pool.close(); }

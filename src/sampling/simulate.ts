@@ -63,7 +63,7 @@ export interface OpenRound {
   finish(uplinks: Map<number, Uint8Array>): BitTotals;
 }
 
-/** Broadcast round `server.round`; the downlink bits are counted now. */
+/** Broadcast round `server.round`; the downlink bits are counted now (the buffers may then move). */
 export function openRound(server: AlgorithmServer): OpenRound {
   const round = server.round;
   const downlinks = server.broadcast(round);

@@ -25,14 +25,14 @@ function fakeWorkers(): { make: () => WorkerLike; made: () => number; live: () =
     let terminated = false;
     const w: WorkerLike = {
       onmessage: null, onerror: null,
-      postMessage(m) {
-        const copy = structuredClone(m) as Request;
+      postMessage(m, transfer) {
+        const copy = structuredClone(m, { transfer }) as Request;
         setTimeout(() => { if (!terminated) handle(copy); }, delay);
       },
       terminate() { if (!terminated) { terminated = true; live--; } },
     };
-    const handle = serveClients((r) => {
-      const copy = structuredClone(r);
+    const handle = serveClients((r, transfer) => {
+      const copy = structuredClone(r, { transfer });
       setTimeout(() => { if (!terminated) w.onmessage?.({ data: copy } as MessageEvent); }, delay);
     });
     return w;

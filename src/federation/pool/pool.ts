@@ -1,16 +1,16 @@
 // A pool of threads hosting the clients of one run (issue #13), Node: clients are independent
 // within a round (own data, state and Philox streams), so running them on other threads changes
 // no bit. Assignment and gathering are core.ts's; this file talks to worker_threads synchronously
-// (thread.ts), so simulate() and Chain.step() stay synchronous. Downlinks and uplinks are copied,
-// not transferred (protocol.ts says why); the model for the loss curve is written once into shared
-// memory, not sent.
+// (thread.ts), so simulate() and Chain.step() stay synchronous. Downlink and uplink buffers are
+// moved (transferred), not copied, where the caller no longer needs them; the model for the loss
+// curve is written once into shared memory, not sent.
 import type { ClientId, ClientState } from "../../algorithms/index.js";
 import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
 import type { Dataset } from "../../models/index.js";
 import type { ChainState } from "../../sampling/browser.js";
 import { LossRound, PoolCore, StepRound, uplinkDecoder, type UplinkDecoder } from "./core.js";
-import type { Reply } from "./protocol.js";
+import { movable, type Reply } from "./protocol.js";
 import { restoreParty, type Recipe } from "./recipe.js";
 import { acquireThread, releaseThread, type PoolThread } from "./thread.js";
 
@@ -66,17 +66,17 @@ export class ClientPool {
 
   /**
    * Step every client addressed by `downlinks` (round `round`); returns their uplinks in the
-   * order of `downlinks`.
+   * order of `downlinks`. With `move`, the downlink buffers are transferred (detached here).
    * Each thread also decodes the uplinks it made, as the server would; the map carries them
    * (attachDecoded), so server.receive(round, map) only aggregates (the serial part of a round).
    */
-  step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>): Map<ClientId, Uint8Array> {
+  step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>, move = false): Map<ClientId, Uint8Array> {
     const s = new StepRound(this.core, round, downlinks, this.decode);
     const posted: PoolThread[] = [];
     this.threads.forEach((th, t) => {
       const b = s.batches[t]!;
       if (b.length === 0) return;
-      th.post({ op: "step", round, downlinks: b, decode: true });
+      th.post({ op: "step", round, downlinks: b, decode: true }, move ? movable(b.map((x) => x[1])) : []);
       posted.push(th);
     });
     s.runMine();

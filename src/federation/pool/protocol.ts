@@ -11,14 +11,6 @@ import type { Flavour } from "../../kernel/index.js";
 import type { ChainState } from "../../sampling/browser.js";
 import type { HostedClient, Recipe } from "./recipe.js";
 
-// Messages are copied (structured clone), never transferred. Transferring detaches the sender's
-// ArrayBuffer, and V8 then drops the assumption that no buffer is ever detached (its
-// "ArrayBufferDetaching" protector, once per thread, for good): every typed-array access of that
-// thread's optimised code checks for detachment from then on. Measured on E3 phishing full batch
-// (`npm run scaling -- --twins`): with transfers the one-thread run in the same process went from
-// 14.1 to 20.7 s after one threaded run, and the model's gradient and loss code ran 30–45 % slower
-// on the calling thread and the workers; copying a round's messages costs far less.
-
 /** The flag's value once the worker thread is gone (its 'exit' handler stores it): no reply will come. */
 export const DEAD = -1;
 
@@ -60,3 +52,12 @@ export function fromWire(e: WireError): FedquantError {
   return new FedquantError(e.code as FedquantErrorCode, e.message);
 }
 
+/** The buffers of `arrays` that can be moved instead of copied: whole, unshared, each once. */
+export function movable(arrays: Iterable<ArrayBufferView>): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const a of arrays) {
+    const b = a.buffer;
+    if (b instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === b.byteLength) out.add(b);
+  }
+  return [...out];
+}

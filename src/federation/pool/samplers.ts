@@ -22,7 +22,8 @@ export function samplerThreads(threads: number): RoundClientsFactory {
     const ids = job.model.clients.map((_, i) => i);
     const pool = new ClientPool(T, samplerRecipe(job), ids, (id) => job.model.clients[id]!);
     return {
-      step: (round, downlinks) => pool.step(round, downlinks),
+      // downlinks are counted before the step and never read again: move them
+      step: (round, downlinks) => pool.step(round, downlinks, true),
       save: () => pool.save(),
       load: (c, o) => pool.load(c, o),
       close: () => pool.close(),

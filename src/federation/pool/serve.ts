@@ -5,10 +5,10 @@
 import type { ClientId } from "../../algorithms/index.js";
 import { ready, type Flavour } from "../../kernel/index.js";
 import { decodeUplinkOf, uplinkDecoder, type UplinkDecoder } from "./core.js";
-import { toWire, type Reply, type Request } from "./protocol.js";
+import { movable, toWire, type Reply, type Request } from "./protocol.js";
 import { buildParties, restoreParty, type Party, type Recipe } from "./recipe.js";
 
-export type ReplyFn = (r: Reply) => void;
+export type ReplyFn = (r: Reply, transfer: ArrayBuffer[]) => void;
 
 /** A request handler for one worker; every request gets exactly one reply (an error one if it throws). */
 export function serveClients(send: ReplyFn): (m: Request) => void {
@@ -26,7 +26,7 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
     return p;
   }
 
-  async function handle(m: Request, reply: (r: Reply) => void): Promise<void> {
+  async function handle(m: Request, reply: (r: Reply, transfer?: ArrayBuffer[]) => void): Promise<void> {
     switch (m.op) {
       case "init":
         // a reused worker keeps its kernel when the flavour is the same
@@ -51,7 +51,8 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
           const x = decode ? decodeUplinkOf(decode, p.client, m.round, id, bytes) : undefined;
           if (x) decoded!.push([id, x]);
         }
-        return reply({ op: "step", uplinks, ...(failed ? { failed } : {}), ...(decoded ? { decoded } : {}) });
+        const transfer = movable([...uplinks.map((u) => u[1]), ...(decoded ?? []).map((x) => x[1])]);
+        return reply({ op: "step", uplinks, ...(failed ? { failed } : {}), ...(decoded ? { decoded } : {}) }, transfer);
       }
       case "loss": {
         // the model comes with the request where no memory is shared (browsers without isolation)
@@ -72,7 +73,7 @@ export function serveClients(send: ReplyFn): (m: Request) => void {
 
   return (m) => {
     // the reply echoes the request's number (thread.ts matches them)
-    const reply = (r: Reply) => send(m.seq === undefined ? r : { ...r, seq: m.seq });
+    const reply = (r: Reply, transfer: ArrayBuffer[] = []) => send(m.seq === undefined ? r : { ...r, seq: m.seq }, transfer);
     handle(m, reply).catch((e) => reply({ op: "error", error: toWire(e) }));
   };
 }

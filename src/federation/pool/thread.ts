@@ -81,11 +81,12 @@ export class PoolThread {
   }
 
   /** Send a request; the reply is collected by wait(). */
-  post(req: Request): void {
+  post(req: Request, transfer: ArrayBuffer[] = []): void {
     if (this.busy) throw new FedquantError("E_STATE", "pool worker: a request is already in flight");
+    // checked before posting, so that nothing (a transferred downlink) is detached for nothing
     if (!this.alive) throw this.startError() ?? new FedquantError("E_STATE", "pool worker: the worker thread has exited");
     this.seq = nextSeq(this.seq);
-    this.port.postMessage({ ...req, seq: this.seq });
+    this.port.postMessage({ ...req, seq: this.seq }, transfer);
     this.busy = true;
   }
 
@@ -131,8 +132,8 @@ export class PoolThread {
     return undefined;
   }
 
-  call(req: Request): Reply {
-    this.post(req);
+  call(req: Request, transfer: ArrayBuffer[] = []): Reply {
+    this.post(req, transfer);
     return this.wait();
   }
 

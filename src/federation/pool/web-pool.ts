@@ -1,8 +1,8 @@
 // The client pool in browsers (issue #13): the clients of a run on Web Workers, with the same
 // assignment, gathering and error order as the Node pool (core.ts), so a run is bit-identical to
 // one thread. A browser's main thread may not block (Atomics.wait), so every exchange here is
-// awaited: step() and federatedLoss() return promises, and simulateAsync() drives them. Messages
-// are copied, not transferred (protocol.ts says why); nothing needs
+// awaited: step() and federatedLoss() return promises, and simulateAsync() drives them. Buffers
+// are transferred, not copied, where the caller no longer needs them; nothing needs
 // SharedArrayBuffer (a page without cross-origin isolation has none), so the model for the loss
 // curve travels with the request.
 import type { ClientId, ClientState } from "../../algorithms/index.js";
@@ -10,13 +10,13 @@ import { FedquantError } from "../../errors.js";
 import { kernel } from "../../kernel/index.js";
 import type { Dataset } from "../../models/index.js";
 import { LossRound, PoolCore, StepRound } from "./core.js";
-import { fromWire, type Reply, type Request } from "./protocol.js";
+import { fromWire, movable, type Reply, type Request } from "./protocol.js";
 import { restoreParty, type Recipe } from "./recipe.js";
 import type { ChainState } from "../../sampling/browser.js";
 
 /** The part of a Web Worker the pool uses (a DOM Worker; a test may pass anything alike). */
 export interface WorkerLike {
-  postMessage(m: unknown): void;
+  postMessage(m: unknown, transfer: Transferable[]): void;
   onmessage: ((ev: MessageEvent) => void) | null;
   onerror: ((ev: ErrorEvent) => void) | null;
   terminate(): void;
@@ -59,12 +59,12 @@ class WebThread {
     };
   }
 
-  request(req: Request): Promise<Reply> {
+  request(req: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.pending) return Promise.reject(new FedquantError("E_STATE", "pool worker: a request is already in flight"));
     return new Promise<Reply>((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.worker.postMessage(req);
+      this.worker.postMessage(req, transfer);
     });
   }
 
@@ -115,13 +115,13 @@ export class WebClientPool {
   get size(): number { return this.threads.length + 1; }
 
   /** As ClientPool.step, awaited: the uplinks in the order of `downlinks`. */
-  async step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>): Promise<Map<ClientId, Uint8Array>> {
+  async step(round: number, downlinks: ReadonlyMap<ClientId, Uint8Array>, move = false): Promise<Map<ClientId, Uint8Array>> {
     this.live("step");
     const s = new StepRound(this.core, round, downlinks);
     const replies: Promise<Reply>[] = [];
     this.threads.forEach((th, t) => {
       const b = s.batches[t]!;
-      if (b.length > 0) replies.push(th.request({ op: "step", round, downlinks: b }));
+      if (b.length > 0) replies.push(th.request({ op: "step", round, downlinks: b }, move ? movable(b.map((x) => x[1])) : []));
     });
     s.runMine();
     await gather(replies, (r) => s.take(r));

@@ -42,7 +42,8 @@ export function webSamplerWorkers(threads: number, options: WebSamplerOptions = 
     };
     return {
       async: true,
-      step: async (round, downlinks) => (await pool()).step(round, downlinks),
+      // downlinks are counted before the step and never read again: move them
+      step: async (round, downlinks) => (await pool()).step(round, downlinks, true),
       save: async () => (await pool()).save(),
       load: async (c, o) => (await pool()).load(c, o),
       close: () => { closed = true; created.then((p) => p.close(), () => {}); },

@@ -5,7 +5,7 @@
 import type { Request } from "./protocol.js";
 import { serveClients } from "./serve.js";
 
-interface WorkerScope { postMessage(m: unknown): void; onmessage: ((ev: { data: Request }) => void) | null }
+interface WorkerScope { postMessage(m: unknown, transfer: ArrayBuffer[]): void; onmessage: ((ev: { data: Request }) => void) | null }
 const scope = globalThis as unknown as WorkerScope;
-const handle = serveClients((r) => scope.postMessage(r));
+const handle = serveClients((r, transfer) => scope.postMessage(r, transfer));
 scope.onmessage = (ev) => handle(ev.data);

@@ -12,8 +12,8 @@ const signal = new Int32Array(flag);
 
 process.on("exit", () => { Atomics.store(signal, 0, DEAD); Atomics.notify(signal, 0); });
 
-const handle = serveClients((r) => {
-  port.postMessage(r);
+const handle = serveClients((r, transfer) => {
+  port.postMessage(r, transfer);
   // after the post: once the main thread sees this number, the reply is in its port's queue
   Atomics.store(signal, 0, r.seq ?? 0);
   Atomics.notify(signal, 0);
