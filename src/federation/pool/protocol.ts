@@ -52,12 +52,24 @@ export function fromWire(e: WireError): FedquantError {
   return new FedquantError(e.code as FedquantErrorCode, e.message);
 }
 
-/** The buffers of `arrays` that can be moved instead of copied: whole, unshared, each once. */
+/**
+ * Below this size a message is copied, not transferred. Transferring detaches the sender's
+ * ArrayBuffer, and from the first detached buffer on V8 makes every typed-array access of that
+ * thread's optimised code check for detachment, for good (its ArrayBufferDetaching protector,
+ * `node --trace-protector-invalidation`): E3 phishing's gradient and loss code (d = 69, messages
+ * of a few hundred bytes) ran 30–45 % slower after one threaded run, and its 2-thread run was only
+ * 1.05× the fresh one-thread run. Copying everything instead made E4 (100 KB messages, 30 MB per
+ * round) ~10 % slower. So small messages are copied — cheap, and no thread ever detaches a buffer
+ * for them — and large ones, where a copy costs more than the checks, are moved (docs/scaling.md).
+ */
+export const MOVE_MIN_BYTES = 64 * 1024;
+
+/** The buffers of `arrays` worth moving instead of copying: whole, unshared, ≥ MOVE_MIN_BYTES, each once. */
 export function movable(arrays: Iterable<ArrayBufferView>): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const a of arrays) {
     const b = a.buffer;
-    if (b instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === b.byteLength) out.add(b);
+    if (b instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === b.byteLength && b.byteLength >= MOVE_MIN_BYTES) out.add(b);
   }
   return [...out];
 }
