@@ -280,8 +280,8 @@ for (const r of results) {
 for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}; two busy loops on two threads: ${r.parallelism.map((x) => `${x.toFixed(2)}×`).join(" before, ")} after (2× on two free cores)`);
 for (const r of results.filter((x) => x.twin)) {
   const t = r.twin!, ms = r.runs.filter((m) => m.threads === 2), base = med(r.runs.filter((m) => m.threads === 1).map((m) => m.wall));
-  const pool = ms.length ? base / med(ms.map((m) => m.wall)) : NaN;
-  console.log(`- ${r.name}, this machine's ceiling: the one-thread run alone ${t.alone.toFixed(2)} s, two copies at once (two processes) ${t.together.map((x) => x.toFixed(2)).join(" and ")} s → ${t.ceiling.toFixed(2)}× for two perfectly independent threads of this work${Number.isFinite(pool) ? `; the pool's 2-thread wall speed-up ${pool.toFixed(2)}× (${(t.alone / med(ms.map((m) => m.wall))).toFixed(2)}× against the fresh process's one-thread run) is ${(100 * pool / t.ceiling).toFixed(0)} % of it` : ""}`);
+  const two = ms.length ? med(ms.map((m) => m.wall)) : NaN, pool = base / two;
+  console.log(`- ${r.name}, this machine's ceiling: the one-thread run alone ${t.alone.toFixed(2)} s, two copies at once (two processes) ${t.together.map((x) => x.toFixed(2)).join(" and ")} s → ${t.ceiling.toFixed(2)}× for two perfectly independent threads of this work${Number.isFinite(pool) ? `; the pool's 2-thread wall speed-up ${pool.toFixed(2)}× (${(t.alone / two).toFixed(2)}× against the fresh process's one-thread run) is ${(100 * pool / t.ceiling).toFixed(0)} % of it` : ""}`);
 }
 if (memory.length) {
   console.log("\n| algorithm | client bytes / coord | server bytes / (client · coord) | server bytes / coord | max clients × D in 24 GiB |");
