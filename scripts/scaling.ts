@@ -4,7 +4,9 @@
 // (QLSD++ and SGLD chains) and a large case (100 clients, D = 2^20, DoStoVoQ uplinks); then the
 // bytes each simulated client costs per algorithm. Prints markdown and writes fedquant-out/scaling.json.
 // `--twins` also measures each case's own two-core ceiling: its one-thread run alone, then two copies
-// at once in two processes (twin-ceiling.ts; `--solo` is that child's side).
+// at once in two processes (twin-ceiling.ts; `--solo` is that child's side). `--paired K` runs only
+// the fresh-process protocol, K times: the one-thread run, the pool's run and two one-thread copies
+// at once, each in its own process, every speed-up set against the ceiling of the same minutes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createAlgorithm, algorithmNames, toSeed, type Algorithm } from "../src/algorithms/index.js";
@@ -22,7 +24,7 @@ import { createCompressor } from "../src/compressors/index.js";
 import { RandomStream } from "../src/random/index.js";
 import { samplerMemory, type SamplerMemory } from "./sampler-memory.js";
 import { availableParallelism, splitCpu } from "./thread-cpu.js";
-import { soloRun, twinCeiling, type TwinCeiling } from "./twin-ceiling.js";
+import { pairedCeiling, soloRun, twinCeiling, type PairedRep, type TwinCeiling } from "./twin-ceiling.js";
 
 const args = process.argv.slice(2);
 const arg = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
@@ -31,8 +33,11 @@ const threadList = (arg("--threads") ?? "1,2").split(",").map(Number);
 const only = arg("--case")?.split(",");
 const dataDir = arg("--data-dir") ?? "../shared/data";
 const twins = args.includes("--twins"), soloDir = arg("--solo"), copies = Number(arg("--copies") ?? 1);
+// `--paired K`: only the fresh-process protocol of twin-ceiling.ts, K times (pairedCeiling)
+const pairedReps = Number(arg("--paired") ?? 0), soloThreads = Number(arg("--solo-threads") ?? 1);
+if (!(Number.isInteger(pairedReps) && pairedReps >= 0)) throw new Error(`--paired wants a count of repetitions, got ${arg("--paired")}`);
 
-interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number; parallelism: number[]; twin?: TwinCeiling }
+interface CaseResult { name: string; what: string; units: number; unit: string; runs: Measure[]; identical: boolean; clientShare?: number; parallelism: number[]; twin?: TwinCeiling; paired?: PairedRep[] }
 interface Measure { threads: number; wall: number; cpu: number; mainCpu: number; busiestOtherCpu: number; load: number; fingerprint: string }
 
 /**
@@ -56,7 +61,12 @@ function join(ps: Profile[]): Profile {
 
 function study(key: string, name: string, what: string, units: number, unit: string, reps: number, fn: (threads: number) => string, profile?: () => Profile, warm = true): CaseResult {
   // a child of twinCeiling: time one one-thread run, print it, and end
-  if (soloDir) { soloRun(() => fn(1), warm, soloDir, copies); process.exit(0); }
+  if (soloDir) { soloRun(() => fn(soloThreads), warm, soloDir, copies); process.exit(0); }
+  if (pairedReps > 0) {
+    const threads = Math.max(...threadList);
+    const paired = pairedCeiling(key, [...(quick ? ["--quick"] : []), "--data-dir", dataDir], pairedReps, threads, (line) => console.error(`  ${name}: ${line}`));
+    return { name, what, units, unit, runs: [], identical: paired.every((p) => p.identical), parallelism: [], paired };
+  }
   const runs: Measure[] = [];
   // what two threads can get from the machine now, before and after the timed runs
   const parallelism = [availableParallelism()];
@@ -263,9 +273,11 @@ const samplersMemory: SamplerMemory[] = want("memory") ? samplerMemory() : [];
 const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), quick };
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]!; };
 console.log(`\nscaling on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.date}${quick ? " — quick" : ""}\n`);
-console.log("| case | threads | wall s (median) | CPU s | main-thread CPU s | busiest worker CPU s | speed-up (wall) | efficiency | client-rounds/s | CPU-path speed-up | Amdahl bound | 1-min load | bit-identical |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-for (const r of results) {
+if (results.some((x) => x.runs.length)) {
+  console.log("| case | threads | wall s (median) | CPU s | main-thread CPU s | busiest worker CPU s | speed-up (wall) | efficiency | client-rounds/s | CPU-path speed-up | Amdahl bound | 1-min load | bit-identical |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+}
+for (const r of results.filter((x) => x.runs.length)) {
   const first = r.runs.filter((m) => m.threads === threadList[0]);
   const base = med(first.map((m) => m.wall));
   // the critical path in CPU time: the busiest thread (main or a worker); with one thread, the main one
@@ -277,11 +289,25 @@ for (const r of results) {
     console.log(`| ${r.name} | ${t} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${med(ms.map((m) => m.mainCpu)).toFixed(2)} | ${t > 1 ? med(ms.map((m) => m.busiestOtherCpu)).toFixed(2) : "—"} | ${(base / wall).toFixed(2)}× | ${((base / wall) / t * 100).toFixed(0)} % | ${(r.units / wall).toFixed(1)} | ${p > 0 ? `${(basePath / p).toFixed(2)}×` : "—"} | ${r.clientShare === undefined ? "—" : `${(1 / ((1 - r.clientShare) + r.clientShare / t)).toFixed(2)}×`} | ${med(ms.map((m) => m.load)).toFixed(1)} | ${r.identical ? "yes" : "NO"} |`);
   }
 }
-for (const r of results) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}; two busy loops on two threads: ${r.parallelism.map((x) => `${x.toFixed(2)}×`).join(" before, ")} after (2× on two free cores)`);
+for (const r of results.filter((x) => x.runs.length)) console.log(`- ${r.name}: ${r.what}${r.clientShare === undefined ? "" : `; client steps ${(100 * r.clientShare).toFixed(1)} % of the one-thread time`}; two busy loops on two threads: ${r.parallelism.map((x) => `${x.toFixed(2)}×`).join(" before, ")} after (2× on two free cores)`);
 for (const r of results.filter((x) => x.twin)) {
   const t = r.twin!, ms = r.runs.filter((m) => m.threads === 2), base = med(r.runs.filter((m) => m.threads === 1).map((m) => m.wall));
   const two = ms.length ? med(ms.map((m) => m.wall)) : NaN, pool = base / two;
   console.log(`- ${r.name}, this machine's ceiling: the one-thread run alone ${t.alone.toFixed(2)} s, two copies at once (two processes) ${t.together.map((x) => x.toFixed(2)).join(" and ")} s → ${t.ceiling.toFixed(2)}× for two perfectly independent threads of this work${Number.isFinite(pool) ? `; the pool's 2-thread wall speed-up ${pool.toFixed(2)}× (${(t.alone / two).toFixed(2)}× against the fresh process's one-thread run) is ${(100 * pool / t.ceiling).toFixed(0)} % of it` : ""}`);
+}
+const pairedResults = results.filter((x) => x.paired);
+if (pairedResults.length) {
+  console.log(`\nFresh processes, paired (\`--paired\`): per repetition the one-thread run alone, the ${Math.max(...threadList)}-thread run alone, and two one-thread copies at once (the ceiling); each process warms up first.\n`);
+  console.log("| case | repetition | one thread s | pool s | two copies s | speed-up (wall) | ceiling | share of the ceiling | bit-identical |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const r of pairedResults) {
+    const ps = r.paired!;
+    ps.forEach((p, i) => console.log(`| ${r.name} | ${i + 1} | ${p.alone.toFixed(2)} | ${p.pool.toFixed(2)} | ${p.together.map((x) => x.toFixed(2)).join(", ")} | ${p.speedup.toFixed(2)}× | ${p.ceiling.toFixed(2)}× | ${(100 * p.speedup / p.ceiling).toFixed(0)} % | ${p.identical ? "yes" : "NO"} |`));
+    if (ps.length > 1) {
+      const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+      console.log(`| ${r.name} | median of ${ps.length} (range) | ${med(ps.map((p) => p.alone)).toFixed(2)} | ${med(ps.map((p) => p.pool)).toFixed(2)} | | **${med(ps.map((p) => p.speedup)).toFixed(2)}×** (${range(ps.map((p) => p.speedup))}) | **${med(ps.map((p) => p.ceiling)).toFixed(2)}×** (${range(ps.map((p) => p.ceiling))}) | ${(100 * med(ps.map((p) => p.speedup / p.ceiling))).toFixed(0)} % | ${r.identical ? "yes" : "NO"} |`);
+    }
+  }
 }
 if (memory.length) {
   console.log("\n| algorithm | client bytes / coord | server bytes / (client · coord) | server bytes / coord | max clients × D in 24 GiB |");

@@ -12,6 +12,24 @@ import { join } from "node:path";
 
 export interface TwinCeiling { alone: number; together: number[]; ceiling: number }
 
+/** One repetition of the paired protocol (pairedCeiling): wall seconds of fresh processes. */
+export interface PairedRep {
+  /** the one-thread run alone */
+  alone: number;
+  /** the same run with the pool's `threads` threads, alone */
+  pool: number;
+  /** two one-thread copies at once */
+  together: number[];
+  /** 2 · alone / mean(together) */
+  ceiling: number;
+  /** alone / pool */
+  speedup: number;
+  /** whether the pool's run gave the one-thread run's result bit for bit */
+  identical: boolean;
+}
+
+interface SoloOut { wall: number; fingerprint: string }
+
 /** Sleeps ms milliseconds without spinning (a solo child waits for its twin this way). */
 function sleep(ms: number): void { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
 
@@ -20,7 +38,9 @@ function sleep(ms: number): void { Atomics.wait(new Int32Array(new SharedArrayBu
  * returns each child's timed wall seconds. The children meet at a barrier in <dir> after their
  * warm-up, so their timed runs start together.
  */
-function runCopies(key: string, copies: number, extraArgs: string[]): number[] {
+function runCopies(key: string, copies: number, extraArgs: string[]): number[] { return runCopiesOut(key, copies, extraArgs).map((o) => o.wall); }
+
+function runCopiesOut(key: string, copies: number, extraArgs: string[]): SoloOut[] {
   const dir = mkdtempSync(join(tmpdir(), "fedquant-twin-"));
   try {
     const child = [...process.execArgv, process.argv[1]!, "--case", key, "--solo", dir, "--copies", String(copies), ...extraArgs]
@@ -30,9 +50,9 @@ function runCopies(key: string, copies: number, extraArgs: string[]): number[] {
     if (r.status !== 0) throw new Error(`twin run of ${key} failed (${r.status})`);
     return Array.from({ length: copies }, (_, i) => {
       const out = readFileSync(join(dir, `out-${i}`), "utf8").trim().split("\n").at(-1) ?? "";
-      const wall = (JSON.parse(out) as { wall: number }).wall;
-      if (!(wall > 0)) throw new Error(`twin run ${i} of ${key} printed no time: ${out}`);
-      return wall;
+      const o = JSON.parse(out) as SoloOut;
+      if (!(o.wall > 0)) throw new Error(`twin run ${i} of ${key} printed no time: ${out}`);
+      return o;
     });
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
@@ -46,10 +66,37 @@ export function twinCeiling(key: string, extraArgs: string[]): TwinCeiling {
 }
 
 /**
- * The child's side: warm up (unless `warm` is false), wait at the barrier for the other copies,
- * time one one-thread run and print {"wall": s} as the last line of stdout.
+ * `reps` repetitions of: the one-thread run alone, the run on `threads` threads (the pool) alone,
+ * and two one-thread copies at once — every run in a fresh process after its own warm-up. The
+ * order is reversed every other repetition, so a slow drift of the host hits both ratios alike,
+ * and each repetition's speed-up is set against the ceiling measured in the same minutes: on this
+ * VM the same run's wall time moves by 10–20 % from one minute to the next.
  */
-export function soloRun(fn: () => unknown, warm: boolean, dir: string, copies: number): void {
+export function pairedCeiling(key: string, extraArgs: string[], reps: number, threads = 2, log: (line: string) => void = () => {}): PairedRep[] {
+  const out: PairedRep[] = [];
+  for (let r = 0; r < reps; r++) {
+    const steps: (() => void)[] = [];
+    let alone: SoloOut | undefined, pool: SoloOut | undefined, together: SoloOut[] = [];
+    steps.push(() => { [alone] = runCopiesOut(key, 1, extraArgs); });
+    steps.push(() => { [pool] = runCopiesOut(key, 1, [...extraArgs, "--solo-threads", String(threads)]); });
+    steps.push(() => { together = runCopiesOut(key, 2, extraArgs); });
+    for (const step of r % 2 === 0 ? steps : steps.reverse()) step();
+    const mean = together.reduce((a, b) => a + b.wall, 0) / together.length;
+    const rep: PairedRep = {
+      alone: alone!.wall, pool: pool!.wall, together: together.map((o) => o.wall), ceiling: (2 * alone!.wall) / mean, speedup: alone!.wall / pool!.wall,
+      identical: pool!.fingerprint === alone!.fingerprint && together.every((o) => o.fingerprint === alone!.fingerprint),
+    };
+    log(`repetition ${r + 1}/${reps}: alone ${rep.alone.toFixed(2)} s, ${threads} threads ${rep.pool.toFixed(2)} s (${rep.speedup.toFixed(2)}×), two copies ${rep.together.map((x) => x.toFixed(2)).join(" and ")} s (ceiling ${rep.ceiling.toFixed(2)}×)`);
+    out.push(rep);
+  }
+  return out;
+}
+
+/**
+ * The child's side: warm up (unless `warm` is false), wait at the barrier for the other copies,
+ * time one run and print {"wall": s, "fingerprint": …} as the last line of stdout.
+ */
+export function soloRun(fn: () => string, warm: boolean, dir: string, copies: number): void {
   if (warm) fn();
   writeFileSync(join(dir, `ready-${process.pid}`), "");
   const deadline = Date.now() + 30 * 60_000; // a twin that died must not hang the study
@@ -58,6 +105,6 @@ export function soloRun(fn: () => unknown, warm: boolean, dir: string, copies: n
     sleep(5);
   }
   const t0 = performance.now();
-  fn();
-  console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000 }));
+  const fingerprint = fn();
+  console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, fingerprint }));
 }
