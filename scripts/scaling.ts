@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createAlgorithm, algorithmNames, toSeed, type Algorithm } from "../src/algorithms/index.js";
-import { classLabels, gaussianPrior, bayesModel, federatedSampler, type Chain } from "../src/sampling/index.js";
+import type { Chain } from "../src/sampling/index.js";
 import { e3Config, E3_ALGORITHMS, availableE3Problems, type E3Problem } from "../src/experiments/e3.js";
 import { algorithmConfig } from "../src/experiments/run.js";
 import { buildProblem } from "../src/experiments/problems.js";
@@ -18,12 +18,11 @@ import { simulate, type SimulationOptions } from "../src/federation/simulator.js
 import { minibatchOracle } from "../src/federation/simulator-oracle.js";
 import { ClientPool, closeIdleThreads, describeObjective, samplerRecipe, samplerThreads, type OptimizerRecipe } from "../src/federation/pool/index.js";
 import { ready } from "../src/kernel/index.js";
-import { gaussianMean, mlp } from "../src/models/index.js";
-import { mnistDigits, sliceRows, splitByLabel } from "../src/data/index.js";
-import { createCompressor } from "../src/compressors/index.js";
+import { gaussianMean } from "../src/models/index.js";
 import { RandomStream } from "../src/random/index.js";
 import { samplerMemory, type SamplerMemory } from "./sampler-memory.js";
 import { availableParallelism, splitCpu } from "./thread-cpu.js";
+import { e4Problem } from "./e4-problem.js";
 import { pairedCeiling, soloRun, twinCeiling, type PairedRep, type TwinCeiling } from "./twin-ceiling.js";
 
 const args = process.argv.slice(2);
@@ -161,16 +160,7 @@ for (const [problem, variant] of [["synthetic-logistic", "stochastic"], ["phishi
 
 // ---- E4 BNN: QLSD++ (qsgd s = 16, bucket 512) and SGLD chains on MNIST, 100 clients ----------------
 if (want("e4-bnn")) {
-  const count = quick ? 2000 : 10000, test = quick ? 400 : 2000, b = quick ? 20 : 100, steps = quick ? 20 : 100;
-  const all = mnistDigits({ count, seed: 1 });
-  const clients = splitByLabel(sliceRows(all, 0, count - test), b, 2, RandomStream.of(1, "data", 0xe4, 0));
-  const obj = mlp({ p: all.p, hidden: 32, classes: 10, activation: "tanh" });
-  const model = bayesModel({ likelihood: obj, prior: gaussianPrior(1), clients });
-  void classLabels;
-  const samplers = [
-    federatedSampler(model, { algorithm: "qlsd++", stepSize: 1e-4, batchSize: 10, refresh: 100, compressor: createCompressor("qsgd", { s: 16, bucket: 512 }) }),
-    federatedSampler(model, { algorithm: "sgld", stepSize: 1e-4, batchSize: 10 }),
-  ];
+  const { b, steps, objective: obj, samplers } = e4Problem(quick);
   const run = (threads: number) => samplers.map((alg) => {
     const chain: Chain = alg.init({ seed: 1, parallel: threads > 1 ? samplerThreads(threads) : undefined });
     try { for (let k = 0; k < steps; k++) chain.step(); } finally { chain.close?.(); }

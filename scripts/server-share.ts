@@ -10,28 +10,17 @@ import { ArtemisServer } from "../src/algorithms/artemis.js";
 import { ServerMemory } from "../src/algorithms/memory.js";
 import { ServerBase } from "../src/algorithms/server-base.js";
 import { SharedDownlinkServer } from "../src/algorithms/shared.js";
-import { createCompressor } from "../src/compressors/index.js";
-import { mnistDigits, sliceRows, splitByLabel } from "../src/data/index.js";
 import { ClientPool, closeIdleThreads, samplerRecipe } from "../src/federation/pool/index.js";
 import { ready } from "../src/kernel/index.js";
-import { mlp } from "../src/models/index.js";
-import { RandomStream } from "../src/random/index.js";
-import { bayesModel, federatedSampler, gaussianPrior, type Chain } from "../src/sampling/index.js";
+import type { Chain } from "../src/sampling/index.js";
+import { e4Problem } from "./e4-problem.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const steps = args.includes("--steps") ? Number(args[args.indexOf("--steps") + 1]) : 20;
 await ready();
 // the E4 case of scripts/scaling.ts
-const count = quick ? 2000 : 10000, test = quick ? 400 : 2000, b = quick ? 20 : 100;
-const all = mnistDigits({ count, seed: 1 });
-const clients = splitByLabel(sliceRows(all, 0, count - test), b, 2, RandomStream.of(1, "data", 0xe4, 0));
-const obj = mlp({ p: all.p, hidden: 32, classes: 10, activation: "tanh" });
-const model = bayesModel({ likelihood: obj, prior: gaussianPrior(1), clients });
-const samplers = [
-  federatedSampler(model, { algorithm: "qlsd++", stepSize: 1e-4, batchSize: 10, refresh: 100, compressor: createCompressor("qsgd", { s: 16, bucket: 512 }) }),
-  federatedSampler(model, { algorithm: "sgld", stepSize: 1e-4, batchSize: 10 }),
-];
+const { b, objective: obj, samplers } = e4Problem(quick);
 
 const spent = new Map<string, number>();
 const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
