@@ -35,12 +35,10 @@ function sleep(ms: number): void { Atomics.wait(new Int32Array(new SharedArrayBu
 
 /**
  * Runs `scaling.ts --case <key> --solo <dir> --copies <n>` n times at once (n = 1: alone) and
- * returns each child's timed wall seconds. The children meet at a barrier in <dir> after their
+ * returns each child's timed wall seconds and result fingerprint. The children meet at a barrier in <dir> after their
  * warm-up, so their timed runs start together.
  */
-function runCopies(key: string, copies: number, extraArgs: string[]): number[] { return runCopiesOut(key, copies, extraArgs).map((o) => o.wall); }
-
-function runCopiesOut(key: string, copies: number, extraArgs: string[]): SoloOut[] {
+function runCopies(key: string, copies: number, extraArgs: string[]): SoloOut[] {
   const dir = mkdtempSync(join(tmpdir(), "fedquant-twin-"));
   try {
     const child = [...process.execArgv, process.argv[1]!, "--case", key, "--solo", dir, "--copies", String(copies), ...extraArgs]
@@ -59,8 +57,8 @@ function runCopiesOut(key: string, copies: number, extraArgs: string[]): SoloOut
 
 /** The ceiling of `key` (a case name of scaling.ts): alone, then two copies together. */
 export function twinCeiling(key: string, extraArgs: string[]): TwinCeiling {
-  const [alone] = runCopies(key, 1, extraArgs);
-  const together = runCopies(key, 2, extraArgs);
+  const [alone] = runCopies(key, 1, extraArgs).map((o) => o.wall);
+  const together = runCopies(key, 2, extraArgs).map((o) => o.wall);
   const mean = together.reduce((a, b) => a + b, 0) / together.length;
   return { alone: alone!, together, ceiling: (2 * alone!) / mean };
 }
@@ -75,16 +73,19 @@ export function twinCeiling(key: string, extraArgs: string[]): TwinCeiling {
 export function pairedCeiling(key: string, extraArgs: string[], reps: number, threads = 2, log: (line: string) => void = () => {}): PairedRep[] {
   const out: PairedRep[] = [];
   for (let r = 0; r < reps; r++) {
-    const steps: (() => void)[] = [];
-    let alone: SoloOut | undefined, pool: SoloOut | undefined, together: SoloOut[] = [];
-    steps.push(() => { [alone] = runCopiesOut(key, 1, extraArgs); });
-    steps.push(() => { [pool] = runCopiesOut(key, 1, [...extraArgs, "--solo-threads", String(threads)]); });
-    steps.push(() => { together = runCopiesOut(key, 2, extraArgs); });
-    for (const step of r % 2 === 0 ? steps : steps.reverse()) step();
+    const variants = {
+      alone: () => runCopies(key, 1, extraArgs),
+      pool: () => runCopies(key, 1, [...extraArgs, "--solo-threads", String(threads)]),
+      together: () => runCopies(key, 2, extraArgs),
+    };
+    const order = Object.keys(variants) as (keyof typeof variants)[];
+    const got = {} as Record<keyof typeof variants, SoloOut[]>;
+    for (const v of r % 2 === 0 ? order : order.reverse()) got[v] = variants[v]();
+    const alone = got.alone[0]!, pool = got.pool[0]!, together = got.together;
     const mean = together.reduce((a, b) => a + b.wall, 0) / together.length;
     const rep: PairedRep = {
-      alone: alone!.wall, pool: pool!.wall, together: together.map((o) => o.wall), ceiling: (2 * alone!.wall) / mean, speedup: alone!.wall / pool!.wall,
-      identical: pool!.fingerprint === alone!.fingerprint && together.every((o) => o.fingerprint === alone!.fingerprint),
+      alone: alone.wall, pool: pool.wall, together: together.map((o) => o.wall), ceiling: (2 * alone.wall) / mean, speedup: alone.wall / pool.wall,
+      identical: pool.fingerprint === alone.fingerprint && together.every((o) => o.fingerprint === alone.fingerprint),
     };
     log(`repetition ${r + 1}/${reps}: alone ${rep.alone.toFixed(2)} s, ${threads} threads ${rep.pool.toFixed(2)} s (${rep.speedup.toFixed(2)}×), two copies ${rep.together.map((x) => x.toFixed(2)).join(" and ")} s (ceiling ${rep.ceiling.toFixed(2)}×)`);
     out.push(rep);
